@@ -1,0 +1,105 @@
+import { DeleteCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { Channel, ChannelDefinition, ChannelStatus } from '#shared/domain/channel';
+import type { Page, PageRequest } from '#shared/domain/pagination';
+import type { ChannelRepository } from '#shared/ports/channel-repository';
+import { batchGet } from './batch';
+import type { TableContext } from './document-client';
+import { channelKeys } from './keys';
+import { queryPage } from './query-pages';
+import { INDEXES } from './table-definition';
+
+/**
+ * Channels: one item each in the channel's partition, listed through gsi1.
+ * `config` is stored as JSON text: it is the operator's free-form object, and
+ * DynamoDB's own limits on nesting and number range must not turn it into a 5xx.
+ */
+export class DynamoChannelRepository implements ChannelRepository {
+  constructor(private readonly table: TableContext) {}
+
+  async put(channelId: string, definition: ChannelDefinition, at: string): Promise<{ channel: Channel; created: boolean }> {
+    const { Attributes } = await this.table.doc.send(
+      new UpdateCommand({
+        TableName: this.table.tableName,
+        Key: channelKeys.key(channelId),
+        UpdateExpression: [
+          'SET entity = :entity, channel_id = :id, #name = :name, #status = :status, priority = :priority,',
+          'github = :github, publishing = :publishing, filters = :filters, config_json = :config,',
+          'gsi1pk = :gsi1pk, gsi1sk = :gsi1sk, updated_at = :at, created_at = if_not_exists(created_at, :at),',
+          'version = if_not_exists(version, :zero) + :one',
+        ].join(' '),
+        ExpressionAttributeNames: { '#name': 'name', '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':entity': 'channel',
+          ':id': channelId,
+          ':name': definition.name,
+          ':status': definition.status,
+          ':priority': definition.priority,
+          ':github': definition.github,
+          ':publishing': definition.publishing,
+          ':filters': definition.filters,
+          ':config': JSON.stringify(definition.config),
+          ':gsi1pk': channelKeys.item(channelId).gsi1pk,
+          ':gsi1sk': channelKeys.item(channelId).gsi1sk,
+          ':at': at,
+          ':zero': 0,
+          ':one': 1,
+        },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    const channel = toChannel(Attributes ?? {});
+    return { channel, created: channel.version === 1 };
+  }
+
+  async get(channelId: string): Promise<Channel | null> {
+    const { Item } = await this.table.doc.send(
+      new GetCommand({ TableName: this.table.tableName, Key: channelKeys.key(channelId), ConsistentRead: true }),
+    );
+    return Item ? toChannel(Item) : null;
+  }
+
+  async getMany(channelIds: readonly string[]): Promise<Map<string, Channel>> {
+    const items = await batchGet(this.table.doc, this.table.tableName, channelIds.map(channelKeys.key));
+    return new Map(items.map((item) => [String(item.channel_id), toChannel(item)]));
+  }
+
+  async delete(channelId: string): Promise<boolean> {
+    const { Attributes } = await this.table.doc.send(
+      new DeleteCommand({ TableName: this.table.tableName, Key: channelKeys.key(channelId), ReturnValues: 'ALL_OLD' }),
+    );
+    return Attributes !== undefined;
+  }
+
+  async list(request: PageRequest & { status?: ChannelStatus | undefined }): Promise<Page<Channel>> {
+    const page = await queryPage(
+      this.table,
+      {
+        index: INDEXES.byOwner.name,
+        partition: channelKeys.listPartition,
+        ascending: true,
+        filter: request.status
+          ? { expression: '#status = :status', names: { '#status': 'status' }, values: { ':status': request.status } }
+          : undefined,
+      },
+      request.limit,
+      request.cursor,
+    );
+    return { items: page.items.map(toChannel), next_cursor: page.nextCursor };
+  }
+}
+
+function toChannel(item: Record<string, unknown>): Channel {
+  return {
+    channel_id: item.channel_id as string,
+    name: item.name as string,
+    status: item.status as ChannelStatus,
+    priority: Number(item.priority),
+    github: (item.github as Channel['github']) ?? null,
+    publishing: item.publishing as Channel['publishing'],
+    filters: (item.filters as Channel['filters']) ?? null,
+    config: JSON.parse((item.config_json as string | undefined) ?? '{}') as Record<string, unknown>,
+    created_at: item.created_at as string,
+    updated_at: item.updated_at as string,
+    version: Number(item.version),
+  };
+}

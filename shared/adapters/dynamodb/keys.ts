@@ -1,0 +1,99 @@
+/**
+ * Every key of the single table is built here and nowhere else. Each builder
+ * returns the attributes an item of that entity carries (primary key plus the
+ * index keys it appears under). docs/data-model.md mirrors this file.
+ */
+type Key = { pk: string; sk: string };
+
+/** Calendar month bucket of an ISO instant: `2026-11`. */
+export const monthOf = (iso: string): string => iso.slice(0, 7);
+
+export const systemStateKeys = {
+  key: (): Key => ({ pk: 'SYSTEM', sk: 'STATE' }),
+};
+
+export const channelKeys = {
+  key: (channelId: string): Key => ({ pk: `CHANNEL#${channelId}`, sk: 'CHANNEL' }),
+  /** gsi1: all channels, in id order. */
+  listPartition: 'CHANNELS',
+  item: (channelId: string) => ({ ...channelKeys.key(channelId), gsi1pk: channelKeys.listPartition, gsi1sk: channelId }),
+};
+
+export const videoKeys = {
+  key: (videoId: string): Key => ({ pk: `VIDEO#${videoId}`, sk: 'VIDEO' }),
+  /** gsi1: all videos, by creation time. */
+  listPartition: 'VIDEOS',
+  /** gsi2: videos in one status, by creation time. */
+  statusPartition: (status: string) => `VIDEO#STATUS#${status}`,
+  item: (videoId: string, status: string, createdAt: string) => ({
+    ...videoKeys.key(videoId),
+    gsi1pk: videoKeys.listPartition,
+    gsi1sk: `${createdAt}#${videoId}`,
+    gsi2pk: videoKeys.statusPartition(status),
+    gsi2sk: `${createdAt}#${videoId}`,
+  }),
+};
+
+export const activityKeys = {
+  /** Main entries live in one partition per calendar month, sorted by (time-sortable) id. */
+  monthPartition: (month: string) => `ACTIVITY#${month}`,
+  sortKey: (activityId: string) => `ACT#${activityId}`,
+  sortPrefix: 'ACT#',
+  /** gsi2: entries of one type. */
+  typePartition: (type: string) => `ACTIVITY#TYPE#${type}`,
+  item: (activityId: string, at: string, type: string) => ({
+    pk: activityKeys.monthPartition(monthOf(at)),
+    sk: activityKeys.sortKey(activityId),
+    gsi2pk: activityKeys.typePartition(type),
+    gsi2sk: activityId,
+  }),
+  /** The copy of an entry listed under one channel it concerns, in that channel's partition. */
+  channelCopy: (channelId: string, activityId: string): Key => ({
+    pk: channelKeys.key(channelId).pk,
+    sk: activityKeys.sortKey(activityId),
+  }),
+};
+
+export const publicationKeys = {
+  key: (publicationId: string): Key => ({ pk: `PUB#${publicationId}`, sk: 'PUB' }),
+  /** gsi1: one channel's publications in one status, by scheduled time. */
+  channelStatusPartition: (channelId: string, status: string) => `CHANNEL#${channelId}#PUB#${status}`,
+  /** gsi2: all publications in one status, by scheduled time. */
+  statusPartition: (status: string) => `PUB#STATUS#${status}`,
+  /** gsi1 and gsi2 sort key: time first, so ranges are key conditions. */
+  timeSortKey: (scheduledAt: string, publicationId: string) => `${scheduledAt}#${publicationId}`,
+  /** gsi3: the publications of one slot, grouped by channel. */
+  slotPartition: (slotId: string) => `SLOT#${slotId}`,
+  slotSortKey: (channelId: string, publicationId: string) => `${channelId}#${publicationId}`,
+  /** The index attributes of a publication in a status; rewritten with it on every status change. */
+  statusIndexes: (channelId: string, status: string, scheduledAt: string, publicationId: string) => ({
+    gsi1pk: publicationKeys.channelStatusPartition(channelId, status),
+    gsi1sk: publicationKeys.timeSortKey(scheduledAt, publicationId),
+    gsi2pk: publicationKeys.statusPartition(status),
+    gsi2sk: publicationKeys.timeSortKey(scheduledAt, publicationId),
+  }),
+  item: (p: { publication_id: string; channel_id: string; status: string; scheduled_at: string; slot_id: string }) => ({
+    ...publicationKeys.key(p.publication_id),
+    ...publicationKeys.statusIndexes(p.channel_id, p.status, p.scheduled_at, p.publication_id),
+    gsi3pk: publicationKeys.slotPartition(p.slot_id),
+    gsi3sk: publicationKeys.slotSortKey(p.channel_id, p.publication_id),
+  }),
+};
+
+/** Coordinations and waves: a group of publications with its slots in one partition. */
+export const groupKeys = {
+  partition: (groupId: string) => `GROUP#${groupId}`,
+  key: (groupId: string): Key => ({ pk: groupKeys.partition(groupId), sk: 'GROUP' }),
+  slot: (groupId: string, fireAt: string): Key => ({ pk: groupKeys.partition(groupId), sk: `SLOT#${fireAt}` }),
+  slotPrefix: 'SLOT#',
+};
+
+/** One item a channel: the channel's bookings, the reservation that concurrent planners race on. */
+export const ledgerKeys = {
+  key: (channelId: string): Key => ({ pk: channelKeys.key(channelId).pk, sk: 'LEDGER' }),
+};
+
+/** Powertools idempotency records share the table: one static partition, the hashed key as sort key. */
+export const idempotencyKeys = {
+  partition: 'IDEMPOTENCY',
+};

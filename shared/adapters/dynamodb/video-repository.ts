@@ -1,0 +1,70 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { Page, PageRequest } from '#shared/domain/pagination';
+import type { Video, VideoStatus } from '#shared/domain/video';
+import type { VideoRepository } from '#shared/ports/video-repository';
+import { batchGet } from './batch';
+import type { TableContext } from './document-client';
+import { videoKeys } from './keys';
+import { queryPage } from './query-pages';
+import { INDEXES } from './table-definition';
+
+/** Videos: one item each, listed newest first through gsi1 (all) and gsi2 (per status). */
+export class DynamoVideoRepository implements VideoRepository {
+  constructor(private readonly table: TableContext) {}
+
+  async create(video: Video): Promise<boolean> {
+    try {
+      await this.table.doc.send(
+        new PutCommand({
+          TableName: this.table.tableName,
+          Item: { ...videoKeys.item(video.video_id, video.status, video.created_at), entity: 'video', ...video },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async get(videoId: string): Promise<Video | null> {
+    const { Item } = await this.table.doc.send(
+      new GetCommand({ TableName: this.table.tableName, Key: videoKeys.key(videoId), ConsistentRead: true }),
+    );
+    return Item ? toVideo(Item) : null;
+  }
+
+  async getMany(videoIds: readonly string[]): Promise<Map<string, Video>> {
+    const items = await batchGet(this.table.doc, this.table.tableName, videoIds.map(videoKeys.key));
+    return new Map(items.map((item) => [String(item.video_id), toVideo(item)]));
+  }
+
+  async list(request: PageRequest & { status?: VideoStatus | undefined }): Promise<Page<Video>> {
+    const page = await queryPage(
+      this.table,
+      request.status
+        ? { index: INDEXES.byStatus.name, partition: videoKeys.statusPartition(request.status), ascending: false }
+        : { index: INDEXES.byOwner.name, partition: videoKeys.listPartition, ascending: false },
+      request.limit,
+      request.cursor,
+    );
+    return { items: page.items.map(toVideo), next_cursor: page.nextCursor };
+  }
+}
+
+export function toVideo(item: Record<string, unknown>): Video {
+  return {
+    video_id: item.video_id as string,
+    title: item.title as string,
+    tags: (item.tags as string[] | undefined) ?? [],
+    language: (item.language as string | null | undefined) ?? null,
+    category: (item.category as string | null | undefined) ?? null,
+    duration_seconds: item.duration_seconds === null || item.duration_seconds === undefined ? null : Number(item.duration_seconds),
+    source_url: (item.source_url as string | null | undefined) ?? null,
+    status: item.status as VideoStatus,
+    created_at: item.created_at as string,
+    updated_at: item.updated_at as string,
+  };
+}

@@ -1,0 +1,85 @@
+import { GetQueueAttributesCommand, SendMessageBatchCommand, type SendMessageBatchRequestEntry, type SQSClient } from '@aws-sdk/client-sqs';
+import { backoffDelay, mapConcurrent, sleep } from '#shared/concurrency';
+import type { PipelineTrigger, QueueDepth, TriggerQueue } from '#shared/ports/trigger-queue';
+
+export interface SqsTriggerQueueSettings {
+  queueUrl: string;
+  deadLetterQueueUrl: string;
+}
+
+/** SQS takes at most 10 entries and 256 KB a SendMessageBatch. */
+export const SEND_BATCH_SIZE = 10;
+const SEND_BATCH_BYTES = 250 * 1024;
+const MAX_ATTEMPTS = 6;
+
+/** The pipeline-trigger queue on SQS, with its dead-letter queue. */
+export class SqsTriggerQueue implements TriggerQueue {
+  constructor(
+    private readonly sqs: SQSClient,
+    private readonly settings: SqsTriggerQueueSettings,
+  ) {}
+
+  async send(triggers: readonly PipelineTrigger[]): Promise<void> {
+    await mapConcurrent(batchesOf(triggers.map(toEntry)), 4, (batch) => this.sendBatch(batch));
+  }
+
+  async depth(): Promise<QueueDepth> {
+    const [main, dead] = await Promise.all([
+      this.attributes(this.settings.queueUrl, ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible']),
+      this.attributes(this.settings.deadLetterQueueUrl, ['ApproximateNumberOfMessages']),
+    ]);
+    return {
+      pending: Number(main.ApproximateNumberOfMessages ?? 0),
+      in_flight: Number(main.ApproximateNumberOfMessagesNotVisible ?? 0),
+      dead_letter: Number(dead.ApproximateNumberOfMessages ?? 0),
+    };
+  }
+
+  /** Sends one batch, resending the entries SQS reports failed (unless the fault is ours). */
+  private async sendBatch(entries: SendMessageBatchRequestEntry[]): Promise<void> {
+    let pending = entries;
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt > 0) await sleep(backoffDelay(attempt, 50, 2_000));
+      const result = await this.sqs.send(new SendMessageBatchCommand({ QueueUrl: this.settings.queueUrl, Entries: pending }));
+      const failed = result.Failed ?? [];
+      const fatal = failed.find((f) => f.SenderFault);
+      if (fatal || (failed.length > 0 && attempt + 1 >= MAX_ATTEMPTS)) {
+        throw new Error(`SendMessageBatch failed for ${failed.length} trigger(s): ${fatal?.Code ?? failed[0]?.Code}`);
+      }
+      const failedIds = new Set(failed.map((f) => f.Id));
+      pending = pending.filter((e) => failedIds.has(e.Id));
+    }
+  }
+
+  private async attributes(queueUrl: string, names: ('ApproximateNumberOfMessages' | 'ApproximateNumberOfMessagesNotVisible')[]) {
+    const { Attributes } = await this.sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: names }));
+    return Attributes ?? {};
+  }
+}
+
+function toEntry(trigger: PipelineTrigger, index: number): SendMessageBatchRequestEntry {
+  return {
+    Id: String(index),
+    MessageBody: JSON.stringify(trigger),
+    MessageAttributes: { priority: { DataType: 'String', StringValue: trigger.priority } },
+  };
+}
+
+/** Groups entries into batches of at most 10 entries and 250 KB. */
+function batchesOf(entries: SendMessageBatchRequestEntry[]): SendMessageBatchRequestEntry[][] {
+  const batches: SendMessageBatchRequestEntry[][] = [];
+  let current: SendMessageBatchRequestEntry[] = [];
+  let bytes = 0;
+  for (const entry of entries) {
+    const size = Buffer.byteLength(entry.MessageBody ?? '', 'utf8');
+    if (current.length === SEND_BATCH_SIZE || (current.length > 0 && bytes + size > SEND_BATCH_BYTES)) {
+      batches.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(entry);
+    bytes += size;
+  }
+  if (current.length > 0) batches.push(current);
+  return batches;
+}

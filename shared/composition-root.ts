@@ -1,0 +1,157 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
+import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import { required, settings } from './config';
+import { systemClock, type Clock } from './ports/clock';
+import type { IdGenerator } from './ports/id-generator';
+import type { TriggerQueue } from './ports/trigger-queue';
+import type { SlotScheduler } from './ports/slot-scheduler';
+import { ulidGenerator } from './adapters/ulid-generator';
+import type { TableContext } from './adapters/dynamodb/document-client';
+import { DynamoActivityLog } from './adapters/dynamodb/activity-log';
+import { DynamoChannelRepository } from './adapters/dynamodb/channel-repository';
+import { DynamoPublicationRepository } from './adapters/dynamodb/publication-repository';
+import { DynamoSystemStateRepository } from './adapters/dynamodb/system-state-repository';
+import { DynamoVideoRepository } from './adapters/dynamodb/video-repository';
+import { idempotencyKeys } from './adapters/dynamodb/keys';
+import { PRIMARY_KEY, TTL_ATTRIBUTE } from './adapters/dynamodb/table-definition';
+import { SqsTriggerQueue } from './adapters/sqs/sqs-trigger-queue';
+import { EventBridgeSlotScheduler } from './adapters/scheduler/eventbridge-slot-scheduler';
+import { AuditTrail } from './services/audit-trail';
+import { ChannelRegistry } from './services/channel-registry';
+import { SystemControl } from './services/system-control';
+import { VideoCatalog } from './services/video-catalog';
+
+/**
+ * The composition root: every client, adapter and service is built here, once
+ * per cold start, on first use. Each getter is its own export so a function's
+ * bundle carries only the clients it reaches. The local server and the tests
+ * swap adapters with `overrideAdapters` (an in-process queue, a fixed clock).
+ */
+export interface Overridable {
+  clock: Clock;
+  triggerQueue: TriggerQueue;
+  slotScheduler: SlotScheduler;
+}
+
+let overrides: Partial<Overridable> = {};
+const built = new Map<string, unknown>();
+
+function once<T>(name: string, build: () => T): T {
+  if (!built.has(name)) built.set(name, build());
+  return built.get(name) as T;
+}
+
+/** Replaces adapters and forgets everything built so far (local server, tests). */
+export function overrideAdapters(replacements: Partial<Overridable>): void {
+  overrides = { ...overrides, ...replacements };
+  built.clear();
+}
+
+/** Back to the real adapters, nothing built (tests). */
+export function resetComposition(): void {
+  overrides = {};
+  built.clear();
+}
+
+export const clock = (): Clock => overrides.clock ?? systemClock;
+
+export const ids = (): IdGenerator => once('ids', () => ulidGenerator(clock()));
+
+export const dynamoClient = (): DynamoDBClient =>
+  once('dynamoClient', () => {
+    const { AWS_REGION, DYNAMODB_ENDPOINT } = settings();
+    return new DynamoDBClient({
+      region: AWS_REGION,
+      maxAttempts: 5,
+      ...(DYNAMODB_ENDPOINT
+        ? { endpoint: DYNAMODB_ENDPOINT, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
+        : {}),
+    });
+  });
+
+export const table = (): TableContext =>
+  once('table', () => ({
+    doc: DynamoDBDocumentClient.from(dynamoClient(), { marshallOptions: { removeUndefinedValues: true } }),
+    tableName: required('TABLE_NAME'),
+  }));
+
+export const systemStateRepository = () => once('systemState', () => new DynamoSystemStateRepository(table()));
+export const channelRepository = () => once('channels', () => new DynamoChannelRepository(table()));
+export const videoRepository = () => once('videos', () => new DynamoVideoRepository(table()));
+export const publicationRepository = () => once('publications', () => new DynamoPublicationRepository(table()));
+export const activityLog = () =>
+  once('activity', () => new DynamoActivityLog(table(), clock(), settings().ACTIVITY_RETENTION_DAYS));
+
+export const triggerQueue = (): TriggerQueue =>
+  overrides.triggerQueue ??
+  once(
+    'triggerQueue',
+    () =>
+      new SqsTriggerQueue(new SQSClient({ region: settings().AWS_REGION }), {
+        queueUrl: required('TRIGGER_QUEUE_URL'),
+        deadLetterQueueUrl: required('TRIGGER_DLQ_URL'),
+      }),
+  );
+
+export const slotScheduler = (): SlotScheduler =>
+  overrides.slotScheduler ??
+  once(
+    'slotScheduler',
+    () =>
+      new EventBridgeSlotScheduler(new SchedulerClient({ region: settings().AWS_REGION, maxAttempts: 8 }), {
+        groupName: required('SCHEDULE_GROUP_NAME'),
+        targetArn: required('SLOT_TARGET_ARN'),
+        roleArn: required('SCHEDULER_ROLE_ARN'),
+        deadLetterQueueArn: required('SLOT_DLQ_ARN'),
+      }),
+  );
+
+/** Powertools idempotency records for one route, in the same table under their own partition. */
+export const idempotencyStore = (routeId: string) =>
+  once(
+    `idempotency:${routeId}`,
+    () =>
+      new DynamoDBPersistenceLayer({
+        tableName: required('TABLE_NAME'),
+        awsSdkV3Client: dynamoClient(),
+        keyAttr: PRIMARY_KEY.partitionKey,
+        sortKeyAttr: PRIMARY_KEY.sortKey,
+        staticPkValue: idempotencyKeys.partition,
+        expiryAttr: TTL_ATTRIBUTE,
+      }),
+  );
+
+export const systemControl = () =>
+  once(
+    'systemControl',
+    () =>
+      new SystemControl({
+        state: systemStateRepository(),
+        activity: activityLog(),
+        publications: publicationRepository(),
+        queue: triggerQueue(),
+        clock: clock(),
+        ids: ids(),
+      }),
+  );
+
+export const channelRegistry = () =>
+  once(
+    'channelRegistry',
+    () =>
+      new ChannelRegistry({
+        channels: channelRepository(),
+        publications: publicationRepository(),
+        activity: activityLog(),
+        clock: clock(),
+        ids: ids(),
+        cancelChannelPublications: async () => 0,
+      }),
+  );
+
+export const videoCatalog = () => once('videoCatalog', () => new VideoCatalog({ videos: videoRepository(), clock: clock(), ids: ids() }));
+
+export const auditTrail = () => once('auditTrail', () => new AuditTrail(activityLog()));

@@ -1,0 +1,47 @@
+/**
+ * The audit trail (SPEC "Everywhere"): every coordination activity, channel
+ * operation, dispatch and system event is one entry.
+ */
+export const ACTIVITY_TYPES = [
+  'system.started',
+  'system.stopped',
+  'system.paused',
+  'system.resumed',
+  'channel.created',
+  'channel.updated',
+  'channel.deleted',
+  'publication.coordinated',
+  'publication.cancelled',
+  'publication.preempted',
+  'wave.scheduled',
+  'wave.cancelled',
+  'slot.fired',
+  'publications.held',
+  'publications.released',
+  'pipeline.triggered',
+] as const;
+export type ActivityType = (typeof ACTIVITY_TYPES)[number];
+
+export interface ActivityTarget {
+  type: 'system' | 'channel' | 'video' | 'publication' | 'coordination' | 'wave' | 'slot' | 'pipeline_run';
+  id: string;
+}
+
+export interface ActivityEntry {
+  /** Time-sortable (ULID): entries sort newest first by id. */
+  activity_id: string;
+  at: string;
+  type: ActivityType;
+  actor: string;
+  target: ActivityTarget;
+  /** Channels the entry concerns; it is listed under each of them. */
+  channel_ids: string[];
+  details: Record<string, unknown>;
+  request_id: string;
+}
+
+/** Who did something and under which request: carried from the edge into every service call. */
+export interface RequestMeta {
+  actor: string;
+  request_id: string;
+}

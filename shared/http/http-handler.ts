@@ -1,0 +1,209 @@
+import middy, { type MiddlewareObj } from '@middy/core';
+import httpHeaderNormalizer from '@middy/http-header-normalizer';
+import { IdempotencyConfig } from '@aws-lambda-powertools/idempotency';
+import { makeHandlerIdempotent } from '@aws-lambda-powertools/idempotency/middleware';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { z } from 'zod';
+import type { RequestMeta } from '#shared/domain/activity';
+import { PayloadTooLarge, UnsupportedMediaType, ValidationFailed, type FieldIssue } from '#shared/domain/errors';
+import { idempotencyStore } from '#shared/composition-root';
+import { settings } from '#shared/config';
+import { logger } from '#shared/logger';
+import type { AnyRoute } from '#shared/routes';
+import { isClientError, toErrorResponse } from './error-mapping';
+import { actorOf } from './principal';
+
+/** Bodies over 256 KB are refused with 413 before they are parsed. */
+export const MAX_BODY_BYTES = 256 * 1024;
+
+type Parsed<S> = S extends z.ZodType ? z.output<S> : undefined;
+
+/** What a route's handler receives: its validated input and who asked. */
+export interface HttpRequest<R extends AnyRoute> {
+  params: Parsed<NonNullable<R['params']>>;
+  query: Parsed<NonNullable<R['query']>>;
+  body: Parsed<NonNullable<R['body']>>;
+  meta: RequestMeta;
+}
+
+const REPLY = Symbol('reply');
+/** A handler's answer when it is not the route's usual status. */
+export interface Reply {
+  [REPLY]: true;
+  status: number;
+  body: unknown;
+}
+export const reply = (status: number, body: unknown): Reply => ({ [REPLY]: true, status, body });
+const isReply = (value: unknown): value is Reply => typeof value === 'object' && value !== null && REPLY in value;
+
+type Event = APIGatewayProxyEventV2;
+type Result = APIGatewayProxyStructuredResultV2;
+interface RouteContext extends Context {
+  orchestrator?: { input: { params: unknown; query: unknown; body: unknown }; meta: RequestMeta; startedAt: number };
+}
+type Request = middy.Request<Event, Result, Error, RouteContext>;
+
+/**
+ * Builds a route's Lambda handler: the one middy stack every endpoint shares.
+ * In order: context and request id for the logs; error mapping (outermost,
+ * so every failure becomes `{error: {code, message, details}}`); header
+ * normalisation; the body guard (size, presence, media type, JSON syntax);
+ * zod validation of path, query and body; Idempotency-Key on POST; JSON
+ * serialisation of the answer (inside idempotency, so a replay returns the
+ * stored serialised response).
+ */
+export function httpHandler<R extends AnyRoute>(route: R, handle: (request: HttpRequest<R>) => Promise<unknown>) {
+  const stack = middy<Event, Result, Error, RouteContext>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(errorMapping())
+    .use(requestMeta(route))
+    .use(httpHeaderNormalizer())
+    .use(bodyGuard(route));
+  stack.use(validation(route));
+  if (route.method === 'POST') {
+    stack.use(
+      makeHandlerIdempotent({
+        persistenceStore: idempotencyStore(route.id),
+        keyPrefix: route.id,
+        config: new IdempotencyConfig({
+          eventKeyJmesPath: 'headers."idempotency-key"',
+          payloadValidationJmesPath: '[body, pathParameters, queryStringParameters]',
+          expiresAfterSeconds: settings().IDEMPOTENCY_TTL_SECONDS,
+          responseHook: (response) => markReplay(response as Result) as unknown as typeof response,
+        }),
+      }),
+    );
+  }
+  stack.use(serialize(route));
+  return stack.handler(async (_event, context) => {
+    const state = context.orchestrator;
+    if (!state) throw new Error('request state missing: the middleware stack is misassembled');
+    return (await handle({ ...(state.input as Omit<HttpRequest<R>, 'meta'>), meta: state.meta })) as Result;
+  });
+}
+
+function errorMapping(): MiddlewareObj<Event, Result, Error, RouteContext> {
+  return {
+    onError: async (request: Request) => {
+      const requestId = request.context.orchestrator?.meta.request_id ?? request.event.requestContext?.requestId ?? 'unknown';
+      const mapped = toErrorResponse(request.error, requestId);
+      if (isClientError(mapped)) logger.info('request refused', { status: mapped.status, code: mapped.body.error.code });
+      else logger.error('request failed', { status: mapped.status, error: request.error as Error });
+      request.response = json(mapped.status, mapped.body, requestId);
+    },
+  };
+}
+
+function requestMeta(route: AnyRoute): MiddlewareObj<Event, Result, Error, RouteContext> {
+  return {
+    before: async (request: Request) => {
+      const requestId = request.event.requestContext?.requestId ?? request.context.awsRequestId;
+      const meta: RequestMeta = { actor: actorOf(request.event), request_id: requestId };
+      request.context.orchestrator = { input: { params: undefined, query: undefined, body: undefined }, meta, startedAt: Date.now() };
+      logger.appendKeys({ route: route.id, request_id: requestId, actor: meta.actor });
+    },
+  };
+}
+
+const JSON_MEDIA = /^application\/(?:[\w.+-]+\+)?json(?:\s*;.*)?$/i;
+
+/** Size first (413), then presence (400), media type (415) and JSON syntax (400). */
+function bodyGuard(route: AnyRoute): MiddlewareObj<Event, Result, Error, RouteContext> {
+  return {
+    before: async (request: Request) => {
+      const { body, isBase64Encoded, headers } = request.event;
+      const raw = body === undefined || body === null ? '' : isBase64Encoded ? Buffer.from(body, 'base64').toString('utf8') : body;
+      if (Buffer.byteLength(raw, 'utf8') > MAX_BODY_BYTES) {
+        throw new PayloadTooLarge('payload_too_large', `the body exceeds ${MAX_BODY_BYTES} bytes (256 KB)`, {
+          limit_bytes: MAX_BODY_BYTES,
+        });
+      }
+      const hasBody = raw.trim().length > 0;
+      if (route.body) {
+        if (!hasBody) {
+          throw new ValidationFailed('this endpoint needs a JSON object body', [{ field: '$', in: 'body', message: 'required' }], 'body_required');
+        }
+        const type = headers?.['content-type'];
+        if (type !== undefined && !JSON_MEDIA.test(type)) {
+          throw new UnsupportedMediaType('unsupported_media_type', 'send the body as application/json', { content_type: type });
+        }
+        try {
+          // The parsed body replaces the text, as @middy/http-json-body-parser would; idempotency hashes it.
+          (request.event as { body: unknown }).body = JSON.parse(raw);
+        } catch (error) {
+          throw new ValidationFailed(
+            `the body is not valid JSON: ${(error as Error).message}`,
+            [{ field: '$', in: 'body', message: 'malformed JSON' }],
+            'invalid_json',
+          );
+        }
+        request.event.isBase64Encoded = false;
+        return;
+      }
+      if (route.method === 'POST' && hasBody && raw.trim() !== '{}') {
+        throw new ValidationFailed('this endpoint takes an empty body', [{ field: '$', in: 'body', message: 'must be empty' }], 'body_not_allowed');
+      }
+    },
+  };
+}
+
+/** Validates path, query and body with the route's zod schemas, reporting every field at fault at once. */
+function validation(route: AnyRoute): MiddlewareObj<Event, Result, Error, RouteContext> {
+  return {
+    before: async (request: Request) => {
+      const issues: FieldIssue[] = [];
+      const check = (schema: z.ZodType | undefined, value: unknown, where: NonNullable<FieldIssue['in']>): unknown => {
+        if (!schema) return undefined;
+        const result = schema.safeParse(value);
+        if (result.success) return result.data;
+        issues.push(...result.error.issues.flatMap((issue) => toFieldIssues(issue, where)));
+        return undefined;
+      };
+      const params = check(route.params, request.event.pathParameters ?? {}, 'path');
+      const query = check(route.query, request.event.queryStringParameters ?? {}, 'query');
+      const body = check(route.body, request.event.body, 'body');
+      if (issues.length > 0) {
+        const fields = issues.map((i) => `${i.in}.${i.field}`).join(', ');
+        throw new ValidationFailed(`invalid request: ${fields}`, issues);
+      }
+      const state = request.context.orchestrator;
+      if (state) state.input = { params, query, body };
+    },
+  };
+}
+
+function toFieldIssues(issue: z.core.$ZodIssue, where: NonNullable<FieldIssue['in']>): FieldIssue[] {
+  const path = issue.path.map(String).join('.');
+  if (issue.code === 'unrecognized_keys') {
+    return issue.keys.map((key) => ({ field: path ? `${path}.${key}` : key, in: where, message: 'unknown field' }));
+  }
+  return [{ field: path || '$', in: where, message: issue.message }];
+}
+
+function serialize(route: AnyRoute): MiddlewareObj<Event, Result, Error, RouteContext> {
+  return {
+    after: async (request: Request) => {
+      const requestId = request.context.orchestrator?.meta.request_id ?? 'unknown';
+      const value: unknown = request.response;
+      const response = isReply(value) ? json(value.status, value.body, requestId) : json(route.response.status, value, requestId);
+      logger.info('request completed', {
+        status: response.statusCode,
+        duration_ms: Date.now() - (request.context.orchestrator?.startedAt ?? Date.now()),
+      });
+      request.response = response;
+    },
+  };
+}
+
+function json(status: number, body: unknown, requestId: string): Result {
+  return {
+    statusCode: status,
+    headers: { 'content-type': 'application/json', 'x-request-id': requestId },
+    body: JSON.stringify(body),
+  };
+}
+
+function markReplay(response: Result): Result {
+  return { ...response, headers: { ...(response.headers ?? {}), 'idempotent-replayed': 'true' } };
+}

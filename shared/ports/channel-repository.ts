@@ -1,0 +1,14 @@
+import type { Channel, ChannelDefinition, ChannelStatus } from '#shared/domain/channel';
+import type { Page, PageRequest } from '#shared/domain/pagination';
+
+export interface ChannelRepository {
+  /** Creates or replaces the channel's definition; `created` tells which. */
+  put(channelId: string, definition: ChannelDefinition, at: string): Promise<{ channel: Channel; created: boolean }>;
+  get(channelId: string): Promise<Channel | null>;
+  /** Reads many channels at once (batched); missing ids are absent from the map. */
+  getMany(channelIds: readonly string[]): Promise<Map<string, Channel>>;
+  /** Deletes the channel's definition; false when there was none. */
+  delete(channelId: string): Promise<boolean>;
+  /** Channels in id order. */
+  list(request: PageRequest & { status?: ChannelStatus | undefined }): Promise<Page<Channel>>;
+}

@@ -1,0 +1,268 @@
+import { z } from 'zod';
+import * as activity from './schemas/activity';
+import * as channels from './schemas/channels';
+import * as coordination from './schemas/coordination';
+import * as system from './schemas/system';
+import * as videos from './schemas/videos';
+
+/**
+ * The one route table. The CDK stack makes a function and a route of each
+ * entry (handler: functions/http/<id>.ts), the local server routes to the same
+ * handlers, and GET /openapi.json is generated from it.
+ */
+export const BASE_PATH = '/api/orchestration';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+/**
+ * What a route's function may touch; the CDK stack grants exactly these.
+ * - table:read / table:write: the DynamoDB table (write includes read)
+ * - queue:depth: read the trigger queue's and its dead-letter queue's depth
+ * - queue:send: send pipeline triggers (due slots fired inline, held work released)
+ * - schedules:write: create and delete the slot schedules in the orchestrator's schedule group
+ */
+export type Permission = 'table:read' | 'table:write' | 'queue:depth' | 'queue:send' | 'schedules:write';
+
+export interface RouteSpec<
+  P extends z.ZodType | undefined = z.ZodType | undefined,
+  Q extends z.ZodType | undefined = z.ZodType | undefined,
+  B extends z.ZodType | undefined = z.ZodType | undefined,
+> {
+  /** The handler's file name in functions/http/ and the function's logical name. */
+  id: string;
+  method: HttpMethod;
+  /** Relative to BASE_PATH, with {name} parameters. */
+  path: string;
+  summary: string;
+  tag: 'System' | 'Channels' | 'Videos' | 'Activity' | 'Coordination' | 'Documentation';
+  params?: P;
+  query?: Q;
+  /** The JSON body's schema. POST routes without one take an empty body. */
+  body?: B;
+  response: { status: number; description: string; schema: z.ZodType };
+  /** Error statuses the route documents besides 400 and 500. */
+  errors: readonly number[];
+  permissions: readonly Permission[];
+}
+
+const route = <P extends z.ZodType | undefined, Q extends z.ZodType | undefined, B extends z.ZodType | undefined>(
+  spec: RouteSpec<P, Q, B>,
+): RouteSpec<P, Q, B> => spec;
+
+const control = (id: 'start' | 'stop' | 'pause' | 'resume', summary: string) =>
+  route({
+    // start and resume release held publications to the trigger queue.
+    id,
+    method: 'POST',
+    path: `/${id}`,
+    summary,
+    tag: 'System',
+    response: { status: 200, description: 'the state after the call; changed says whether it moved', schema: system.controlResult },
+    errors: [409, 422],
+    permissions: id === 'start' || id === 'resume' ? ['table:write', 'queue:send'] : ['table:write'],
+  });
+
+export const routes = {
+  start: control('start', 'Start the orchestration (stopped to running)'),
+  stop: control('stop', 'Stop the orchestration (running or paused to stopped)'),
+  pause: control('pause', 'Pause dispatching (running to paused)'),
+  resume: control('resume', 'Resume dispatching (paused to running)'),
+  status: route({
+    id: 'status',
+    method: 'GET',
+    path: '/status',
+    summary: 'System status, held work and queue depth',
+    tag: 'System',
+    response: { status: 200, description: 'the current status', schema: system.statusReport },
+    errors: [],
+    permissions: ['table:read', 'queue:depth'],
+  }),
+  putChannel: route({
+    id: 'put-channel',
+    method: 'PUT',
+    path: '/channels/{channel_id}',
+    summary: 'Create or replace a channel',
+    tag: 'Channels',
+    params: channels.channelPath,
+    body: channels.channelDefinition,
+    response: { status: 200, description: 'the channel (201 when created)', schema: channels.channel },
+    errors: [413, 415],
+    permissions: ['table:write'],
+  }),
+  getChannel: route({
+    id: 'get-channel',
+    method: 'GET',
+    path: '/channels/{channel_id}',
+    summary: 'Read a channel',
+    tag: 'Channels',
+    params: channels.channelPath,
+    response: { status: 200, description: 'the channel', schema: channels.channel },
+    errors: [404],
+    permissions: ['table:read'],
+  }),
+  deleteChannel: route({
+    id: 'delete-channel',
+    method: 'DELETE',
+    path: '/channels/{channel_id}',
+    summary: 'Remove a channel (?force=true cancels its pending publications)',
+    tag: 'Channels',
+    params: channels.channelPath,
+    query: channels.channelDeleteQuery,
+    response: { status: 200, description: 'the channel was removed', schema: channels.channelDeleted },
+    errors: [404, 409],
+    permissions: ['table:write', 'schedules:write'],
+  }),
+  listChannels: route({
+    id: 'list-channels',
+    method: 'GET',
+    path: '/channels',
+    summary: 'List channels in id order',
+    tag: 'Channels',
+    query: channels.channelListQuery,
+    response: { status: 200, description: 'one page of channels', schema: channels.channelPage },
+    errors: [],
+    permissions: ['table:read'],
+  }),
+  createVideo: route({
+    id: 'create-video',
+    method: 'POST',
+    path: '/videos',
+    summary: 'Add a video to the catalogue',
+    tag: 'Videos',
+    body: videos.videoInput,
+    response: { status: 201, description: 'the video', schema: videos.video },
+    errors: [409, 413, 415, 422],
+    permissions: ['table:write'],
+  }),
+  listVideos: route({
+    id: 'list-videos',
+    method: 'GET',
+    path: '/videos',
+    summary: 'List videos, newest first',
+    tag: 'Videos',
+    query: videos.videoListQuery,
+    response: { status: 200, description: 'one page of videos', schema: videos.videoPage },
+    errors: [],
+    permissions: ['table:read'],
+  }),
+  getVideo: route({
+    id: 'get-video',
+    method: 'GET',
+    path: '/videos/{video_id}',
+    summary: 'Read a video',
+    tag: 'Videos',
+    params: videos.videoPath,
+    response: { status: 200, description: 'the video', schema: videos.video },
+    errors: [404],
+    permissions: ['table:read'],
+  }),
+  listActivity: route({
+    id: 'list-activity',
+    method: 'GET',
+    path: '/activity',
+    summary: 'The audit trail, newest first',
+    tag: 'Activity',
+    query: activity.activityListQuery,
+    response: { status: 200, description: 'one page of activity entries', schema: activity.activityPage },
+    errors: [],
+    permissions: ['table:read'],
+  }),
+  coordinatePublication: route({
+    id: 'coordinate-publication',
+    method: 'POST',
+    path: '/coordinate-publication',
+    summary: 'Publish one video across channels: simultaneous, staggered or each in its own slot',
+    tag: 'Coordination',
+    body: coordination.coordinatePublicationInput,
+    response: { status: 201, description: 'the plan as booked (200 and nothing written for a dry run)', schema: coordination.coordinationResult },
+    errors: [409, 413, 415, 422],
+    permissions: ['table:write', 'schedules:write', 'queue:send'],
+  }),
+  scheduleWave: route({
+    id: 'schedule-wave',
+    method: 'POST',
+    path: '/schedule-wave',
+    summary: 'Schedule a viral wave: every video on every channel (up to 10,000 publications)',
+    tag: 'Coordination',
+    body: coordination.scheduleWaveInput,
+    response: { status: 201, description: 'the wave as booked (200 and nothing written for a dry run)', schema: coordination.waveResult },
+    errors: [409, 413, 415, 422],
+    permissions: ['table:write', 'schedules:write', 'queue:send'],
+  }),
+  listPublications: route({
+    id: 'list-publications',
+    method: 'GET',
+    path: '/publications',
+    summary: 'List publications by scheduled time (filters: status, channel_id, from, to)',
+    tag: 'Coordination',
+    query: coordination.publicationListQuery,
+    response: { status: 200, description: 'one page of publications, earliest first', schema: coordination.publicationPage },
+    errors: [],
+    permissions: ['table:read'],
+  }),
+  getPublication: route({
+    id: 'get-publication',
+    method: 'GET',
+    path: '/publications/{publication_id}',
+    summary: 'Read a publication',
+    tag: 'Coordination',
+    params: coordination.publicationPath,
+    response: { status: 200, description: 'the publication', schema: coordination.publication },
+    errors: [404],
+    permissions: ['table:read'],
+  }),
+  cancelPublication: route({
+    id: 'cancel-publication',
+    method: 'POST',
+    path: '/publications/{publication_id}/cancel',
+    summary: 'Cancel a scheduled or held publication',
+    tag: 'Coordination',
+    params: coordination.publicationPath,
+    body: coordination.cancelInput,
+    response: { status: 200, description: 'the publication, now cancelled', schema: coordination.publication },
+    errors: [404, 409, 415],
+    permissions: ['table:write', 'schedules:write'],
+  }),
+  getWave: route({
+    id: 'get-wave',
+    method: 'GET',
+    path: '/waves/{wave_id}',
+    summary: 'Read a wave and its slots',
+    tag: 'Coordination',
+    params: coordination.wavePath,
+    response: { status: 200, description: 'the wave', schema: coordination.wave },
+    errors: [404],
+    permissions: ['table:read'],
+  }),
+  cancelWave: route({
+    id: 'cancel-wave',
+    method: 'POST',
+    path: '/waves/{wave_id}/cancel',
+    summary: "Cancel a wave's publications that have not gone out",
+    tag: 'Coordination',
+    params: coordination.wavePath,
+    body: coordination.cancelInput,
+    response: { status: 200, description: 'what was cancelled', schema: coordination.waveCancelled },
+    errors: [404, 415],
+    permissions: ['table:write', 'schedules:write'],
+  }),
+  openapi: route({
+    id: 'openapi',
+    method: 'GET',
+    path: '/openapi.json',
+    summary: 'This API as an OpenAPI 3.1 document',
+    tag: 'Documentation',
+    response: { status: 200, description: 'the OpenAPI document', schema: z.record(z.string(), z.unknown()) },
+    errors: [],
+    permissions: [],
+  }),
+} as const;
+
+export type RouteId = keyof typeof routes;
+export type AnyRoute = RouteSpec<z.ZodType | undefined, z.ZodType | undefined, z.ZodType | undefined>;
+
+/** Every route, in table order. */
+export const routeList: readonly AnyRoute[] = Object.values(routes);
+
+/** The full path API Gateway serves a route on. */
+export const fullPath = (r: Pick<AnyRoute, 'path'>): string => `${BASE_PATH}${r.path}`;
