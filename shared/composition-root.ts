@@ -3,7 +3,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
-import { required, settings } from './config';
+import { reloadSettings, required, settings } from './config';
 import { systemClock, type Clock } from './ports/clock';
 import type { IdGenerator } from './ports/id-generator';
 import type { TriggerQueue } from './ports/trigger-queue';
@@ -15,14 +15,27 @@ import { DynamoChannelRepository } from './adapters/dynamodb/channel-repository'
 import { DynamoPublicationRepository } from './adapters/dynamodb/publication-repository';
 import { DynamoSystemStateRepository } from './adapters/dynamodb/system-state-repository';
 import { DynamoVideoRepository } from './adapters/dynamodb/video-repository';
+import { DynamoLedgerRepository } from './adapters/dynamodb/ledger-repository';
+import { DynamoPublicationGroupRepository } from './adapters/dynamodb/publication-group-repository';
 import { idempotencyKeys } from './adapters/dynamodb/keys';
 import { PRIMARY_KEY, TTL_ATTRIBUTE } from './adapters/dynamodb/table-definition';
 import { SqsTriggerQueue } from './adapters/sqs/sqs-trigger-queue';
 import { EventBridgeSlotScheduler } from './adapters/scheduler/eventbridge-slot-scheduler';
 import { AuditTrail } from './services/audit-trail';
 import { ChannelRegistry } from './services/channel-registry';
+import { ChannelRemoval } from './services/channel-removal';
+import { LedgerBookkeeping } from './services/ledger-bookkeeping';
+import { SystemStatus } from './services/system-status';
 import { SystemControl } from './services/system-control';
 import { VideoCatalog } from './services/video-catalog';
+import { CoordinatePublication } from './services/coordinate-publication';
+import { GroupBooking } from './services/group-booking';
+import { PublicationCancellation } from './services/publication-cancellation';
+import { PublicationQueries } from './services/publication-queries';
+import { PublicationReconciliation } from './services/publication-reconciliation';
+import { ScheduleWave } from './services/schedule-wave';
+import { SlotDispatch } from './services/slot-dispatch';
+import { TriggerIntake } from './services/trigger-intake';
 
 /**
  * The composition root: every client, adapter and service is built here, once
@@ -50,10 +63,11 @@ export function overrideAdapters(replacements: Partial<Overridable>): void {
   built.clear();
 }
 
-/** Back to the real adapters, nothing built (tests). */
+/** Back to the real adapters, nothing built, settings read afresh (tests). */
 export function resetComposition(): void {
   overrides = {};
   built.clear();
+  reloadSettings();
 }
 
 export const clock = (): Clock => overrides.clock ?? systemClock;
@@ -82,6 +96,8 @@ export const systemStateRepository = () => once('systemState', () => new DynamoS
 export const channelRepository = () => once('channels', () => new DynamoChannelRepository(table()));
 export const videoRepository = () => once('videos', () => new DynamoVideoRepository(table()));
 export const publicationRepository = () => once('publications', () => new DynamoPublicationRepository(table()));
+export const ledgerRepository = () => once('ledgers', () => new DynamoLedgerRepository(table()));
+export const groupRepository = () => once('groups', () => new DynamoPublicationGroupRepository(table()));
 export const activityLog = () =>
   once('activity', () => new DynamoActivityLog(table(), clock(), settings().ACTIVITY_RETENTION_DAYS));
 
@@ -131,10 +147,12 @@ export const systemControl = () =>
       new SystemControl({
         state: systemStateRepository(),
         activity: activityLog(),
-        publications: publicationRepository(),
-        queue: triggerQueue(),
         clock: clock(),
         ids: ids(),
+        // Start and resume send held publications on, in scheduled order.
+        onRunning: async (meta) => {
+          await slotDispatch().releaseHeld(meta);
+        },
       }),
   );
 
@@ -142,16 +160,102 @@ export const channelRegistry = () =>
   once(
     'channelRegistry',
     () =>
-      new ChannelRegistry({
+      new ChannelRegistry({ channels: channelRepository(), activity: activityLog(), clock: clock(), ids: ids() }),
+  );
+
+export const channelRemoval = () =>
+  once(
+    'channelRemoval',
+    () =>
+      new ChannelRemoval({
         channels: channelRepository(),
         publications: publicationRepository(),
         activity: activityLog(),
         clock: clock(),
         ids: ids(),
-        cancelChannelPublications: async () => 0,
+        cancelChannelPublications: (channelId, meta) => publicationCancellation().cancelChannelPublications(channelId, meta),
       }),
   );
+
+export const systemStatus = () =>
+  once('systemStatus', () => new SystemStatus({ state: systemStateRepository(), publications: publicationRepository(), queue: triggerQueue() }));
+
+export const ledgerBookkeeping = () => once('ledgerBookkeeping', () => new LedgerBookkeeping(ledgerRepository(), clock()));
 
 export const videoCatalog = () => once('videoCatalog', () => new VideoCatalog({ videos: videoRepository(), clock: clock(), ids: ids() }));
 
 export const auditTrail = () => once('auditTrail', () => new AuditTrail(activityLog()));
+
+export const slotDispatch = () =>
+  once(
+    'slotDispatch',
+    () =>
+      new SlotDispatch({
+        publications: publicationRepository(),
+        groups: groupRepository(),
+        state: systemStateRepository(),
+        queue: triggerQueue(),
+        activity: activityLog(),
+        clock: clock(),
+        ids: ids(),
+      }),
+  );
+
+export const groupBooking = () =>
+  once(
+    'groupBooking',
+    () =>
+      new GroupBooking({
+        channels: channelRepository(),
+        videos: videoRepository(),
+        ledgers: ledgerRepository(),
+        bookkeeping: ledgerBookkeeping(),
+        publications: publicationRepository(),
+        groups: groupRepository(),
+        state: systemStateRepository(),
+        scheduler: slotScheduler(),
+        activity: activityLog(),
+        dispatch: slotDispatch(),
+        clock: clock(),
+        ids: ids(),
+      }),
+  );
+
+export const coordinatePublication = () => once('coordinatePublication', () => new CoordinatePublication(groupBooking()));
+export const scheduleWave = () => once('scheduleWave', () => new ScheduleWave(groupBooking()));
+export const publicationQueries = () => once('publicationQueries', () => new PublicationQueries(publicationRepository(), groupRepository()));
+
+export const publicationCancellation = () =>
+  once(
+    'publicationCancellation',
+    () =>
+      new PublicationCancellation({
+        publications: publicationRepository(),
+        groups: groupRepository(),
+        videos: videoRepository(),
+        scheduler: slotScheduler(),
+        activity: activityLog(),
+        bookkeeping: ledgerBookkeeping(),
+        clock: clock(),
+        ids: ids(),
+      }),
+  );
+
+export const publicationReconciliation = () =>
+  once(
+    'publicationReconciliation',
+    () =>
+      new PublicationReconciliation({
+        publications: publicationRepository(),
+        groups: groupRepository(),
+        state: systemStateRepository(),
+        booking: groupBooking(),
+        dispatch: slotDispatch(),
+        activity: activityLog(),
+        clock: clock(),
+        ids: ids(),
+      }),
+  );
+
+export const triggerIntake = () =>
+  once('triggerIntake', () => new TriggerIntake(publicationRepository(), activityLog(), clock(), ids()));

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The only reader of the environment. Each setting is parsed once, at cold
@@ -68,6 +68,11 @@ export function localSettings(env: Record<string, string | undefined> = process.
     throw new Error(`invalid local configuration: ${problems}`);
   }
   return result.data;
+}
+
+/** Forgets the parsed settings so the next read sees the environment as it is now (tests, the local server). */
+export function reloadSettings(): void {
+  cached = undefined;
 }
 
 /** Points this process's settings at a local table (the local server and integration tests). */

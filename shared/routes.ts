@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import * as z from 'zod';
+import type { Settings } from './config';
 import * as activity from './schemas/activity';
 import * as channels from './schemas/channels';
 import * as coordination from './schemas/coordination';
@@ -22,6 +23,20 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
  * - schedules:write: create and delete the slot schedules in the orchestrator's schedule group
  */
 export type Permission = 'table:read' | 'table:write' | 'queue:depth' | 'queue:send' | 'schedules:write';
+
+/**
+ * The settings (shared/config.ts) each permission brings into a function's
+ * environment. The CDK bindings set exactly these; a test runs every route
+ * with exactly these, so a service that reaches a client its route is not
+ * granted fails in the tests, not in AWS.
+ */
+export const PERMISSION_SETTINGS = {
+  'table:read': ['TABLE_NAME'],
+  'table:write': ['TABLE_NAME'],
+  'queue:depth': ['TRIGGER_QUEUE_URL', 'TRIGGER_DLQ_URL'],
+  'queue:send': ['TRIGGER_QUEUE_URL', 'TRIGGER_DLQ_URL'],
+  'schedules:write': ['SCHEDULE_GROUP_NAME', 'SLOT_TARGET_ARN', 'SCHEDULER_ROLE_ARN', 'SLOT_DLQ_ARN'],
+} as const satisfies Record<Permission, readonly (keyof Settings)[]>;
 
 export interface RouteSpec<
   P extends z.ZodType | undefined = z.ZodType | undefined,

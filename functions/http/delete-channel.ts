@@ -1,8 +1,8 @@
-import { channelRegistry } from '#shared/composition-root';
+import { channelRemoval } from '#shared/composition-root';
 import { httpHandler } from '#shared/http/http-handler';
 import { routes } from '#shared/routes';
 
 /** DELETE /api/orchestration/channels/{channel_id}[?force=true] */
 export const handler = httpHandler(routes.deleteChannel, ({ params, query, meta }) =>
-  channelRegistry().delete(params.channel_id, query.force, meta),
+  channelRemoval().delete(params.channel_id, query.force, meta),
 );

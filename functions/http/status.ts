@@ -1,6 +1,6 @@
-import { systemControl } from '#shared/composition-root';
+import { systemStatus } from '#shared/composition-root';
 import { httpHandler } from '#shared/http/http-handler';
 import { routes } from '#shared/routes';
 
 /** GET /api/orchestration/status */
-export const handler = httpHandler(routes.status, () => systemControl().status());
+export const handler = httpHandler(routes.status, () => systemStatus().report());

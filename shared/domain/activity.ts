@@ -19,6 +19,8 @@ export const ACTIVITY_TYPES = [
   'publications.held',
   'publications.released',
   'pipeline.triggered',
+  'pipeline.trigger_received',
+  'coordination.rolled_back',
 ] as const;
 export type ActivityType = (typeof ACTIVITY_TYPES)[number];
 

@@ -16,6 +16,8 @@ import { actorOf } from './principal';
 
 /** Bodies over 256 KB are refused with 413 before they are parsed. */
 export const MAX_BODY_BYTES = 256 * 1024;
+/** Deeper JSON is refused with 400: a few thousand levels (30 KB) make JSON.stringify overflow the stack, a 500. */
+export const MAX_JSON_DEPTH = 64;
 
 type Parsed<S> = S extends z.ZodType ? z.output<S> : undefined;
 
@@ -63,16 +65,18 @@ export function httpHandler<R extends AnyRoute>(route: R, handle: (request: Http
   stack.use(validation(route));
   if (route.method === 'POST') {
     stack.use(
-      makeHandlerIdempotent({
-        persistenceStore: idempotencyStore(route.id),
-        keyPrefix: route.id,
-        config: new IdempotencyConfig({
-          eventKeyJmesPath: 'headers."idempotency-key"',
-          payloadValidationJmesPath: '[body, pathParameters, queryStringParameters]',
-          expiresAfterSeconds: settings().IDEMPOTENCY_TTL_SECONDS,
-          responseHook: (response) => markReplay(response as Result) as unknown as typeof response,
-        }),
-      }),
+      keepOthersRecords(
+        makeHandlerIdempotent({
+          persistenceStore: idempotencyStore(route.id),
+          keyPrefix: route.id,
+          config: new IdempotencyConfig({
+            eventKeyJmesPath: 'headers."idempotency-key"',
+            payloadValidationJmesPath: '[body, pathParameters, queryStringParameters]',
+            expiresAfterSeconds: settings().IDEMPOTENCY_TTL_SECONDS,
+            responseHook: (response) => markReplay(response as Result) as unknown as typeof response,
+          }),
+        }) as MiddlewareObj<Event, Result, Error, RouteContext>,
+      ),
     );
   }
   stack.use(serialize(route));
@@ -81,6 +85,34 @@ export function httpHandler<R extends AnyRoute>(route: R, handle: (request: Http
     if (!state) throw new Error('request state missing: the middleware stack is misassembled');
     return (await handle({ ...(state.input as Omit<HttpRequest<R>, 'meta'>), meta: state.meta })) as Result;
   });
+}
+
+/**
+ * Powertools' idempotency middleware deletes the key's record on any error,
+ * including the ones its own `before` raises when the record belongs to an
+ * earlier request (a reused key: 422; a request still in progress: 409).
+ * Deleting then would erase that request's stored response, so the next
+ * replay would run it again. A request that failed before writing its own
+ * record has no record to delete.
+ */
+function keepOthersRecords(
+  idempotency: MiddlewareObj<Event, Result, Error, RouteContext>,
+): MiddlewareObj<Event, Result, Error, RouteContext> {
+  const refusedBeforeRunning = new WeakSet<Request>();
+  return {
+    before: async (request: Request) => {
+      try {
+        return await idempotency.before?.(request);
+      } catch (error) {
+        refusedBeforeRunning.add(request);
+        throw error;
+      }
+    },
+    after: idempotency.after,
+    onError: async (request: Request) => {
+      if (!refusedBeforeRunning.has(request)) await idempotency.onError?.(request);
+    },
+  };
 }
 
 function errorMapping(): MiddlewareObj<Event, Result, Error, RouteContext> {
@@ -138,14 +170,41 @@ function bodyGuard(route: AnyRoute): MiddlewareObj<Event, Result, Error, RouteCo
             'invalid_json',
           );
         }
+        if (jsonDepthOf(raw) > MAX_JSON_DEPTH) {
+          throw new ValidationFailed(`the body is nested deeper than ${MAX_JSON_DEPTH} levels`, [
+            { field: '$', in: 'body', message: `nested deeper than ${MAX_JSON_DEPTH} levels` },
+          ]);
+        }
         request.event.isBase64Encoded = false;
         return;
       }
-      if (route.method === 'POST' && hasBody && raw.trim() !== '{}') {
+      if (route.method === 'POST' && hasBody && !isEmptyObject(raw)) {
         throw new ValidationFailed('this endpoint takes an empty body', [{ field: '$', in: 'body', message: 'must be empty' }], 'body_not_allowed');
       }
     },
   };
+}
+
+/** Whether a body is `{}` (any spacing): what clients send when they must send something. */
+function isEmptyObject(raw: string): boolean {
+  return /^\s*\{\s*\}\s*$/.test(raw);
+}
+
+/** How deeply objects and arrays nest in a JSON text (brackets inside strings do not count). */
+function jsonDepthOf(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === '{' || c === '[') deepest = Math.max(deepest, ++depth);
+    else if (c === '}' || c === ']') depth--;
+  }
+  return deepest;
 }
 
 /** Validates path, query and body with the route's zod schemas, reporting every field at fault at once. */
@@ -162,6 +221,10 @@ function validation(route: AnyRoute): MiddlewareObj<Event, Result, Error, RouteC
       };
       const params = check(route.params, request.event.pathParameters ?? {}, 'path');
       const query = check(route.query, request.event.queryStringParameters ?? {}, 'query');
+      // A route without a query schema takes no query parameters: refuse them as a strict schema would.
+      if (!route.query) {
+        for (const name of Object.keys(request.event.queryStringParameters ?? {})) issues.push({ field: name, in: 'query', message: 'unknown field' });
+      }
       const body = check(route.body, request.event.body, 'body');
       if (issues.length > 0) {
         const fields = issues.map((i) => `${i.in}.${i.field}`).join(', ');

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { errorBody } from '#shared/schemas/common';
 import { BASE_PATH, routeList, type AnyRoute } from '#shared/routes';
 
@@ -81,7 +81,8 @@ function operation(route: AnyRoute): JsonSchema {
         ]
       : []),
   ];
-  const errors = [...new Set([400, ...route.errors, 500])].sort();
+  // Every route checks its input (400) and the size of what it is sent (413).
+  const errors = [...new Set([400, 413, ...route.errors, 500])].sort((a, b) => a - b);
   return {
     operationId: route.id,
     summary: route.summary,

@@ -6,6 +6,16 @@ export interface VideoRepository {
   create(video: Video): Promise<boolean>;
   get(videoId: string): Promise<Video | null>;
   getMany(videoIds: readonly string[]): Promise<Map<string, Video>>;
+  /**
+   * Counts `count` more pending publications for the video and, if it was
+   * `available`, makes it `assigned`.
+   */
+  addPending(videoId: string, count: number, at: string): Promise<void>;
+  /**
+   * Counts `count` fewer pending publications; a video left with none that
+   * is still `assigned` becomes `available` again.
+   */
+  removePending(videoId: string, count: number, at: string): Promise<void>;
   /** Newest first. */
   list(request: PageRequest & { status?: VideoStatus | undefined }): Promise<Page<Video>>;
 }

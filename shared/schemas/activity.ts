@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ACTIVITY_TYPES } from '#shared/domain/activity';
 import { isoDateTime, page, pageCursor, pageLimit, resourceId } from './common';
 

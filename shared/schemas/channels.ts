@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { CHANNEL_STATUSES, DEFAULT_PUBLISHING } from '#shared/domain/channel';
 import { isoDateTime, page, pageCursor, pageLimit, queryBoolean, resourceId } from './common';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** channel_id and video_id: 1-64 characters of A-Za-z0-9._- (SPEC "Details"). */
 export const resourceId = z

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { PUBLICATION_STATUSES } from '#shared/domain/publication';
 import { CONFLICT_POLICIES, STAGGER_BY, TIMINGS } from '#shared/domain/coordination';
 import { isoDateTime, page, pageCursor, pageLimit, resourceId, systemId } from './common';

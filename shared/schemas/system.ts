@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { SYSTEM_STATUSES } from '#shared/domain/system-state';
 import { isoDateTime } from './common';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { CREATABLE_VIDEO_STATUSES, VIDEO_STATUSES } from '#shared/domain/video';
 import { isoDateTime, page, pageCursor, pageLimit, resourceId } from './common';
 

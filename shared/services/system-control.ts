@@ -11,9 +11,7 @@ import { backoffDelay, sleep } from '#shared/concurrency';
 import type { ActivityLog } from '#shared/ports/activity-log';
 import type { Clock } from '#shared/ports/clock';
 import type { IdGenerator } from '#shared/ports/id-generator';
-import type { PublicationRepository } from '#shared/ports/publication-repository';
 import type { SystemStateRepository } from '#shared/ports/system-state-repository';
-import type { QueueDepth, TriggerQueue } from '#shared/ports/trigger-queue';
 
 export interface ControlResult {
   status: SystemStatus;
@@ -25,23 +23,12 @@ export interface ControlResult {
   updated_at: string | null;
 }
 
-export interface StatusReport {
-  status: SystemStatus;
-  running: boolean;
-  paused: boolean;
-  since: string | null;
-  held_publications: number;
-  queue: QueueDepth;
-}
-
 /** Work to do once the system runs again (issue: held publications are released on start and resume). */
 export type OnRunning = (meta: RequestMeta) => Promise<void>;
 
 export interface SystemControlDeps {
   state: SystemStateRepository;
   activity: ActivityLog;
-  publications: PublicationRepository;
-  queue: TriggerQueue;
   clock: Clock;
   ids: IdGenerator;
   onRunning?: OnRunning | undefined;
@@ -57,7 +44,7 @@ const ACTIVITY_OF: Record<ControlCommand, ActivityEntry['type']> = {
 };
 
 /**
- * Start, stop, pause, resume and status of the whole operation.
+ * Start, stop, pause and resume of the whole operation (GET /status is SystemStatus).
  *
  * A control call:
  * 1. reads the state (consistently) and decides with the pure state machine;
@@ -100,22 +87,6 @@ export class SystemControl {
       return resultOf(next, decision.from, true);
     }
     throw new ContentionExhausted('the system state');
-  }
-
-  async status(): Promise<StatusReport> {
-    const [state, held, queue] = await Promise.all([
-      this.deps.state.get(),
-      this.deps.publications.countByStatus('held'),
-      this.deps.queue.depth(),
-    ]);
-    return {
-      status: state.status,
-      running: state.status === 'running',
-      paused: state.status === 'paused',
-      since: state.since,
-      held_publications: held,
-      queue,
-    };
   }
 }
 

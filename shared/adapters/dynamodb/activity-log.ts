@@ -71,8 +71,9 @@ export class DynamoActivityLog implements ActivityLog {
     let monthCursor = cursor;
     if (cursor) {
       const partition = positionOf(cursor).pk ?? '';
-      const match = /^ACTIVITY#(\d{4}-\d{2})$/.exec(partition);
-      if (!match?.[1]) throw invalidCursor();
+      // Only a real month not after the current one: a forged month would walk the months for ever (00) or for ages (9999-12).
+      const match = /^ACTIVITY#(\d{4}-(?:0[1-9]|1[0-2]))$/.exec(partition);
+      if (!match?.[1] || match[1] > month) throw invalidCursor();
       month = match[1];
     }
     const items: Record<string, unknown>[] = [];

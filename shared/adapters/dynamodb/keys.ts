@@ -84,6 +84,9 @@ export const publicationKeys = {
 export const groupKeys = {
   partition: (groupId: string) => `GROUP#${groupId}`,
   key: (groupId: string): Key => ({ pk: groupKeys.partition(groupId), sk: 'GROUP' }),
+  /** gsi2, sparse: only groups still `planning` carry it, so stale requests are found without a scan. */
+  planningPartition: 'GROUP#STATUS#planning',
+  planningIndex: (groupId: string, createdAt: string) => ({ gsi2pk: groupKeys.planningPartition, gsi2sk: `${createdAt}#${groupId}` }),
   slot: (groupId: string, fireAt: string): Key => ({ pk: groupKeys.partition(groupId), sk: `SLOT#${fireAt}` }),
   slotPrefix: 'SLOT#',
 };

@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Page, PageRequest } from '#shared/domain/pagination';
 import type { Video, VideoStatus } from '#shared/domain/video';
 import type { VideoRepository } from '#shared/ports/video-repository';
@@ -39,6 +39,79 @@ export class DynamoVideoRepository implements VideoRepository {
   async getMany(videoIds: readonly string[]): Promise<Map<string, Video>> {
     const items = await batchGet(this.table.doc, this.table.tableName, videoIds.map(videoKeys.key));
     return new Map(items.map((item) => [String(item.video_id), toVideo(item)]));
+  }
+
+  async addPending(videoId: string, count: number, at: string): Promise<void> {
+    // One write for the usual case (an available video becomes assigned); a second only if it was not available.
+    try {
+      await this.table.doc.send(
+        new UpdateCommand({
+          TableName: this.table.tableName,
+          Key: videoKeys.key(videoId),
+          UpdateExpression: 'SET #status = :assigned, gsi2pk = :partition, updated_at = :at ADD pending_publications :count',
+          ConditionExpression: '#status = :available',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':assigned': 'assigned',
+            ':available': 'available',
+            ':partition': videoKeys.statusPartition('assigned'),
+            ':at': at,
+            ':count': count,
+          },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      await this.table.doc.send(
+        new UpdateCommand({
+          TableName: this.table.tableName,
+          Key: videoKeys.key(videoId),
+          UpdateExpression: 'SET updated_at = :at ADD pending_publications :count',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':at': at, ':count': count },
+        }),
+      );
+    }
+  }
+
+  async removePending(videoId: string, count: number, at: string): Promise<void> {
+    const { Attributes } = await this.table.doc.send(
+      new UpdateCommand({
+        TableName: this.table.tableName,
+        Key: videoKeys.key(videoId),
+        UpdateExpression: 'SET updated_at = :at ADD pending_publications :minus',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':at': at, ':minus': -count },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    if (Number(Attributes?.pending_publications ?? 0) <= 0) await this.moveStatus(videoId, 'assigned', 'available', at, true);
+  }
+
+  /** Moves the video between statuses (and its status index) if it is still in `from`. */
+  private async moveStatus(videoId: string, from: VideoStatus, to: VideoStatus, at: string, onlyWhenNonePending = false): Promise<void> {
+    try {
+      await this.table.doc.send(
+        new UpdateCommand({
+          TableName: this.table.tableName,
+          Key: videoKeys.key(videoId),
+          UpdateExpression: 'SET #status = :to, gsi2pk = :partition, updated_at = :at',
+          ConditionExpression: onlyWhenNonePending
+            ? '#status = :from AND (attribute_not_exists(pending_publications) OR pending_publications <= :zero)'
+            : '#status = :from',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':to': to,
+            ':from': from,
+            ':partition': videoKeys.statusPartition(to),
+            ':at': at,
+            ...(onlyWhenNonePending ? { ':zero': 0 } : {}),
+          },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
   }
 
   async list(request: PageRequest & { status?: VideoStatus | undefined }): Promise<Page<Video>> {

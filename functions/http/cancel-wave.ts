@@ -1,0 +1,8 @@
+import { publicationCancellation } from '#shared/composition-root';
+import { httpHandler } from '#shared/http/http-handler';
+import { routes } from '#shared/routes';
+
+/** POST /api/orchestration/waves/{wave_id}/cancel */
+export const handler = httpHandler(routes.cancelWave, ({ params, body, meta }) =>
+  publicationCancellation().cancelWave(params.wave_id, body.reason, meta),
+);

@@ -1,0 +1,6 @@
+import { publicationQueries } from '#shared/composition-root';
+import { httpHandler } from '#shared/http/http-handler';
+import { routes } from '#shared/routes';
+
+/** GET /api/orchestration/waves/{wave_id} */
+export const handler = httpHandler(routes.getWave, ({ params }) => publicationQueries().wave(params.wave_id));

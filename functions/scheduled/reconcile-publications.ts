@@ -1,0 +1,12 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import { publicationReconciliation } from '#shared/composition-root';
+import { logger } from '#shared/logger';
+
+/** Run by an EventBridge rule every five minutes: the safety net of publications (see PublicationReconciliation). */
+export const handler = middy(async (_event: unknown, context: Context) => {
+  const report = await publicationReconciliation().run({ actor: 'reconciler', request_id: context.awsRequestId });
+  logger.info('reconciliation done', { ...report });
+  return report;
+}).use(injectLambdaContext(logger, { resetKeys: true }));

@@ -1,0 +1,77 @@
+import type { ConflictPolicy, StaggerBy, Timing } from './coordination';
+import type { GroupKind } from './publication';
+
+/**
+ * A coordination (one video) or a wave (many videos): the publications one
+ * request booked, and the slots they fire in.
+ *
+ * `planning` is the group's state while its request is writing: a group still
+ * planning long after its request ended belongs to a request that died
+ * half-way, and reconciliation rolls it back.
+ */
+export const GROUP_STATUSES = ['planning', 'scheduled', 'cancelled', 'failed'] as const;
+export type GroupStatus = (typeof GROUP_STATUSES)[number];
+
+export interface PublicationGroup {
+  group_id: string;
+  kind: GroupKind;
+  status: GroupStatus;
+  channel_ids: string[];
+  video_count: number;
+  timing: Timing;
+  stagger_by: StaggerBy;
+  /** The base time of the plan (scheduled_at, or the request's time). */
+  scheduled_at: string;
+  delay_seconds: number | null;
+  priority: number;
+  conflict_policy: ConflictPolicy;
+  total_publications: number;
+  slot_count: number;
+  first_at: string | null;
+  last_at: string | null;
+  schedules_created: number;
+  created_at: string;
+  updated_at: string;
+  cancelled_at: string | null;
+  actor: string;
+  request_id: string;
+}
+
+export const SLOT_STATUSES = ['pending', 'fired', 'cancelled'] as const;
+export type SlotStatus = (typeof SLOT_STATUSES)[number];
+
+/** One distinct fire time of a group: one schedule, many publications. */
+export interface Slot {
+  slot_id: string;
+  group_id: string;
+  fire_at: string;
+  status: SlotStatus;
+  publication_count: number;
+  dispatched: number;
+  held: number;
+  fired_at: string | null;
+}
+
+/**
+ * A slot's id, which is also its schedule's name: the group id and the fire
+ * time in UTC (`wave_01J...-20261121T180000Z`), at most 64 characters of
+ * [0-9A-Za-z_-], as EventBridge Scheduler names require. Deterministic, so a
+ * retried request names the same schedule.
+ */
+export function slotIdOf(groupId: string, fireAt: string): string {
+  return `${groupId}-${compactInstant(fireAt)}`;
+}
+
+export function fireAtOfSlotId(slotId: string): string | null {
+  const match = /-(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(slotId);
+  if (!match) return null;
+  const [, y, mo, d, h, mi, s] = match;
+  return `${y}-${mo}-${d}T${h}:${mi}:${s}.000Z`;
+}
+
+function compactInstant(iso: string): string {
+  return new Date(iso).toISOString().slice(0, 19).replace(/[-:]/g, '') + 'Z';
+}
+
+/** ISO 8601 for an instant in epoch milliseconds, as stored everywhere. */
+export const isoOf = (epochMs: number): string => new Date(epochMs).toISOString();

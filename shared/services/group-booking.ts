@@ -1,0 +1,624 @@
+import type { RequestMeta } from '#shared/domain/activity';
+import type { Channel } from '#shared/domain/channel';
+import { isShadow, pruneLedger, shadowIdOf, type LedgerBooking } from '#shared/domain/channel-ledger';
+import type { ConflictPolicy, StaggerBy, Timing } from '#shared/domain/coordination';
+import { Conflict, ContentionExhausted, PayloadTooLarge, UnprocessableRequest, type FieldIssue } from '#shared/domain/errors';
+import { isoOf, slotIdOf, type PublicationGroup, type Slot } from '#shared/domain/publication-group';
+import type { GroupKind, Publication } from '#shared/domain/publication';
+import {
+  placeOnChannel,
+  requestedTimes,
+  type ChannelPlan,
+  type PlanConflict,
+  type RequestedPublication,
+} from '#shared/domain/planner/index';
+import { backoffDelay, mapConcurrent, sleep } from '#shared/concurrency';
+import type { ActivityLog } from '#shared/ports/activity-log';
+import type { ChannelRepository } from '#shared/ports/channel-repository';
+import type { Clock } from '#shared/ports/clock';
+import type { IdGenerator } from '#shared/ports/id-generator';
+import type { LedgerRepository } from '#shared/ports/ledger-repository';
+import type { PublicationGroupRepository } from '#shared/ports/publication-group-repository';
+import type { PublicationRepository } from '#shared/ports/publication-repository';
+import type { SlotScheduler } from '#shared/ports/slot-scheduler';
+import type { SystemStateRepository } from '#shared/ports/system-state-repository';
+import type { VideoRepository } from '#shared/ports/video-repository';
+import type { LedgerBookkeeping } from './ledger-bookkeeping';
+import type { SlotDispatch } from './slot-dispatch';
+
+/** Publications one request may book (SPEC: a wave of more is 413). */
+export const MAX_PUBLICATIONS = 10_000;
+/** Bookings a channel's ledger holds at most (its item stays far below DynamoDB's 400 KB). */
+export const MAX_LEDGER_BOOKINGS = 4_000;
+/** Existing publications due this soon are never moved by preempt: their slot may be firing. */
+export const PREEMPT_MARGIN_MS = 2 * 60_000;
+/** How far ahead a shift or an independent placement looks for a free time. */
+export const SEARCH_HORIZON_MS = 400 * 86_400_000;
+/** A scheduled_at this far in the past is refused; closer to now it means "now" (clock skew, latency). */
+export const PAST_TOLERANCE_MS = 60_000;
+const MAX_LEDGER_ATTEMPTS = 25;
+const CHANNEL_CONCURRENCY = 8;
+/** Ledgers written by a request that fails are restored with the same bound. */
+const UNDO_CONCURRENCY = 8;
+
+export interface BookingRequest {
+  kind: GroupKind;
+  videoIds: string[];
+  channelIds: string[];
+  timing: Timing;
+  scheduledAt?: string | undefined;
+  delaySeconds?: number | undefined;
+  staggerBy: StaggerBy;
+  priority: number;
+  policy: ConflictPolicy;
+  dryRun: boolean;
+  /** Where the timing fields sit in the body, to name them in errors (`wave_config.`). */
+  timingFieldPrefix: string;
+}
+
+export interface ConflictReport {
+  channel_id: string;
+  video_id: string;
+  requested_at: string;
+  reason: PlanConflict['reason'];
+  conflicting_publication_id: string | null;
+  resolution: PlanConflict['resolution'];
+}
+
+export interface MoveReport {
+  publication_id: string;
+  channel_id: string;
+  from: string;
+  to: string;
+}
+
+export interface BookedPublication {
+  /** null in a dry run: nothing was booked. */
+  publication_id: string | null;
+  video_id: string;
+  channel_id: string;
+  requested_at: string;
+  scheduled_at: string;
+  /** The requested time, when a conflict moved the publication off it. */
+  shifted_from: string | null;
+  status: Publication['status'] | 'planned';
+}
+
+export interface BookingOutcome {
+  group_id: string | null;
+  dry_run: boolean;
+  publications: BookedPublication[];
+  conflicts: ConflictReport[];
+  moves: MoveReport[];
+  slot_count: number;
+  first_at: string | null;
+  last_at: string | null;
+  schedules_created: number;
+}
+
+export interface GroupBookingDeps {
+  channels: ChannelRepository;
+  videos: VideoRepository;
+  ledgers: LedgerRepository;
+  bookkeeping: LedgerBookkeeping;
+  publications: PublicationRepository;
+  groups: PublicationGroupRepository;
+  state: SystemStateRepository;
+  scheduler: SlotScheduler;
+  activity: ActivityLog;
+  dispatch: SlotDispatch;
+  clock: Clock;
+  ids: IdGenerator;
+}
+
+interface ChannelBooking {
+  channel: Channel;
+  plan: ChannelPlan;
+  /** The group of each existing booking, for the slots of moved publications. */
+  groupOf: Map<string, string>;
+}
+
+/**
+ * Books a coordination or a wave: every (video, channel) publication placed
+ * by the pure planner, reserved in each channel's ledger, then written.
+ *
+ * 1. Checks what the schema could not (422, 413): the time, the channels and
+ *    videos named; then the system state (409 when stopped).
+ * 2. Plans the requested times (simultaneous, staggered, independent).
+ * 3. For a dry run, or the reject policy, plans every channel against the
+ *    ledgers as read and answers without writing (reject: 409 on any conflict).
+ * 4. Writes the group as `planning`: the intent a failed request is rolled back by.
+ * 5. Books each channel: reads its ledger, places the channel's publications,
+ *    and replaces the ledger on the version it read; a lost race re-reads and
+ *    re-plans that channel only. This conditional write is what keeps
+ *    concurrent requests from double-booking.
+ * 6. Moves preempted publications (their old time stays blocked by a shadow
+ *    booking until the move is written), writes publications and slots in
+ *    batches of 25, creates one schedule per future slot, marks the group
+ *    `scheduled`, counts the videos, and appends the audit entry.
+ * 7. Fires inline the slots already due (scheduled_at now or absent).
+ * Any failure after step 4 rolls the group back before the error is answered.
+ */
+export class GroupBooking {
+  constructor(private readonly deps: GroupBookingDeps) {}
+
+  async book(request: BookingRequest, meta: RequestMeta): Promise<BookingOutcome> {
+    const now = this.deps.clock.now().getTime();
+    const base = this.baseTime(request, now);
+    const total = request.videoIds.length * request.channelIds.length;
+    if (total > MAX_PUBLICATIONS) {
+      throw new PayloadTooLarge(
+        'too_many_publications',
+        `a request may book at most ${MAX_PUBLICATIONS.toLocaleString('en-US')} publications; this one would book ${total.toLocaleString('en-US')} (videos x channels)`,
+        { limit: MAX_PUBLICATIONS, requested: total },
+      );
+    }
+    const channels = await this.activeChannels(request.channelIds);
+    await this.checkVideos(request.videoIds);
+    const state = await this.deps.state.get();
+    if (state.status === 'stopped') {
+      throw new Conflict('orchestration_stopped', 'the orchestration is stopped: start it before coordinating publications', {
+        status: state.status,
+      });
+    }
+
+    const groupId = `${request.kind === 'wave' ? 'wave' : 'coord'}_${this.deps.ids.next()}`;
+    const requested = requestedTimes({
+      timing: request.timing,
+      base,
+      delaySeconds: request.delaySeconds ?? null,
+      staggerBy: request.staggerBy,
+      videoIds: request.videoIds,
+      channels: channels.map((c) => ({ channel_id: c.channel_id, priority: c.priority, publishing: c.publishing })),
+    });
+    const byChannel = this.withIds(requested);
+
+    if (request.dryRun || request.policy === 'reject') {
+      const ledgers = await this.deps.ledgers.getMany(request.channelIds);
+      const plans = channels.map((channel) => {
+        const ledger = ledgers.get(channel.channel_id);
+        return this.planChannel(channel, ledger?.bookings ?? [], byChannel.get(channel.channel_id) ?? [], request, now);
+      });
+      if (request.dryRun) return this.dryRunOutcome(plans);
+      const rejected = plans.filter((p) => p.plan.rejected);
+      if (rejected.length > 0) throw conflictError(rejected);
+    }
+
+    const at = isoOf(now);
+    const group: PublicationGroup = {
+      group_id: groupId,
+      kind: request.kind,
+      status: 'planning',
+      channel_ids: request.channelIds,
+      video_count: request.videoIds.length,
+      timing: request.timing,
+      stagger_by: request.staggerBy,
+      scheduled_at: isoOf(base),
+      delay_seconds: request.delaySeconds ?? null,
+      priority: request.priority,
+      conflict_policy: request.policy,
+      total_publications: 0,
+      slot_count: 0,
+      first_at: null,
+      last_at: null,
+      schedules_created: 0,
+      created_at: at,
+      updated_at: at,
+      cancelled_at: null,
+      actor: meta.actor,
+      request_id: meta.request_id,
+    };
+    await this.deps.groups.create(group);
+
+    try {
+      const booked = await this.bookChannels(channels, byChannel, request, groupId, now);
+      const rejected = booked.filter((b) => b.plan.rejected);
+      if (rejected.length > 0) throw conflictError(rejected);
+      return await this.commit(group, booked, request, meta, now);
+    } catch (error) {
+      // If the undo fails too, the group stays `planning` and reconciliation finishes it.
+      await this.rollback(group, `request failed: ${(error as Error).message}`.slice(0, 300)).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /**
+   * Undoes a group that did not reach `scheduled`: its bookings leave the
+   * ledgers, its publications that have not gone out are cancelled, its
+   * schedules are deleted, and the group is marked `failed`. Used when a
+   * request fails, and by reconciliation for requests that died half-way.
+   */
+  async rollback(group: PublicationGroup, reason: string): Promise<number> {
+    const at = isoOf(this.deps.clock.now().getTime());
+    const removed = (
+      await mapConcurrent(group.channel_ids, UNDO_CONCURRENCY, (channelId) =>
+        this.deps.bookkeeping.remove(channelId, (bookings) => bookings.filter((b) => b.group_id !== group.group_id || isShadow(b.publication_id))),
+      )
+    ).flat();
+    const ownIds = removed.filter((b) => b.group_id === group.group_id).map((b) => b.publication_id);
+    const existing = await this.deps.publications.getMany(ownIds);
+    const cancelled = await mapConcurrent([...existing.values()], 16, (p) =>
+      this.deps.publications.changeStatus(p, { from: ['scheduled', 'held'], to: 'cancelled', at, reason }),
+    );
+    const fireTimes = [...new Set(removed.map((b) => isoOf(b.at)))];
+    await this.deps.scheduler.remove(fireTimes.map((fireAt) => slotIdOf(group.group_id, fireAt)));
+    await mapConcurrent(fireTimes, 8, (fireAt) => this.deps.groups.markSlotCancelled(group.group_id, fireAt, at));
+    await this.deps.groups.update({ ...group, status: 'failed', updated_at: at });
+    return cancelled.filter(Boolean).length;
+  }
+
+  private baseTime(request: BookingRequest, now: number): number {
+    if (request.scheduledAt === undefined) return Math.ceil(now / 1000) * 1000;
+    const at = Date.parse(request.scheduledAt);
+    if (at < now - PAST_TOLERANCE_MS) {
+      throw new UnprocessableRequest('scheduled_at_in_past', `scheduled_at ${request.scheduledAt} is in the past`, {
+        fields: [{ field: `${request.timingFieldPrefix}scheduled_at`, in: 'body', message: 'must not be in the past' } satisfies FieldIssue],
+        now: isoOf(now),
+      });
+    }
+    return Math.ceil(Math.max(at, now) / 1000) * 1000;
+  }
+
+  /** The named channels, in request order; unknown or not active ones are a 422 naming each. */
+  private async activeChannels(channelIds: string[]): Promise<Channel[]> {
+    const found = await this.deps.channels.getMany(channelIds);
+    const unknown = channelIds.filter((id) => !found.has(id));
+    if (unknown.length > 0) {
+      throw new UnprocessableRequest('unknown_channels', `unknown channel(s): ${unknown.slice(0, 20).join(', ')}`, {
+        channel_ids: unknown,
+        fields: unknown.map((id) => ({ field: `channel_ids.${channelIds.indexOf(id)}`, in: 'body', message: 'no such channel' })),
+      });
+    }
+    const inactive = channelIds.map((id) => found.get(id) as Channel).filter((c) => c.status !== 'active');
+    if (inactive.length > 0) {
+      throw new UnprocessableRequest(
+        'inactive_channels',
+        `channel(s) not active: ${inactive.slice(0, 20).map((c) => `${c.channel_id} (${c.status})`).join(', ')}`,
+        {
+          channels: inactive.map((c) => ({ channel_id: c.channel_id, status: c.status })),
+          fields: inactive.map((c) => ({ field: `channel_ids.${channelIds.indexOf(c.channel_id)}`, in: 'body', message: `channel is ${c.status}` })),
+        },
+      );
+    }
+    return channelIds.map((id) => found.get(id) as Channel);
+  }
+
+  private async checkVideos(videoIds: string[]): Promise<void> {
+    const found = await this.deps.videos.getMany(videoIds);
+    const field = (id: string) => (videoIds.length === 1 ? 'video_id' : `video_ids.${videoIds.indexOf(id)}`);
+    const unknown = videoIds.filter((id) => !found.has(id));
+    if (unknown.length > 0) {
+      throw new UnprocessableRequest('unknown_videos', `unknown video(s): ${unknown.slice(0, 20).join(', ')}`, {
+        video_ids: unknown,
+        fields: unknown.map((id) => ({ field: field(id), in: 'body', message: 'no such video' })),
+      });
+    }
+    const archived = videoIds.filter((id) => found.get(id)?.status === 'archived');
+    if (archived.length > 0) {
+      throw new UnprocessableRequest('archived_videos', `archived video(s) cannot be published: ${archived.slice(0, 20).join(', ')}`, {
+        video_ids: archived,
+        fields: archived.map((id) => ({ field: field(id), in: 'body', message: 'video is archived' })),
+      });
+    }
+  }
+
+  /** Gives every requested publication its id, grouped by channel. */
+  private withIds(requested: RequestedPublication[]) {
+    const byChannel = new Map<string, { publication_id: string; video_id: string; requested_at: number; order: number }[]>();
+    for (const r of requested) {
+      const list = byChannel.get(r.channel_id) ?? [];
+      list.push({ publication_id: `pub_${this.deps.ids.next()}`, video_id: r.video_id, requested_at: r.requested_at, order: r.order });
+      byChannel.set(r.channel_id, list);
+    }
+    return byChannel;
+  }
+
+  private planChannel(
+    channel: Channel,
+    ledger: LedgerBooking[],
+    requests: { publication_id: string; video_id: string; requested_at: number; order: number }[],
+    request: BookingRequest,
+    now: number,
+  ): ChannelBooking {
+    const live = pruneLedger(ledger, now);
+    if (live.length + requests.length > MAX_LEDGER_BOOKINGS) {
+      throw new UnprocessableRequest(
+        'channel_calendar_full',
+        `channel '${channel.channel_id}' would hold more than ${MAX_LEDGER_BOOKINGS} upcoming publications`,
+        { channel_id: channel.channel_id, limit: MAX_LEDGER_BOOKINGS, booked: live.length, requested: requests.length },
+      );
+    }
+    const plan = placeOnChannel({
+      channel: { channel_id: channel.channel_id, priority: channel.priority, publishing: channel.publishing },
+      // A shadow is never moved: it only keeps a preempted publication's old time blocked.
+      existing: live.map((b) => ({ publication_id: b.publication_id, at: b.at, priority: isShadow(b.publication_id) ? 10 : b.priority })),
+      requests,
+      timing: request.timing,
+      policy: request.policy,
+      priority: request.priority,
+      now,
+      preemptibleAfter: now + PREEMPT_MARGIN_MS,
+      horizonMs: SEARCH_HORIZON_MS,
+    });
+    return { channel, plan, groupOf: new Map(live.map((b) => [b.publication_id, b.group_id])) };
+  }
+
+  /** Step 5: each channel's ledger, planned and replaced on the version read; a lost race re-plans that channel. */
+  private async bookChannels(
+    channels: Channel[],
+    byChannel: Map<string, { publication_id: string; video_id: string; requested_at: number; order: number }[]>,
+    request: BookingRequest,
+    groupId: string,
+    now: number,
+  ): Promise<ChannelBooking[]> {
+    return mapConcurrent(channels, CHANNEL_CONCURRENCY, async (channel) => {
+      const requests = byChannel.get(channel.channel_id) ?? [];
+      for (let attempt = 0; attempt < MAX_LEDGER_ATTEMPTS; attempt++) {
+        if (attempt > 0) await sleep(backoffDelay(attempt, 10, 500));
+        const ledger = await this.deps.ledgers.get(channel.channel_id);
+        const booking = this.planChannel(channel, ledger.bookings, requests, request, now);
+        if (booking.plan.rejected) return booking;
+        const next = this.ledgerAfter(booking, ledger.bookings, groupId, now);
+        if (await this.deps.ledgers.replace(channel.channel_id, ledger.version, next, isoOf(now))) return booking;
+      }
+      throw new ContentionExhausted(`channel '${channel.channel_id}' bookings`);
+    });
+  }
+
+  /** The ledger after a plan: its bookings tagged with their groups, plus a shadow at each moved publication's old time. */
+  private ledgerAfter(booking: ChannelBooking, before: LedgerBooking[], groupId: string, now: number): LedgerBooking[] {
+    const shadows = before.filter((b) => isShadow(b.publication_id));
+    const planned = booking.plan.bookings.filter((b) => !isShadow(b.publication_id));
+    const moved = booking.plan.moves.map((m) => ({
+      publication_id: shadowIdOf(m.publication_id),
+      at: m.from,
+      priority: before.find((b) => b.publication_id === m.publication_id)?.priority ?? 0,
+      group_id: booking.groupOf.get(m.publication_id) ?? groupId,
+    }));
+    return pruneLedger(
+      [
+        ...planned.map((b) => ({ ...b, group_id: booking.groupOf.get(b.publication_id) ?? groupId })),
+        ...shadows,
+        ...moved,
+      ],
+      now,
+    );
+  }
+
+  /** Step 6: everything after the ledgers, in an order whose every stop is repairable. */
+  private async commit(
+    group: PublicationGroup,
+    booked: ChannelBooking[],
+    request: BookingRequest,
+    meta: RequestMeta,
+    now: number,
+  ): Promise<BookingOutcome> {
+    const at = isoOf(now);
+    const moves = await this.applyMoves(booked, now);
+
+    const placements = booked.flatMap((b) => b.plan.placements.map((p) => ({ channel: b.channel, placement: p })));
+    const shifted = shiftedIds(booked);
+    const publications: Publication[] = placements.map(({ channel, placement }) => {
+      const scheduledAt = isoOf(placement.scheduled_at);
+      const requestedAt = isoOf(placement.requested_at);
+      return {
+        publication_id: placement.publication_id,
+        group_id: group.group_id,
+        group_kind: group.kind,
+        video_id: placement.video_id,
+        channel_id: channel.channel_id,
+        scheduled_at: scheduledAt,
+        requested_at: requestedAt,
+        shifted_from: shifted.has(placement.publication_id) ? requestedAt : null,
+        priority: request.priority,
+        status: 'scheduled',
+        slot_id: slotIdOf(group.group_id, scheduledAt),
+        run_id: null,
+        status_reason: null,
+        trigger_received_at: null,
+        created_at: at,
+        updated_at: at,
+      };
+    });
+    const slots = slotsOf(group.group_id, publications);
+    await this.deps.publications.putMany(publications);
+    await this.deps.groups.putSlots(slots);
+
+    const future = slots.filter((s) => Date.parse(s.fire_at) > now);
+    const due = slots.filter((s) => Date.parse(s.fire_at) <= now);
+    const { created } = await this.deps.scheduler.ensure(future);
+
+    const times = publications.map((p) => p.scheduled_at).sort();
+    const scheduled: PublicationGroup = {
+      ...group,
+      status: 'scheduled',
+      total_publications: publications.length,
+      slot_count: slots.length,
+      first_at: times[0] ?? null,
+      last_at: times[times.length - 1] ?? null,
+      schedules_created: created,
+      updated_at: at,
+    };
+    await this.deps.groups.update(scheduled);
+
+    const perVideo = new Map<string, number>();
+    for (const p of publications) perVideo.set(p.video_id, (perVideo.get(p.video_id) ?? 0) + 1);
+    await mapConcurrent([...perVideo], 8, ([videoId, count]) => this.deps.videos.addPending(videoId, count, at));
+
+    const conflicts = booked.flatMap((b) => b.plan.conflicts.map((c) => conflictReport(b.channel.channel_id, c)));
+    await this.deps.activity.append([
+      {
+        activity_id: this.deps.ids.next(),
+        at,
+        type: group.kind === 'wave' ? 'wave.scheduled' : 'publication.coordinated',
+        actor: meta.actor,
+        target: { type: group.kind, id: group.group_id },
+        channel_ids: group.channel_ids,
+        details: {
+          timing: group.timing,
+          ...(group.kind === 'wave' ? { video_count: group.video_count, stagger_by: group.stagger_by } : { video_id: request.videoIds[0] }),
+          total_publications: publications.length,
+          slots: slots.length,
+          first_at: scheduled.first_at,
+          last_at: scheduled.last_at,
+          shifted: conflicts.filter((c) => c.resolution === 'shifted').length,
+          preempted: moves.length,
+          conflict_policy: group.conflict_policy,
+          priority: group.priority,
+        },
+        request_id: meta.request_id,
+      },
+      ...(moves.length > 0
+        ? [
+            {
+              activity_id: this.deps.ids.next(),
+              at,
+              type: 'publication.preempted' as const,
+              actor: meta.actor,
+              target: { type: group.kind, id: group.group_id },
+              channel_ids: [...new Set(moves.map((m) => m.channel_id))],
+              details: { moved: moves.slice(0, 100), moved_count: moves.length, by_priority: group.priority },
+              request_id: meta.request_id,
+            },
+          ]
+        : []),
+    ]);
+
+    for (const slot of due) {
+      await this.deps.dispatch.fire({ slot_id: slot.slot_id, group_id: slot.group_id, fire_at: slot.fire_at }, meta);
+    }
+    const statuses = due.length > 0 ? await this.deps.publications.getMany(publications.filter((p) => Date.parse(p.scheduled_at) <= now).map((p) => p.publication_id)) : new Map<string, Publication>();
+
+    return {
+      group_id: group.group_id,
+      dry_run: false,
+      publications: publications.map((p) => ({
+        publication_id: p.publication_id,
+        video_id: p.video_id,
+        channel_id: p.channel_id,
+        requested_at: p.requested_at,
+        scheduled_at: p.scheduled_at,
+        shifted_from: p.shifted_from,
+        status: statuses.get(p.publication_id)?.status ?? p.status,
+      })),
+      conflicts,
+      moves,
+      slot_count: slots.length,
+      first_at: scheduled.first_at,
+      last_at: scheduled.last_at,
+      schedules_created: created,
+    };
+  }
+
+  /**
+   * Moves each preempted publication to its new time and slot (the ledger
+   * already holds it there, with a shadow at the old time), then lifts the
+   * shadows. A publication no longer scheduled at its old time (cancelled,
+   * gone out) is left as it is.
+   */
+  private async applyMoves(booked: ChannelBooking[], now: number): Promise<MoveReport[]> {
+    const at = isoOf(now);
+    const moves = booked.flatMap((b) =>
+      b.plan.moves.map((m) => ({ channelId: b.channel.channel_id, groupId: b.groupOf.get(m.publication_id) ?? '', move: m })),
+    );
+    await mapConcurrent(moves, 8, async ({ groupId, move }) => {
+      const to = isoOf(move.to);
+      const slot = { slot_id: slotIdOf(groupId, to), group_id: groupId, fire_at: to };
+      await this.deps.groups.addToSlot(slot, 1);
+      if (await this.deps.publications.reschedule(move.publication_id, { from: isoOf(move.from), to, slotId: slot.slot_id, at })) {
+        await this.deps.scheduler.ensure([slot]);
+      }
+    });
+    const shadowsByChannel = new Map<string, Set<string>>();
+    for (const { channelId, move } of moves) {
+      const set = shadowsByChannel.get(channelId) ?? new Set<string>();
+      set.add(shadowIdOf(move.publication_id));
+      shadowsByChannel.set(channelId, set);
+    }
+    await mapConcurrent([...shadowsByChannel], UNDO_CONCURRENCY, ([channelId, shadows]) =>
+      this.deps.bookkeeping.remove(channelId, (bookings) => bookings.filter((b) => !shadows.has(b.publication_id))),
+    );
+    return moves.map(({ channelId, move }) => ({
+      publication_id: move.publication_id,
+      channel_id: channelId,
+      from: isoOf(move.from),
+      to: isoOf(move.to),
+    }));
+  }
+
+  private dryRunOutcome(plans: ChannelBooking[]): BookingOutcome {
+    const shifted = shiftedIds(plans);
+    const publications = plans.flatMap((b) =>
+      b.plan.placements.map((p) => ({
+        publication_id: null,
+        video_id: p.video_id,
+        channel_id: b.channel.channel_id,
+        requested_at: isoOf(p.requested_at),
+        scheduled_at: isoOf(p.scheduled_at),
+        shifted_from: shifted.has(p.publication_id) ? isoOf(p.requested_at) : null,
+        status: 'planned' as const,
+      })),
+    );
+    const times = [...new Set(publications.map((p) => p.scheduled_at))].sort();
+    return {
+      group_id: null,
+      dry_run: true,
+      publications,
+      conflicts: plans.flatMap((b) => b.plan.conflicts.map((c) => conflictReport(b.channel.channel_id, c))),
+      moves: plans.flatMap((b) =>
+        b.plan.moves.map((m) => ({ publication_id: m.publication_id, channel_id: b.channel.channel_id, from: isoOf(m.from), to: isoOf(m.to) })),
+      ),
+      slot_count: times.length,
+      first_at: times[0] ?? null,
+      last_at: times[times.length - 1] ?? null,
+      schedules_created: 0,
+    };
+  }
+}
+
+/** Publications a conflict moved off their requested time (an independent placement is not a shift). */
+function shiftedIds(booked: ChannelBooking[]): Set<string> {
+  return new Set(booked.flatMap((b) => b.plan.conflicts.filter((c) => c.resolution === 'shifted').map((c) => c.publication_id)));
+}
+
+function conflictReport(channelId: string, c: PlanConflict): ConflictReport {
+  return {
+    channel_id: channelId,
+    video_id: c.video_id,
+    requested_at: isoOf(c.requested_at),
+    reason: c.reason,
+    conflicting_publication_id: c.conflicting_publication_id,
+    resolution: c.resolution,
+  };
+}
+
+/** 409 for plans that could not book: the reject policy met conflicts, or nothing was free. */
+function conflictError(rejected: ChannelBooking[]): Conflict {
+  const conflicts = rejected.flatMap((b) =>
+    b.plan.conflicts.filter((c) => c.resolution === 'rejected').map((c) => conflictReport(b.channel.channel_id, c)),
+  );
+  const noFreeTime = conflicts.every((c) => c.reason === 'no_free_time');
+  return new Conflict(
+    noFreeTime ? 'no_free_time' : 'publication_conflicts',
+    noFreeTime
+      ? `no free publishing time within ${SEARCH_HORIZON_MS / 86_400_000} days for ${conflicts.length} publication(s); nothing was booked`
+      : `${conflicts.length} publication(s) conflict with existing ones; nothing was booked (conflict_policy reject)`,
+    { conflicts: conflicts.slice(0, 500), conflict_count: conflicts.length },
+  );
+}
+
+/** The distinct fire times of a group's publications: one slot (and one schedule) each. */
+function slotsOf(groupId: string, publications: Publication[]): Slot[] {
+  const counts = new Map<string, number>();
+  for (const p of publications) counts.set(p.scheduled_at, (counts.get(p.scheduled_at) ?? 0) + 1);
+  return [...counts].map(([fireAt, count]) => ({
+    slot_id: slotIdOf(groupId, fireAt),
+    group_id: groupId,
+    fire_at: fireAt,
+    status: 'pending',
+    publication_count: count,
+    dispatched: 0,
+    held: 0,
+    fired_at: null,
+  }));
+}

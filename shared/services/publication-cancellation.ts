@@ -1,0 +1,204 @@
+import type { RequestMeta } from '#shared/domain/activity';
+import { shadowIdOf } from '#shared/domain/channel-ledger';
+import { Conflict, NotFound } from '#shared/domain/errors';
+import { PENDING_STATUSES, type Publication } from '#shared/domain/publication';
+import { fireAtOfSlotId, isoOf } from '#shared/domain/publication-group';
+import { mapConcurrent } from '#shared/concurrency';
+import type { ActivityLog } from '#shared/ports/activity-log';
+import type { Clock } from '#shared/ports/clock';
+import type { IdGenerator } from '#shared/ports/id-generator';
+import type { PublicationGroupRepository } from '#shared/ports/publication-group-repository';
+import type { PublicationRepository } from '#shared/ports/publication-repository';
+import type { SlotScheduler } from '#shared/ports/slot-scheduler';
+import type { VideoRepository } from '#shared/ports/video-repository';
+import type { LedgerBookkeeping } from './ledger-bookkeeping';
+
+const PAGE_SIZE = 100;
+const UPDATE_CONCURRENCY = 16;
+
+export interface PublicationCancellationDeps {
+  publications: PublicationRepository;
+  groups: PublicationGroupRepository;
+  videos: VideoRepository;
+  scheduler: SlotScheduler;
+  activity: ActivityLog;
+  bookkeeping: LedgerBookkeeping;
+  clock: Clock;
+  ids: IdGenerator;
+}
+
+export interface WaveCancellation {
+  wave_id: string;
+  status: 'cancelled';
+  cancelled_publications: number;
+  not_cancellable: number;
+  schedules_deleted: number;
+}
+
+/**
+ * Cancelling publications that have not gone out (scheduled or held): one, a
+ * whole wave, or all of a channel's. Each publication is cancelled by a
+ * conditional write (one already on its way is left alone), its booking
+ * leaves the channel's ledger, a slot left with nothing pending loses its
+ * schedule, and its video counts one pending publication fewer.
+ */
+export class PublicationCancellation {
+  constructor(private readonly deps: PublicationCancellationDeps) {}
+
+  async cancelPublication(publicationId: string, reason: string | undefined, meta: RequestMeta): Promise<Publication> {
+    const publication = await this.deps.publications.get(publicationId);
+    if (!publication) throw new NotFound('publication', publicationId);
+    if (publication.status === 'cancelled') return publication;
+    const [cancelled] = await this.cancelStatuses([publication], reason);
+    if (cancelled) {
+      await this.settle([cancelled]);
+      await this.record('publication.cancelled', { type: 'publication', id: publicationId }, [cancelled], meta, { reason: reason ?? null });
+      return cancelled;
+    }
+    const now = await this.deps.publications.get(publicationId);
+    if (now?.status === 'cancelled') return now;
+    throw new Conflict('publication_not_cancellable', `publication '${publicationId}' is ${now?.status ?? 'gone'} and can no longer be cancelled`, {
+      publication_id: publicationId,
+      status: now?.status ?? null,
+    });
+  }
+
+  async cancelWave(waveId: string, reason: string | undefined, meta: RequestMeta): Promise<WaveCancellation> {
+    const group = await this.deps.groups.get(waveId);
+    if (!group || group.kind !== 'wave' || group.status === 'failed') throw new NotFound('wave', waveId);
+    const slots = await this.deps.groups.listSlots(waveId);
+    let notCancellable = 0;
+    const cancelled: Publication[] = [];
+    for (const slot of slots) {
+      let cursor: string | undefined;
+      do {
+        const page = await this.deps.publications.listBySlot(slot.slot_id, PAGE_SIZE, cursor);
+        const pending = page.items.filter((p) => p.group_id === waveId && isPending(p));
+        const done = await this.cancelStatuses(pending, reason);
+        cancelled.push(...done);
+        notCancellable += page.items.filter((p) => p.group_id === waveId && p.status !== 'cancelled').length - done.length;
+        cursor = page.next_cursor ?? undefined;
+      } while (cursor);
+    }
+    const schedulesDeleted = await this.settle(cancelled);
+    const at = isoOf(this.deps.clock.now().getTime());
+    await this.deps.groups.update({ ...group, status: 'cancelled', cancelled_at: group.cancelled_at ?? at, updated_at: at });
+    await this.record('wave.cancelled', { type: 'wave', id: waveId }, cancelled, meta, {
+      reason: reason ?? null,
+      cancelled_publications: cancelled.length,
+      not_cancellable: notCancellable,
+      schedules_deleted: schedulesDeleted,
+    });
+    return { wave_id: waveId, status: 'cancelled', cancelled_publications: cancelled.length, not_cancellable: notCancellable, schedules_deleted: schedulesDeleted };
+  }
+
+  /** Cancels every pending publication of a channel (DELETE /channels/{id}?force=true); returns how many. */
+  async cancelChannelPublications(channelId: string, meta: RequestMeta): Promise<number> {
+    const cancelled: Publication[] = [];
+    for (const status of PENDING_STATUSES) {
+      let cursor: string | undefined;
+      do {
+        const page = await this.deps.publications.listByChannelStatus(channelId, status, PAGE_SIZE, cursor);
+        cancelled.push(...(await this.cancelStatuses(page.items, 'channel deleted')));
+        cursor = page.next_cursor ?? undefined;
+      } while (cursor);
+    }
+    await this.settle(cancelled);
+    if (cancelled.length > 0) {
+      await this.record('publication.cancelled', { type: 'channel', id: channelId }, cancelled, meta, {
+        reason: 'channel deleted',
+        cancelled_publications: cancelled.length,
+      });
+    }
+    return cancelled.length;
+  }
+
+  /** Cancels those of `publications` still pending, each by a conditional write; returns those this call cancelled. */
+  private async cancelStatuses(publications: Publication[], reason: string | undefined): Promise<Publication[]> {
+    const at = isoOf(this.deps.clock.now().getTime());
+    return (
+      await mapConcurrent(publications, UPDATE_CONCURRENCY, (p) =>
+        this.deps.publications.changeStatus(p, { from: PENDING_STATUSES, to: 'cancelled', at, reason: reason ?? 'cancelled' }),
+      )
+    ).filter((p): p is Publication => p !== null);
+  }
+
+  /**
+   * After cancelling: lifts the bookings (one ledger write a channel), counts
+   * them off their videos, and deletes the schedules of slots left with
+   * nothing pending. Returns how many schedules were deleted.
+   */
+  private async settle(cancelled: Publication[]): Promise<number> {
+    const at = isoOf(this.deps.clock.now().getTime());
+    const byChannel = groupBy(cancelled, (p) => p.channel_id);
+    await mapConcurrent([...byChannel], 8, ([channelId, list]) => {
+      const ids = new Set(list.flatMap((p) => [p.publication_id, shadowIdOf(p.publication_id)]));
+      return this.deps.bookkeeping.remove(channelId, (bookings) => bookings.filter((b) => !ids.has(b.publication_id)));
+    });
+    const byVideo = groupBy(cancelled, (p) => p.video_id);
+    await mapConcurrent([...byVideo], 8, ([videoId, list]) => this.deps.videos.removePending(videoId, list.length, at));
+    return this.releaseEmptySlots(cancelled);
+  }
+
+  /** Deletes the schedule of every slot of `cancelled` that has nothing pending left. Returns how many. */
+  private async releaseEmptySlots(cancelled: Publication[]): Promise<number> {
+    const cancelledIds = new Set(cancelled.map((p) => p.publication_id));
+    const slots = [...new Map(cancelled.map((p) => [p.slot_id, p.group_id])).entries()];
+    const empty = (
+      await mapConcurrent(slots, 8, async ([slotId, groupId]) => ((await this.hasPending(slotId, cancelledIds)) ? null : { slotId, groupId }))
+    ).filter((s): s is { slotId: string; groupId: string } => s !== null);
+    const deleted = await this.deps.scheduler.remove(empty.map((s) => s.slotId));
+    const at = isoOf(this.deps.clock.now().getTime());
+    await mapConcurrent(empty, 8, async ({ slotId, groupId }) => {
+      const fireAt = fireAtOfSlotId(slotId);
+      if (fireAt) await this.deps.groups.markSlotCancelled(groupId, fireAt, at);
+    });
+    return deleted;
+  }
+
+  /** Whether the slot still holds a pending publication other than those just cancelled (the index may lag them). */
+  private async hasPending(slotId: string, cancelledIds: Set<string>): Promise<boolean> {
+    let cursor: string | undefined;
+    do {
+      const page = await this.deps.publications.listBySlot(slotId, PAGE_SIZE, cursor);
+      if (page.items.some((p) => isPending(p) && !cancelledIds.has(p.publication_id))) return true;
+      cursor = page.next_cursor ?? undefined;
+    } while (cursor);
+    return false;
+  }
+
+  private async record(
+    type: 'publication.cancelled' | 'wave.cancelled',
+    target: { type: 'publication' | 'wave' | 'channel'; id: string },
+    cancelled: Publication[],
+    meta: RequestMeta,
+    details: Record<string, unknown>,
+  ): Promise<void> {
+    await this.deps.activity.append([
+      {
+        activity_id: this.deps.ids.next(),
+        at: isoOf(this.deps.clock.now().getTime()),
+        type,
+        actor: meta.actor,
+        target,
+        channel_ids: [...new Set(cancelled.map((p) => p.channel_id))],
+        details,
+        request_id: meta.request_id,
+      },
+    ]);
+  }
+}
+
+function isPending(p: Publication): boolean {
+  return (PENDING_STATUSES as readonly string[]).includes(p.status);
+}
+
+function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const list = groups.get(key(item));
+    if (list) list.push(item);
+    else groups.set(key(item), [item]);
+  }
+  return groups;
+}

@@ -1,0 +1,232 @@
+import type { ActivityEntry, RequestMeta } from '#shared/domain/activity';
+import { isoOf } from '#shared/domain/publication-group';
+import { triggerPriorityOf, type Publication } from '#shared/domain/publication';
+import { mapConcurrent, sleep as realSleep } from '#shared/concurrency';
+import type { ActivityLog } from '#shared/ports/activity-log';
+import type { Clock } from '#shared/ports/clock';
+import type { IdGenerator } from '#shared/ports/id-generator';
+import type { PublicationGroupRepository } from '#shared/ports/publication-group-repository';
+import type { PublicationRepository } from '#shared/ports/publication-repository';
+import type { SlotFiredEvent } from '#shared/ports/slot-scheduler';
+import type { SystemStateRepository } from '#shared/ports/system-state-repository';
+import type { PipelineTrigger, TriggerQueue } from '#shared/ports/trigger-queue';
+
+/** Publications read a page at a time from a slot or a status. */
+const PAGE_SIZE = 100;
+/** Conditional status changes in flight at once. */
+const UPDATE_CONCURRENCY = 16;
+/** Triggers a SendMessageBatch carries. */
+const SEND_BATCH = 10;
+/** EventBridge Scheduler fires within the minute; a slot invoked early waits at most this long for its time. */
+const MAX_EARLY_WAIT_MS = 60_000;
+
+export interface SlotDispatchDeps {
+  publications: PublicationRepository;
+  groups: PublicationGroupRepository;
+  state: SystemStateRepository;
+  queue: TriggerQueue;
+  activity: ActivityLog;
+  clock: Clock;
+  ids: IdGenerator;
+  /** Waits; a port so tests never wait on the wall clock. */
+  sleep?: ((ms: number) => Promise<void>) | undefined;
+}
+
+export interface FireResult {
+  slot_id: string;
+  /** skipped: cancelled, or nothing left to send; not_due: invoked more than a minute before its time. */
+  outcome: 'dispatched' | 'held' | 'skipped' | 'not_due';
+  dispatched: number;
+  held: number;
+}
+
+/**
+ * What happens when a slot's time comes, and when held work may go.
+ *
+ * Firing a slot: reads its publications page by page (through the slot
+ * index). While the system runs, each `scheduled` one is moved to
+ * `dispatching` by a conditional write and only the publications a call
+ * moved are enqueued, one trigger per channel (SendMessageBatch, 10 a call):
+ * a slot fired twice, even at once, dispatches nothing twice. While paused or
+ * stopped, they become `held` instead. Held publications are released on
+ * start and resume, in scheduled order.
+ */
+export class SlotDispatch {
+  private readonly sleep: (ms: number) => Promise<void>;
+
+  constructor(private readonly deps: SlotDispatchDeps) {
+    this.sleep = deps.sleep ?? realSleep;
+  }
+
+  async fire(event: SlotFiredEvent, meta: RequestMeta = { actor: 'scheduler', request_id: event.slot_id }): Promise<FireResult> {
+    const slot = await this.deps.groups.getSlot(event.group_id, event.fire_at);
+    if (slot?.status === 'cancelled') return { slot_id: event.slot_id, outcome: 'skipped', dispatched: 0, held: 0 };
+    // Scheduler fires within the minute of the slot: wait out the seconds, refuse anything earlier.
+    const early = Date.parse(event.fire_at) - this.deps.clock.now().getTime();
+    if (early > MAX_EARLY_WAIT_MS) return { slot_id: event.slot_id, outcome: 'not_due', dispatched: 0, held: 0 };
+    if (early > 0) await this.sleep(early);
+
+    const state = await this.deps.state.get();
+    const hold = state.status !== 'running';
+    const at = isoOf(this.deps.clock.now().getTime());
+    const triggers = new TriggerBuffer(event.slot_id, at);
+    const outbox: PipelineTrigger[] = [];
+    const channels = new Set<string>();
+    let dispatched = 0;
+    let held = 0;
+    let cursor: string | undefined;
+    do {
+      const page = await this.deps.publications.listBySlot(event.slot_id, PAGE_SIZE, cursor);
+      const due = page.items.filter((p) => p.status === 'scheduled');
+      const moved = (
+        await mapConcurrent(due, UPDATE_CONCURRENCY, (p) =>
+          this.deps.publications.changeStatus(p, {
+            from: ['scheduled'],
+            to: hold ? 'held' : 'dispatching',
+            at,
+            reason: hold ? `system ${state.status} when its slot fired` : null,
+          }),
+        )
+      ).filter((p): p is Publication => p !== null);
+      moved.forEach((p) => channels.add(p.channel_id));
+      if (hold) {
+        held += moved.length;
+      } else {
+        dispatched += moved.length;
+        triggers.add(moved);
+        // The slot index is ordered by channel: every channel before the page's last is complete.
+        outbox.push(...triggers.takeAllBut(page.items[page.items.length - 1]?.channel_id));
+        // Only whole batches go now, so a slot costs ceil(channels / 10) SendMessageBatch calls.
+        await this.deps.queue.send(outbox.splice(0, outbox.length - (outbox.length % SEND_BATCH)));
+      }
+      cursor = page.next_cursor ?? undefined;
+    } while (cursor);
+    await this.deps.queue.send([...outbox, ...triggers.takeAllBut(undefined)]);
+
+    if (slot) await this.deps.groups.markSlotFired(event.group_id, event.fire_at, { at, dispatched, held });
+    if (dispatched + held > 0) {
+      await this.deps.activity.append([
+        this.entry(hold ? 'publications.held' : 'slot.fired', event, [...channels], at, meta, {
+          slot_id: event.slot_id,
+          fire_at: event.fire_at,
+          ...(hold ? { held, system_status: state.status } : { dispatched, triggers: channels.size }),
+        }),
+      ]);
+    }
+    return { slot_id: event.slot_id, outcome: hold ? 'held' : dispatched > 0 ? 'dispatched' : 'skipped', dispatched, held };
+  }
+
+  /**
+   * Sends held publications on, earliest scheduled first, one trigger per
+   * slot and channel, while the system is running. Returns how many went.
+   */
+  async releaseHeld(meta: RequestMeta): Promise<number> {
+    let released = 0;
+    const channels = new Set<string>();
+    let cursor: string | undefined;
+    do {
+      if ((await this.deps.state.get()).status !== 'running') break;
+      const page = await this.deps.publications.listByStatus('held', PAGE_SIZE, cursor);
+      const at = isoOf(this.deps.clock.now().getTime());
+      const moved = (
+        await mapConcurrent(page.items, UPDATE_CONCURRENCY, (p) =>
+          this.deps.publications.changeStatus(p, { from: ['held'], to: 'dispatching', at, reason: null }),
+        )
+      ).filter((p): p is Publication => p !== null);
+      await this.deps.queue.send(triggersOf(moved, at));
+      moved.forEach((p) => channels.add(p.channel_id));
+      released += moved.length;
+      cursor = page.next_cursor ?? undefined;
+    } while (cursor);
+    if (released > 0) {
+      const at = isoOf(this.deps.clock.now().getTime());
+      await this.deps.activity.append([
+        {
+          activity_id: this.deps.ids.next(),
+          at,
+          type: 'publications.released',
+          actor: meta.actor,
+          target: { type: 'system', id: 'orchestration' },
+          channel_ids: [...channels],
+          details: { released },
+          request_id: meta.request_id,
+        },
+      ]);
+    }
+    return released;
+  }
+
+  /** Sends the triggers of publications that are `dispatching` again (their first send may have been lost). */
+  async resend(publications: Publication[]): Promise<void> {
+    await this.deps.queue.send(triggersOf(publications, isoOf(this.deps.clock.now().getTime())));
+  }
+
+  private entry(
+    type: ActivityEntry['type'],
+    event: SlotFiredEvent,
+    channelIds: string[],
+    at: string,
+    meta: RequestMeta,
+    details: Record<string, unknown>,
+  ): ActivityEntry {
+    return {
+      activity_id: this.deps.ids.next(),
+      at,
+      type,
+      actor: meta.actor,
+      target: { type: 'slot', id: event.slot_id },
+      channel_ids: channelIds,
+      details,
+      request_id: meta.request_id,
+    };
+  }
+}
+
+/** One trigger for each (slot, channel) of `publications`, earliest first, in the order first met. */
+export function triggersOf(publications: Publication[], at: string): PipelineTrigger[] {
+  const byKey = new Map<string, Publication[]>();
+  for (const p of [...publications].sort((a, b) => (a.scheduled_at < b.scheduled_at ? -1 : a.scheduled_at > b.scheduled_at ? 1 : 0))) {
+    const key = `${p.slot_id}/${p.channel_id}`;
+    const group = byKey.get(key);
+    if (group) group.push(p);
+    else byKey.set(key, [p]);
+  }
+  return [...byKey].map(([key, group]) => toTrigger(key, group, at));
+}
+
+function toTrigger(key: string, group: Publication[], at: string): PipelineTrigger {
+  const first = group[0] as Publication;
+  return {
+    trigger_id: key,
+    channel_id: first.channel_id,
+    slot_id: first.slot_id,
+    publications: group.map((p) => ({ publication_id: p.publication_id, video_id: p.video_id })),
+    priority: triggerPriorityOf(Math.max(...group.map((p) => p.priority))),
+    enqueued_at: at,
+  };
+}
+
+/** Collects one slot's dispatched publications per channel until a channel is complete. */
+class TriggerBuffer {
+  private readonly byChannel = new Map<string, Publication[]>();
+
+  constructor(
+    private readonly slotId: string,
+    private readonly at: string,
+  ) {}
+
+  add(publications: Publication[]): void {
+    for (const p of publications) {
+      const group = this.byChannel.get(p.channel_id);
+      if (group) group.push(p);
+      else this.byChannel.set(p.channel_id, [p]);
+    }
+  }
+
+  /** The triggers of every buffered channel except `open` (whose publications may continue on the next page). */
+  takeAllBut(open: string | undefined): PipelineTrigger[] {
+    const ready = [...this.byChannel].filter(([channel]) => channel !== open);
+    ready.forEach(([channel]) => this.byChannel.delete(channel));
+    return ready.map(([channel, group]) => toTrigger(`${this.slotId}/${channel}`, group, this.at));
+  }
+}

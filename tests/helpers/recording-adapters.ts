@@ -1,0 +1,43 @@
+import type { SlotSchedule, SlotScheduler } from '#shared/ports/slot-scheduler';
+import type { PipelineTrigger, QueueDepth, TriggerQueue } from '#shared/ports/trigger-queue';
+
+/** A SlotScheduler that remembers the schedules it holds, like Scheduler would (names unique). */
+export class RecordingSlotScheduler implements SlotScheduler {
+  readonly schedules = new Map<string, SlotSchedule>();
+  readonly ensureCalls: SlotSchedule[][] = [];
+  created = 0;
+
+  async ensure(slots: readonly SlotSchedule[]) {
+    this.ensureCalls.push([...slots]);
+    let created = 0;
+    for (const slot of slots) {
+      if (!this.schedules.has(slot.slot_id)) {
+        this.schedules.set(slot.slot_id, slot);
+        created++;
+      }
+    }
+    this.created += created;
+    return { created, existing: slots.length - created };
+  }
+
+  async remove(slotIds: readonly string[]) {
+    return slotIds.filter((id) => this.schedules.delete(id)).length;
+  }
+}
+
+/** A TriggerQueue that keeps what was sent, batch by batch. */
+export class RecordingTriggerQueue implements TriggerQueue {
+  readonly sends: PipelineTrigger[][] = [];
+
+  get triggers(): PipelineTrigger[] {
+    return this.sends.flat();
+  }
+
+  async send(triggers: readonly PipelineTrigger[]) {
+    if (triggers.length > 0) this.sends.push([...triggers]);
+  }
+
+  async depth(): Promise<QueueDepth> {
+    return { pending: this.triggers.length, in_flight: 0, dead_letter: 0 };
+  }
+}

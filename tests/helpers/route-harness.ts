@@ -1,0 +1,33 @@
+import type { Overridable } from '#shared/composition-root';
+import { routes, type RouteId } from '#shared/routes';
+import { apiEvent, invoke, type EventInput, type HttpAnswer } from './api-gateway-event';
+import type { EmbeddedTable } from './embedded-table';
+
+type Handler = Parameters<typeof invoke>[0];
+
+/**
+ * Points the composition root at an embedded table (with the given adapter
+ * overrides) and answers calls to any route by id, importing its handler on
+ * first use, exactly as the route table names it (functions/http/<id>.ts).
+ */
+export async function bootRoutes(table: Pick<EmbeddedTable, 'tableName' | 'endpoint'>, overrides: Partial<Overridable> = {}) {
+  const { useLocalTable } = await import('#shared/config');
+  useLocalTable(table.tableName, table.endpoint);
+  const root = await import('#shared/composition-root');
+  root.resetComposition();
+  root.overrideAdapters(overrides);
+  const handlers = new Map<RouteId, Handler>();
+  return {
+    root,
+    async call<T = any>(id: RouteId, input: EventInput = {}): Promise<HttpAnswer<T>> {
+      let handler = handlers.get(id);
+      if (!handler) {
+        handler = ((await import(`../../functions/http/${routes[id].id}.ts`)) as { handler: Handler }).handler;
+        handlers.set(id, handler);
+      }
+      return invoke<T>(handler, apiEvent(routes[id], input));
+    },
+  };
+}
+
+export type RouteCaller = Awaited<ReturnType<typeof bootRoutes>>;

@@ -1,0 +1,215 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DynamoActivityLog } from '#shared/adapters/dynamodb/activity-log';
+import { encodeCursor } from '#shared/adapters/dynamodb/cursor';
+import { activityKeys } from '#shared/adapters/dynamodb/keys';
+import type { ActivityEntry } from '#shared/domain/activity';
+import type { Page } from '#shared/domain/pagination';
+import type { ActivityQuery } from '#shared/ports/activity-log';
+import type { EmbeddedDynamo, EmbeddedTable } from '#tests/helpers/embedded-table';
+import { scanTable, startEmbeddedDynamo } from '#tests/helpers/embedded-table';
+import { FixedClock } from '#tests/helpers/in-memory-ports';
+import { activityEntry } from '#tests/helpers/sample-entities';
+
+const RETENTION_DAYS = 365;
+
+/** Ids sort like the ULIDs the log stores: by time. */
+const idAt = (at: string, n = 0) => `01${at.replace(/\D/g, '')}${String(n).padStart(3, '0')}`;
+const entryAt = (at: string, overrides: Partial<ActivityEntry> = {}, n = 0) => activityEntry(idAt(at, n), at, overrides);
+
+async function everyPage(log: DynamoActivityLog, query: Omit<ActivityQuery, 'cursor'>) {
+  const pages: Page<ActivityEntry>[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await log.list({ ...query, cursor });
+    pages.push(page);
+    cursor = page.next_cursor ?? undefined;
+    if (pages.length > 100) throw new Error('pagination does not end');
+  } while (cursor);
+  return pages;
+}
+
+describe('Class: DynamoActivityLog', () => {
+  let dynamo: EmbeddedDynamo;
+  let table: EmbeddedTable;
+  let clock: FixedClock;
+  let log: DynamoActivityLog;
+
+  beforeAll(async () => {
+    dynamo = await startEmbeddedDynamo();
+  });
+  afterAll(async () => {
+    await dynamo.close();
+  });
+  beforeEach(async () => {
+    table = await dynamo.createTable();
+    clock = new FixedClock('2026-03-15T12:00:00.000Z');
+    log = new DynamoActivityLog(table, clock, RETENTION_DAYS);
+  });
+
+  describe('Method: append', () => {
+    it('is idempotent per activity_id: appending an entry again, alone or in a batch, stores it once', async () => {
+      // Prepare
+      const entry = entryAt('2026-03-10T10:00:00.000Z', { channel_ids: ['c1'] });
+      const other = entryAt('2026-03-11T10:00:00.000Z');
+
+      // Act
+      await log.append([entry]);
+      await log.append([entry, other]);
+      await log.append([entry]);
+
+      // Assess
+      expect((await log.list({ limit: 100 })).items.map((e) => e.activity_id)).toEqual([other.activity_id, entry.activity_id]);
+      expect(await scanTable(table)).toHaveLength(3); // two entries + one channel copy
+    });
+
+    it('stores an entry whole and lists it under every channel it concerns, and no other', async () => {
+      // Prepare
+      const entry = entryAt('2026-03-10T10:00:00.000Z', {
+        type: 'publication.coordinated',
+        channel_ids: ['c1', 'c2'],
+        target: { type: 'coordination', id: 'coord_1' },
+        details: { publications: 2, nested: { list: [1, 'two'] } },
+      });
+
+      // Act
+      await log.append([entry]);
+
+      // Assess
+      expect((await log.list({ limit: 10 })).items).toEqual([entry]);
+      expect((await log.list({ limit: 10, channelId: 'c1' })).items).toEqual([entry]);
+      expect((await log.list({ limit: 10, channelId: 'c2' })).items).toEqual([entry]);
+      expect((await log.list({ limit: 10, channelId: 'c3' })).items).toEqual([]);
+    });
+
+    it('sets the TTL attribute (expires_at) on the entry and on its channel copies', async () => {
+      // Prepare
+      const entry = entryAt('2026-03-10T10:00:00.000Z', { channel_ids: ['c1'] });
+      const expiresAt = Math.floor(Date.parse(entry.at) / 1000) + RETENTION_DAYS * 86_400;
+
+      // Act
+      await log.append([entry]);
+
+      // Assess
+      const main = await table.doc.send(new GetCommand({ TableName: table.tableName, Key: { pk: activityKeys.monthPartition('2026-03'), sk: activityKeys.sortKey(entry.activity_id) } }));
+      const copy = await table.doc.send(new GetCommand({ TableName: table.tableName, Key: activityKeys.channelCopy('c1', entry.activity_id) }));
+      expect(main.Item?.expires_at).toBe(expiresAt);
+      expect(copy.Item?.expires_at).toBe(expiresAt);
+    });
+
+    it('writes more entries than one batch holds', async () => {
+      // Prepare: 40 entries with 2 channel copies each = 120 writes, ~5 batches
+      const entries = Array.from({ length: 40 }, (_, i) => entryAt('2026-03-01T00:00:00.000Z', { channel_ids: ['c1', 'c2'] }, i));
+
+      // Act
+      await log.append(entries);
+
+      // Assess
+      expect(await scanTable(table)).toHaveLength(120);
+      expect((await log.list({ limit: 100, channelId: 'c2' })).items).toHaveLength(40);
+    });
+  });
+
+  describe('Method: list', () => {
+    it('lists by type through the type index, newest first, without the channel copies', async () => {
+      // Prepare
+      await log.append([
+        entryAt('2026-01-05T00:00:00.000Z', { type: 'channel.created', channel_ids: ['c1'] }),
+        entryAt('2026-02-05T00:00:00.000Z', { type: 'system.started' }),
+        entryAt('2026-03-05T00:00:00.000Z', { type: 'channel.created', channel_ids: ['c2', 'c3'] }),
+        entryAt('2026-03-06T00:00:00.000Z', { type: 'channel.updated', channel_ids: ['c2'] }),
+      ]);
+
+      // Act
+      const pages = await everyPage(log, { limit: 1, type: 'channel.created' });
+
+      // Assess
+      expect(pages.flatMap((p) => p.items.map((e) => e.at))).toEqual(['2026-03-05T00:00:00.000Z', '2026-01-05T00:00:00.000Z']);
+    });
+
+    it('combines the channel and type filters', async () => {
+      // Prepare
+      await log.append([
+        entryAt('2026-03-01T00:00:00.000Z', { type: 'channel.created', channel_ids: ['c1'] }),
+        entryAt('2026-03-02T00:00:00.000Z', { type: 'channel.updated', channel_ids: ['c1'] }),
+        entryAt('2026-03-03T00:00:00.000Z', { type: 'channel.updated', channel_ids: ['c2'] }),
+      ]);
+
+      // Act
+      const page = await log.list({ limit: 10, channelId: 'c1', type: 'channel.updated' });
+
+      // Assess
+      expect(page.items.map((e) => e.at)).toEqual(['2026-03-02T00:00:00.000Z']);
+    });
+
+    it('lists across month partitions newest first, page after page: none missing, none twice', async () => {
+      // Prepare: 3 in January, none in February, 2 in December, 4 in March (the current month)
+      const times = [
+        '2025-12-30T23:00:00.000Z',
+        '2025-12-31T23:59:59.000Z',
+        '2026-01-01T00:00:00.000Z',
+        '2026-01-15T00:00:00.000Z',
+        '2026-01-31T23:59:59.000Z',
+        '2026-03-01T00:00:00.000Z',
+        '2026-03-02T00:00:00.000Z',
+        '2026-03-10T00:00:00.000Z',
+        '2026-03-15T11:59:00.000Z',
+      ];
+      await log.append(times.map((at) => entryAt(at)));
+
+      for (const limit of [1, 2, 3, 4, 5, 9, 10]) {
+        // Act
+        const pages = await everyPage(log, { limit });
+
+        // Assess
+        const listed = pages.flatMap((p) => p.items.map((e) => e.at));
+        expect(listed, `limit ${limit}`).toEqual([...times].reverse());
+        expect(pages.every((p) => p.items.length <= limit), `limit ${limit}`).toBe(true);
+      }
+    });
+
+    it('stops at the retention horizon', async () => {
+      // Prepare: one entry well past the 365 days kept
+      await log.append([entryAt('2024-11-01T00:00:00.000Z'), entryAt('2026-03-01T00:00:00.000Z')]);
+
+      // Act
+      const page = await log.list({ limit: 10 });
+
+      // Assess
+      expect(page.items.map((e) => e.at)).toEqual(['2026-03-01T00:00:00.000Z']);
+      expect(page.next_cursor).toBeNull();
+    });
+
+    it("refuses another list's cursor as a 400 invalid_cursor", async () => {
+      // Prepare: a real cursor of channel c1's list
+      await log.append(Array.from({ length: 3 }, (_, i) => entryAt('2026-03-01T00:00:00.000Z', { channel_ids: ['c1'] }, i)));
+      const channelCursor = (await log.list({ limit: 1, channelId: 'c1' })).next_cursor ?? undefined;
+      const monthCursor = (await log.list({ limit: 1 })).next_cursor ?? undefined;
+
+      // Act
+      const onMonths = await log.list({ limit: 1, cursor: channelCursor }).catch((e: unknown) => e);
+      const onChannel = await log.list({ limit: 1, channelId: 'c1', cursor: monthCursor }).catch((e: unknown) => e);
+      const onOtherChannel = await log.list({ limit: 1, channelId: 'c2', cursor: channelCursor }).catch((e: unknown) => e);
+
+      // Assess
+      for (const error of [onMonths, onChannel, onOtherChannel]) expect(error).toMatchObject({ code: 'invalid_cursor' });
+    });
+
+    for (const [what, month] of [
+      ['a month after the current one', '9999-12'],
+      ['month 00', '2026-00'],
+      ['month 13', '2026-13'],
+    ] as const) {
+      it(`refuses a forged cursor naming ${what} at once (400 invalid_cursor, no walk through the months)`, { timeout: 5_000 }, async () => {
+        // Prepare
+        const cursor = encodeCursor({ pk: activityKeys.monthPartition(month), sk: activityKeys.sortKey('01ZZZZ') });
+
+        // Act
+        const error = await log.list({ limit: 10, cursor }).catch((e: unknown) => e);
+
+        // Assess
+        expect(error).toMatchObject({ code: 'invalid_cursor' });
+      });
+    }
+  });
+});

@@ -1,0 +1,307 @@
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { Conflict, NotFound } from '#shared/domain/errors';
+import { useLocalTable } from '#shared/config';
+import { httpHandler, MAX_BODY_BYTES, MAX_JSON_DEPTH, reply } from '#shared/http/http-handler';
+import { routes } from '#shared/routes';
+import { apiEvent, invoke, TEST_ACTOR } from '#tests/helpers/api-gateway-event';
+import { channelBody } from '#tests/helpers/sample-entities';
+
+/**
+ * The middy stack over a stub use case: no table is reached (POST routes get
+ * an idempotency store, which is only used when an Idempotency-Key is sent).
+ */
+beforeAll(() => {
+  useLocalTable('unit-tests-reach-no-table', 'http://127.0.0.1:9');
+});
+
+function stubbed<R extends (typeof routes)[keyof typeof routes]>(route: R, answer: (request: unknown) => Promise<unknown> = async () => ({ ok: true })) {
+  const handle = vi.fn(answer);
+  return { handle, handler: httpHandler(route, handle as never) };
+}
+
+describe('Function: httpHandler', () => {
+  describe('on valid input', () => {
+    it("answers the route's status with the handler's result as JSON, with content-type and x-request-id", async () => {
+      // Prepare
+      const { handler } = stubbed(routes.getChannel, async () => ({ channel_id: 'c1' }));
+      const event = apiEvent(routes.getChannel, { params: { channel_id: 'c1' } });
+
+      // Act
+      const answer = await invoke(handler, event);
+
+      // Assess
+      expect(answer.status).toBe(200);
+      expect(answer.body).toEqual({ channel_id: 'c1' });
+      expect(answer.headers).toMatchObject({ 'content-type': 'application/json', 'x-request-id': event.requestContext.requestId });
+    });
+
+    it('gives the handler the validated input (defaults applied) and who asked', async () => {
+      // Prepare
+      const { handler, handle } = stubbed(routes.putChannel);
+      const event = apiEvent(routes.putChannel, { params: { channel_id: 'c1' }, body: { name: 'Cats', publishing: { slots: ['18:00', '09:00'] } } });
+
+      // Act
+      await invoke(handler, event);
+
+      // Assess
+      expect(handle).toHaveBeenCalledExactlyOnceWith({
+        params: { channel_id: 'c1' },
+        query: undefined,
+        body: {
+          name: 'Cats',
+          status: 'active',
+          priority: 5,
+          github: null,
+          publishing: { timezone: 'UTC', slots: ['09:00', '18:00'], min_gap_minutes: 0, max_per_day: null },
+          filters: null,
+          config: {},
+        },
+        meta: { actor: TEST_ACTOR, request_id: event.requestContext.requestId },
+      });
+    });
+
+    it('answers the status a handler replies with', async () => {
+      // Prepare
+      const { handler } = stubbed(routes.putChannel, async () => reply(201, { created: true }));
+
+      // Act
+      const answer = await invoke(handler, apiEvent(routes.putChannel, { params: { channel_id: 'c1' }, body: channelBody() }));
+
+      // Assess
+      expect(answer.status).toBe(201);
+      expect(answer.body).toEqual({ created: true });
+    });
+
+    it('reads a base64-encoded body and JSON media types with parameters or suffixes', async () => {
+      // Prepare
+      const { handler, handle } = stubbed(routes.putChannel);
+      const body = Buffer.from(JSON.stringify(channelBody({ name: 'Encoded' }))).toString('base64');
+
+      // Act
+      const encoded = await invoke(handler, apiEvent(routes.putChannel, { params: { channel_id: 'c1' }, body, isBase64Encoded: true }));
+      const charset = await invoke(handler, apiEvent(routes.putChannel, { params: { channel_id: 'c1' }, body: channelBody(), headers: { 'Content-Type': 'application/json; charset=utf-8' } }));
+      const suffixed = await invoke(handler, apiEvent(routes.putChannel, { params: { channel_id: 'c1' }, body: channelBody(), headers: { 'content-type': 'application/merge-patch+json' } }));
+
+      // Assess
+      expect([encoded.status, charset.status, suffixed.status]).toEqual([200, 200, 200]);
+      expect(handle.mock.calls[0]?.[0]).toMatchObject({ body: { name: 'Encoded' } });
+    });
+
+    it('takes a control call with no body or an empty JSON object', async () => {
+      // Prepare
+      const { handler, handle } = stubbed(routes.start);
+
+      // Act
+      const none = await invoke(handler, apiEvent(routes.start));
+      const empty = await invoke(handler, apiEvent(routes.start, { body: '{}' }));
+
+      // Assess
+      expect([none.status, empty.status]).toEqual([200, 200]);
+      expect(handle).toHaveBeenCalledTimes(2);
+    });
+  });
+
+  describe('on bad input (the use case is never called)', () => {
+    const cases: [string, () => ReturnType<typeof apiEvent>, (typeof routes)[keyof typeof routes], number, string, unknown?][] = [
+      ['a body over 256 KB, even unparseable', () => apiEvent(routes.putChannel, { params: { channel_id: 'c1' }, body: `{${'x'.repeat(MAX_BODY_BYTES)}` }), routes.putChannel, 413, 'payload_too_large', { limit_bytes: MAX_BODY_BYTES }],
+      ['a missing body where one is required', () => apiEvent(routes.putChannel, { params: { channel_id: 'c1' } }), routes.putChannel, 400, 'body_required'],
+      ['a blank body where one is required', () => apiEvent(routes.putChannel, { params: { channel_id: 'c1' }, body: '   ' }), routes.putChannel, 400, 'body_required'],
+      ['a text/plain body', () => apiEvent(routes.putChannel, { params: { channel_id: 'c1' }, body: channelBody(), headers: { 'content-type': 'text/plain' } }), routes.putChannel, 415, 'unsupported_media_type', { content_type: 'text/plain' }],
+      ['malformed JSON', () => apiEvent(routes.putChannel, { params: { channel_id: 'c1' }, body: '{"name": "Cats",' }), routes.putChannel, 400, 'invalid_json'],
+      ['a JSON array instead of an object', () => apiEvent(routes.putChannel, { params: { channel_id: 'c1' }, body: '[1,2]' }), routes.putChannel, 400, 'validation_failed'],
+      ['a JSON null', () => apiEvent(routes.putChannel, { params: { channel_id: 'c1' }, body: 'null' }), routes.putChannel, 400, 'validation_failed'],
+      ['a control call with a non-empty body', () => apiEvent(routes.start, { body: { force: true } }), routes.start, 400, 'body_not_allowed'],
+      ['a control call with a non-JSON body', () => apiEvent(routes.stop, { body: 'please stop' }), routes.stop, 400, 'body_not_allowed'],
+    ];
+    for (const [what, event, route, status, code, details] of cases) {
+      it(`answers ${status} ${code} to ${what}`, async () => {
+        // Prepare
+        const { handler, handle } = stubbed(route);
+
+        // Act
+        const answer = await invoke(handler, event());
+
+        // Assess
+        expect(answer.status).toBe(status);
+        expect(answer.body.error).toMatchObject({ code, message: expect.any(String), details: details ?? expect.any(Object) });
+        expect(handle).not.toHaveBeenCalled();
+      });
+    }
+
+    it(`refuses JSON nested deeper than ${MAX_JSON_DEPTH} levels as 400 naming body.$, and takes it at the limit`, async () => {
+      // Prepare: the body is level 1, config level 2, so the config nests to exactly the limit or one past it
+      const { handler, handle } = stubbed(routes.putChannel);
+      const nested = (levels: number) => `${'{"a":'.repeat(levels)}1${'}'.repeat(levels)}`;
+      const body = (levels: number) => `{"name":"Deep","config":${nested(levels)}}`;
+
+      // Act
+      const atLimit = await invoke(handler, apiEvent(routes.putChannel, { params: { channel_id: 'c1' }, body: body(MAX_JSON_DEPTH - 1) }));
+      const over = await invoke(handler, apiEvent(routes.putChannel, { params: { channel_id: 'c1' }, body: body(MAX_JSON_DEPTH) }));
+
+      // Assess
+      expect(atLimit.status).toBe(200);
+      expect(over.status).toBe(400);
+      expect(over.body.error).toMatchObject({ code: 'validation_failed', details: { fields: [{ field: '$', in: 'body' }] } });
+      expect(handle).toHaveBeenCalledTimes(1);
+    });
+
+    it('does not count brackets inside strings (escaped quotes included) as nesting', async () => {
+      // Prepare
+      const { handler } = stubbed(routes.putChannel);
+      const brackets = `${'[{'.repeat(100)}\\"${'}]'.repeat(100)}`;
+
+      // Act
+      const answer = await invoke(handler, apiEvent(routes.putChannel, { params: { channel_id: 'c1' }, body: `{"name":"Brackets","config":{"text":"\\"${brackets}"}}` }));
+
+      // Assess
+      expect(answer.status).toBe(200);
+    });
+
+    it('names every field of the wrong type, with where it was', async () => {
+      // Prepare
+      const { handler, handle } = stubbed(routes.putChannel);
+      const body = channelBody({ name: 42, priority: 'high', publishing: { timezone: 'Mars/Olympus', slots: ['25:00'] } });
+
+      // Act
+      const answer = await invoke(handler, apiEvent(routes.putChannel, { params: { channel_id: 'c1' }, body }));
+
+      // Assess
+      expect(answer.status).toBe(400);
+      expect(answer.body.error.code).toBe('validation_failed');
+      const fields = answer.body.error.details.fields as { field: string; in: string }[];
+      expect(fields.map((f) => `${f.in}:${f.field}`).sort()).toEqual(
+        ['body:name', 'body:priority', 'body:publishing.slots.0', 'body:publishing.timezone'].sort(),
+      );
+      expect(handle).not.toHaveBeenCalled();
+    });
+
+    it('names each unknown field, nested ones by their path', async () => {
+      // Prepare
+      const { handler } = stubbed(routes.putChannel);
+      const body = channelBody({ colour: 'red', owner: 'me', publishing: { timezone: 'UTC', cadence: 'daily' } });
+
+      // Act
+      const answer = await invoke(handler, apiEvent(routes.putChannel, { params: { channel_id: 'c1' }, body }));
+
+      // Assess
+      expect(answer.status).toBe(400);
+      expect(answer.body.error.details.fields).toEqual(
+        expect.arrayContaining([
+          { field: 'colour', in: 'body', message: 'unknown field' },
+          { field: 'owner', in: 'body', message: 'unknown field' },
+          { field: 'publishing.cadence', in: 'body', message: 'unknown field' },
+        ]),
+      );
+    });
+
+    for (const [what, id] of [['spaces and punctuation', 'not an id!'], ['65 characters', 'x'.repeat(65)], ['a slash', 'a/b']] as const) {
+      it(`refuses a path id with ${what} as 400 naming path.channel_id`, async () => {
+        // Prepare
+        const { handler, handle } = stubbed(routes.getChannel);
+
+        // Act
+        const answer = await invoke(handler, apiEvent(routes.getChannel, { params: { channel_id: id } }));
+
+        // Assess
+        expect(answer.status).toBe(400);
+        expect(answer.body.error.details.fields).toEqual([{ field: 'channel_id', in: 'path', message: expect.any(String) }]);
+        expect(handle).not.toHaveBeenCalled();
+      });
+    }
+
+    for (const [what, query, field] of [
+      ['limit=0', { limit: '0' }, 'limit'],
+      ['limit=abc', { limit: 'abc' }, 'limit'],
+      ['limit=101', { limit: '101' }, 'limit'],
+      ['an unknown query parameter', { colour: 'red' }, 'colour'],
+      ['an unknown status', { status: 'deleted' }, 'status'],
+    ] as const) {
+      it(`refuses ${what} as 400 naming query.${field}`, async () => {
+        // Prepare
+        const { handler, handle } = stubbed(routes.listChannels);
+
+        // Act
+        const answer = await invoke(handler, apiEvent(routes.listChannels, { query: { ...query } }));
+
+        // Assess
+        expect(answer.status).toBe(400);
+        expect(answer.body.error.details.fields).toEqual([expect.objectContaining({ field, in: 'query' })]);
+        expect(handle).not.toHaveBeenCalled();
+      });
+    }
+
+    it('refuses query parameters on a route that takes none, naming each', async () => {
+      // Prepare
+      const { handler, handle } = stubbed(routes.getChannel);
+
+      // Act
+      const answer = await invoke(handler, apiEvent(routes.getChannel, { params: { channel_id: 'c1' }, query: { expand: 'all', debug: '1' } }));
+
+      // Assess
+      expect(answer.status).toBe(400);
+      expect(answer.body.error.details.fields).toEqual([
+        { field: 'expand', in: 'query', message: 'unknown field' },
+        { field: 'debug', in: 'query', message: 'unknown field' },
+      ]);
+      expect(handle).not.toHaveBeenCalled();
+    });
+
+    it('reports path, query and body faults together in one answer', async () => {
+      // Prepare
+      const { handler } = stubbed(routes.deleteChannel);
+
+      // Act
+      const answer = await invoke(handler, apiEvent(routes.deleteChannel, { params: { channel_id: '!!' }, query: { force: 'yes' } }));
+
+      // Assess
+      expect(answer.status).toBe(400);
+      expect((answer.body.error.details.fields as { in: string }[]).map((f) => f.in).sort()).toEqual(['path', 'query']);
+    });
+  });
+
+  describe('on failures of the use case', () => {
+    it('maps a typed error to its status and body', async () => {
+      // Prepare
+      const { handler } = stubbed(routes.getChannel, async () => {
+        throw new NotFound('channel', 'c1');
+      });
+
+      // Act
+      const answer = await invoke(handler, apiEvent(routes.getChannel, { params: { channel_id: 'c1' } }));
+
+      // Assess
+      expect(answer.status).toBe(404);
+      expect(answer.body).toEqual({ error: { code: 'channel_not_found', message: "channel 'c1' does not exist", details: { channel_id: 'c1' } } });
+    });
+
+    it('maps a Conflict on a POST to 409', async () => {
+      // Prepare
+      const { handler } = stubbed(routes.pause, async () => {
+        throw new Conflict('invalid_transition', 'stopped', { status: 'stopped' });
+      });
+
+      // Act
+      const answer = await invoke(handler, apiEvent(routes.pause));
+
+      // Assess
+      expect(answer.status).toBe(409);
+      expect(answer.body.error).toMatchObject({ code: 'invalid_transition', details: { status: 'stopped' } });
+    });
+
+    it('answers an unexpected failure with 500 internal_error naming only the request id', async () => {
+      // Prepare
+      const { handler } = stubbed(routes.getChannel, async () => {
+        throw new Error('socket hang up talking to dynamodb.eu-west-1.amazonaws.com table prod-orchestrator');
+      });
+      const event = apiEvent(routes.getChannel, { params: { channel_id: 'c1' } });
+
+      // Act
+      const answer = await invoke(handler, event);
+
+      // Assess
+      expect(answer.status).toBe(500);
+      expect(answer.body.error).toMatchObject({ code: 'internal_error', details: { request_id: event.requestContext.requestId } });
+      expect(answer.raw).not.toMatch(/dynamodb|prod-orchestrator|socket/);
+    });
+  });
+});
