@@ -1,0 +1,41 @@
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+
+export interface DataDirLock {
+  release(): Promise<void>;
+}
+
+/**
+ * Claims DATA_DIR for this process (a `server.pid` file), so that a second
+ * server on the same directory stops at once with a clear message instead of
+ * failing inside the embedded database. A lock left by a process that is
+ * gone (killed, crashed) is taken over.
+ */
+export async function lockDataDir(directory: string): Promise<DataDirLock> {
+  await mkdir(directory, { recursive: true });
+  const file = path.join(directory, 'server.pid');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      await writeFile(file, String(process.pid), { flag: 'wx' });
+      return { release: () => rm(file, { force: true }) };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    const holder = Number((await readFile(file, 'utf8').catch(() => '')).trim());
+    if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && isAlive(holder)) {
+      throw new Error(`DATA_DIR ${directory} is in use by process ${holder}; stop that server or choose another DATA_DIR`);
+    }
+    await rm(file, { force: true });
+  }
+  throw new Error(`could not lock DATA_DIR ${directory}`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists, under another user.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -1,0 +1,69 @@
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { SnapshotStore } from '#shared/adapters/local/in-process-slot-scheduler';
+
+/**
+ * An in-process adapter's state as one JSON file (under DATA_DIR). Writes
+ * are atomic (a temporary file renamed over the old one), so a crash leaves
+ * the previous state or the new one, never half of either. Saves are
+ * coalesced: while one write is under way, further changes make one more
+ * write of the then-latest state.
+ */
+export class JsonSnapshotFile<T> implements SnapshotStore<T> {
+  private pending: (() => T) | undefined;
+  private writing: Promise<void> | undefined;
+
+  constructor(readonly file: string) {}
+
+  async load(): Promise<T | undefined> {
+    let text: string;
+    try {
+      text = await readFile(this.file, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
+    try {
+      return JSON.parse(text) as T;
+    } catch (error) {
+      throw new Error(`${this.file} is not valid JSON (${(error as Error).message}); move it away to start without it`);
+    }
+  }
+
+  scheduleSave(read: () => T): void {
+    this.pending = read;
+    // Started on the next microtask, so that changes made in one go are written once.
+    this.writing ??= Promise.resolve().then(() => this.drain());
+  }
+
+  async flush(): Promise<void> {
+    while (this.writing) await this.writing;
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while (this.pending) {
+        const read = this.pending;
+        this.pending = undefined;
+        await this.write(JSON.stringify(read()));
+      }
+    } catch (error) {
+      // Nobody awaits a scheduled save; the next change tries again.
+      process.stderr.write(`could not save ${this.file}: ${(error as Error).message}\n`);
+    } finally {
+      this.writing = undefined;
+    }
+  }
+
+  private async write(json: string): Promise<void> {
+    const temporary = `${this.file}.${process.pid}.tmp`;
+    await mkdir(path.dirname(this.file), { recursive: true });
+    try {
+      await writeFile(temporary, json, 'utf8');
+      await rename(temporary, this.file);
+    } catch (error) {
+      await rm(temporary, { force: true });
+      throw error;
+    }
+  }
+}
