@@ -1,0 +1,28 @@
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { StatefulStack } from './stateful-stack';
+import { StatelessStack } from './stateless-stack';
+
+/**
+ * The CDK app (cdk.json runs it with tsx). Stacks are environment-agnostic, so
+ * `npm run synth` needs no AWS credentials; `cdk deploy` targets the caller's
+ * account and region. cdk-nag's AwsSolutions pack checks every template: an
+ * unacknowledged finding fails the synth. Authorizer: IAM by default, or
+ * `-c authorizer=jwt -c jwtIssuer=https://... -c jwtAudience=...`.
+ */
+const app = new App();
+
+const data = new StatefulStack(app, 'ChannelOrchestratorStateful', {
+  description: 'Channel Orchestrator: table, pipeline-trigger queue, dead-letter queues, schedule group (retained data)',
+});
+
+new StatelessStack(app, 'ChannelOrchestratorStateless', {
+  description: 'Channel Orchestrator: HTTP API, functions, schedules, alarms',
+  table: data.table,
+  triggerQueue: data.triggerQueue,
+  triggerDeadLetterQueue: data.triggerDeadLetterQueue,
+  slotDeadLetterQueue: data.slotDeadLetterQueue,
+  scheduleGroup: data.scheduleGroup,
+});
+
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

@@ -1,0 +1,230 @@
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import { Alarm, ComparisonOperator, Stats, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { fullPath, routeList } from '#shared/routes';
+import { apiAuthorizationFromContext, routeAuthorizer, type ApiAuthorization } from './constructs/api-authorization';
+import { bindPermissions, type BindingTargets } from './constructs/bindings';
+import { BACKGROUND_FUNCTIONS, httpFunctionEntry, missingEntries, type FunctionEntry } from './constructs/bundling';
+import { OrchestratorFunction, type OrchestratorFunctionProps } from './constructs/orchestrator-function';
+import { TRIGGER_CONSUMER_TIMEOUT } from './stateful-stack';
+
+export interface StatelessStackProps extends StackProps {
+  readonly table: ITable;
+  readonly triggerQueue: IQueue;
+  readonly triggerDeadLetterQueue: IQueue;
+  readonly slotDeadLetterQueue: IQueue;
+  readonly scheduleGroup: IScheduleGroup;
+  /** @default read from CDK context: IAM unless `-c authorizer=jwt -c jwtIssuer=... -c jwtAudience=...` */
+  readonly authorization?: ApiAuthorization;
+  /** An SNS topic the alarms notify. @default context `alarmTopicArn`, else no notification (the alarms still show in CloudWatch) */
+  readonly alarmTopicArn?: string;
+}
+
+/** HTTP API access: sustained and burst requests a second across all routes, a guard against runaway clients. */
+export const API_THROTTLE = { rateLimit: 50, burstLimit: 100 } as const;
+
+/** Routes that plan and write up to 10,000 publications in one request: more memory, and with it more CPU. */
+const LARGE_HTTP_ROUTES: ReadonlySet<string> = new Set(['coordinate-publication', 'schedule-wave', 'distribute-videos']);
+
+/** Just under the HTTP API's 30-second integration limit, so the function's own error (and log) comes first. */
+const HTTP_TIMEOUT = Duration.seconds(28);
+
+/**
+ * Everything that can be redeployed at will: one function per route behind an
+ * HTTP API, the Scheduler slot target and its execution role, the periodic
+ * reconciliation, the trigger-queue consumer, and the dead-letter alarms. The
+ * stateful resources come in as props.
+ */
+export class StatelessStack extends Stack {
+  public readonly api: HttpApi;
+  public readonly stage: HttpStage;
+  /** Every function, by its handler name (route id or background name). */
+  public readonly functions: ReadonlyMap<string, OrchestratorFunction>;
+  /** The role EventBridge Scheduler assumes to invoke the fire-slot function. */
+  public readonly slotSchedulerRole: Role;
+
+  private readonly byName = new Map<string, OrchestratorFunction>();
+
+  constructor(scope: Construct, id: string, props: StatelessStackProps) {
+    super(scope, id, props);
+    this.functions = this.byName;
+
+    const missing = missingEntries();
+    if (missing.length > 0) {
+      throw new Error(`handler files are missing (every route and background job needs one): ${missing.join(', ')}`);
+    }
+
+    const targets: BindingTargets = {
+      table: props.table,
+      triggerQueues: { queue: props.triggerQueue, deadLetterQueue: props.triggerDeadLetterQueue },
+    };
+
+    // The slot target first: everything that creates schedules needs its ARN.
+    const fireSlot = this.orchestratorFunction(BACKGROUND_FUNCTIONS.fireSlot, targets, {
+      description: 'EventBridge Scheduler target: enqueues the publications of a slot as pipeline triggers',
+      memorySize: 1024,
+      timeout: Duration.minutes(2),
+    });
+    // Scheduler invokes asynchronously: an invocation that still fails after Lambda's retries is parked
+    // in the slot dead-letter queue with its event, next to the events Scheduler itself could not deliver.
+    fireSlot.configureAsyncInvoke({
+      retryAttempts: 2,
+      maxEventAge: Duration.hours(1),
+      onFailure: new SqsDestination(props.slotDeadLetterQueue),
+    });
+
+    this.slotSchedulerRole = new Role(this, 'SlotSchedulerRole', {
+      description: 'Assumed by EventBridge Scheduler to invoke the fire-slot function, and nothing else',
+      assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': this.account, 'aws:SourceArn': props.scheduleGroup.scheduleGroupArn },
+        },
+      }),
+    });
+    this.slotSchedulerRole.addToPolicy(new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [fireSlot.functionArn] }));
+    // Scheduler sends undeliverable slot events to the dead-letter queue with this role.
+    this.slotSchedulerRole.addToPolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [props.slotDeadLetterQueue.queueArn] }));
+
+    targets.slotScheduling = {
+      group: props.scheduleGroup,
+      target: fireSlot,
+      role: this.slotSchedulerRole,
+      deadLetterQueue: props.slotDeadLetterQueue,
+    };
+
+    const reconcile = this.orchestratorFunction(BACKGROUND_FUNCTIONS.reconcilePublications, targets, {
+      description: 'Every 5 minutes: reconciles publications and pipeline runs, re-creates missing slot schedules',
+      // Below the 5-minute rate, so two runs never overlap.
+      timeout: Duration.minutes(4),
+    });
+    new Rule(this, 'ReconcilePublicationsSchedule', {
+      description: 'Runs the publication reconciliation every 5 minutes',
+      schedule: Schedule.rate(Duration.minutes(5)),
+      targets: [new LambdaFunction(reconcile, { retryAttempts: 2, maxEventAge: Duration.minutes(4) })],
+    });
+
+    const pipelineTriggers = this.orchestratorFunction(BACKGROUND_FUNCTIONS.pipelineTriggers, targets, {
+      description: 'Drains the pipeline-trigger queue: dispatches channel pipelines',
+      timeout: TRIGGER_CONSUMER_TIMEOUT,
+    });
+    pipelineTriggers.addEventSource(
+      new SqsEventSource(props.triggerQueue, {
+        batchSize: 10,
+        reportBatchItemFailures: true,
+        // Dispatches share GitHub's per-token rate limit: a few consumers pace them, more would only queue on it.
+        maxConcurrency: 5,
+      }),
+    );
+
+    this.api = new HttpApi(this, 'HttpApi', {
+      apiName: 'channel-orchestrator',
+      description: 'Channel Orchestrator API',
+      createDefaultStage: false,
+      defaultAuthorizer: routeAuthorizer(props.authorization ?? apiAuthorizationFromContext(this)),
+    });
+    this.stage = new HttpStage(this, 'DefaultStage', {
+      httpApi: this.api,
+      autoDeploy: true,
+      throttle: API_THROTTLE,
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(
+          new LogGroup(this, 'ApiAccessLogs', { retention: RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY }),
+        ),
+        format: AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)),
+      },
+    });
+
+    for (const route of routeList) {
+      const fn = this.orchestratorFunction(httpFunctionEntry(route), targets, {
+        description: `${route.method} ${fullPath(route)}: ${route.summary}`.slice(0, 256),
+        memorySize: LARGE_HTTP_ROUTES.has(route.id) ? 1024 : 512,
+        timeout: HTTP_TIMEOUT,
+      });
+      this.api.addRoutes({
+        path: fullPath(route),
+        methods: [HttpMethod[route.method]],
+        integration: new HttpLambdaIntegration(`${pascalCase(route.id)}Integration`, fn),
+      });
+    }
+
+    this.dlqAlarms(props);
+
+    new CfnOutput(this, 'ApiUrl', { value: this.stage.url, description: 'Base URL; routes live under /api/orchestration' });
+  }
+
+  /** One function, its permissions bound from the entry's list. */
+  private orchestratorFunction(
+    entry: FunctionEntry,
+    targets: BindingTargets,
+    props: Omit<OrchestratorFunctionProps, 'source'>,
+  ): OrchestratorFunction {
+    const fn = new OrchestratorFunction(this, `${pascalCase(entry.name)}Function`, { source: entry, ...props });
+    bindPermissions(fn, entry.permissions, targets);
+    this.byName.set(entry.name, fn);
+    return fn;
+  }
+
+  /** A message in a dead-letter queue is work that did not happen: alarm on the first one. */
+  private dlqAlarms(props: StatelessStackProps): void {
+    const topicArn = props.alarmTopicArn ?? (this.node.tryGetContext('alarmTopicArn') as string | undefined);
+    const topic = topicArn ? Topic.fromTopicArn(this, 'AlarmTopic', topicArn) : undefined;
+    const queues = [
+      { id: 'SlotDeadLetterAlarm', queue: props.slotDeadLetterQueue, what: 'slot events that never reached or failed in fire-slot' },
+      { id: 'TriggerDeadLetterAlarm', queue: props.triggerDeadLetterQueue, what: 'pipeline triggers that failed 5 times' },
+    ];
+    for (const { id, queue, what } of queues) {
+      const alarm = new Alarm(this, id, {
+        alarmDescription: `The dead-letter queue holds ${what}; inspect and redrive them.`,
+        metric: queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: Stats.MAXIMUM }),
+        threshold: 0,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      });
+      if (topic) alarm.addAlarmAction(new SnsAction(topic));
+    }
+  }
+}
+
+/** HTTP API access log, one JSON object a request. Variables a request lacks (a JWT claim under IAM) log as "-". */
+const ACCESS_LOG_FIELDS = {
+  requestId: '$context.requestId',
+  requestTime: '$context.requestTime',
+  ip: '$context.identity.sourceIp',
+  userAgent: '$context.identity.userAgent',
+  caller: '$context.identity.userArn',
+  subject: '$context.authorizer.claims.sub',
+  method: '$context.httpMethod',
+  routeKey: '$context.routeKey',
+  path: '$context.path',
+  status: '$context.status',
+  protocol: '$context.protocol',
+  responseLength: '$context.responseLength',
+  responseLatency: '$context.responseLatency',
+  integrationLatency: '$context.integrationLatency',
+  integrationStatus: '$context.integrationStatus',
+  integrationError: '$context.integrationErrorMessage',
+  error: '$context.error.message',
+  authorizerError: '$context.authorizer.error',
+};
+
+const pascalCase = (name: string): string =>
+  name
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((part) => part[0]!.toUpperCase() + part.slice(1))
+    .join('');

@@ -1,0 +1,61 @@
+import { existsSync } from 'node:fs';
+import { build } from 'esbuild';
+import { OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { describe, expect, it } from 'vitest';
+import { routeList } from '#shared/routes';
+import { BACKGROUND_FUNCTIONS, ESBUILD_OPTIONS, ESM_REQUIRE_BANNER, entryPath, functionEntries, missingEntries } from '#infra/constructs/bundling';
+import { CDK_BUNDLING } from '#infra/constructs/orchestrator-function';
+
+describe('Function: functionEntries', () => {
+  it('lists functions/http/<route id>.ts for every route, then the three background functions', () => {
+    // Act
+    const entries = functionEntries();
+    // Assess
+    expect(entries.map((e) => e.entry)).toEqual([
+      ...routeList.map((r) => `functions/http/${r.id}.ts`),
+      'functions/scheduled/fire-slot.ts',
+      'functions/scheduled/reconcile-publications.ts',
+      'functions/queue/pipeline-triggers.ts',
+    ]);
+    expect(new Set(entries.map((e) => e.name)).size).toBe(entries.length);
+  });
+
+  it('points at handler files that exist', () => {
+    expect(missingEntries()).toEqual([]);
+    for (const fn of functionEntries()) expect(existsSync(entryPath(fn))).toBe(true);
+  });
+
+  it('gives the background functions the permissions their jobs need', () => {
+    expect(BACKGROUND_FUNCTIONS.fireSlot.permissions).toEqual(['table:write', 'queue:send']);
+    expect(BACKGROUND_FUNCTIONS.reconcilePublications.permissions).toEqual(['table:write', 'queue:send', 'schedules:write']);
+    expect(BACKGROUND_FUNCTIONS.pipelineTriggers.permissions).toEqual(['table:write']);
+  });
+});
+
+describe('Constant: ESBUILD_OPTIONS', () => {
+  it('is what CDK bundles with: ESM, node24, minified, no source map, AWS SDK bundled, local esbuild', () => {
+    expect(CDK_BUNDLING).toMatchObject({
+      format: OutputFormat.ESM,
+      target: ESBUILD_OPTIONS.target,
+      minify: true,
+      sourceMap: false,
+      mainFields: ['module', 'main'],
+      banner: ESM_REQUIRE_BANNER,
+      externalModules: [],
+      bundleAwsSDK: true,
+      forceDockerBundling: false,
+    });
+    expect(ESBUILD_OPTIONS.target).toMatch(/^node24/);
+  });
+
+  it('bundles a handler outside CDK into one .mjs file that starts with the require banner', async () => {
+    // Prepare
+    const fn = functionEntries().find((e) => e.name === 'openapi')!;
+    // Act
+    const result = await build({ ...ESBUILD_OPTIONS, entryPoints: [entryPath(fn)], outdir: '/bench-out', write: false });
+    // Assess
+    expect(result.errors).toEqual([]);
+    expect(result.outputFiles.map((f) => f.path)).toEqual(['/bench-out/openapi.mjs']);
+    expect(result.outputFiles[0]!.text.startsWith(ESM_REQUIRE_BANNER)).toBe(true);
+  });
+});

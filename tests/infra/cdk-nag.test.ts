@@ -1,0 +1,91 @@
+import { readFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App, Stack, Validations } from 'aws-cdk-lib';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import type { IConstruct } from 'constructs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { StatefulStack } from '#infra/stateful-stack';
+import { StatelessStack } from '#infra/stateless-stack';
+
+const cdkContext = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')).context as Record<string, unknown>;
+
+/** Every acknowledgement in the tree: where it sits, which finding, why. */
+function acknowledgements(root: IConstruct): { path: string; id: string; reason: string; scope: IConstruct }[] {
+  return root.node.findAll().flatMap((scope) =>
+    scope.node.metadata
+      .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+      .flatMap((entry) =>
+        Object.entries(entry.data as Record<string, string>).map(([id, reason]) => ({
+          path: scope.node.path,
+          id: id.replace(/^annotation::/i, ''),
+          reason,
+          scope,
+        })),
+      ),
+  );
+}
+
+describe('Class: AwsSolutionsChecks (cdk-nag 3) on the whole app', () => {
+  let app: App;
+  let stacks: Stack[];
+  let plugin: AwsSolutionsChecks;
+  let outdir: string;
+  let synthError: unknown;
+
+  beforeAll(() => {
+    // Prepare: the app as `npm run synth` builds it (cdk.json flags, built-in template validation on, the nag plugin), bundling skipped.
+    outdir = mkdtempSync(join(tmpdir(), 'orchestrator-nag-'));
+    app = new App({ context: { ...cdkContext, 'aws:cdk:bundling-stacks': [] }, outdir, stackTraces: false });
+    const stateful = new StatefulStack(app, 'ChannelOrchestratorStateful');
+    const stateless = new StatelessStack(app, 'ChannelOrchestratorStateless', {
+      table: stateful.table,
+      triggerQueue: stateful.triggerQueue,
+      triggerDeadLetterQueue: stateful.triggerDeadLetterQueue,
+      slotDeadLetterQueue: stateful.slotDeadLetterQueue,
+      scheduleGroup: stateful.scheduleGroup,
+    });
+    stacks = [stateful, stateless];
+    plugin = new AwsSolutionsChecks(app);
+    Validations.of(app).addPlugins(plugin);
+    // Act: a finding the code does not acknowledge fails the synth, with the report as the message.
+    try {
+      app.synth();
+    } catch (error) {
+      synthError = error;
+    }
+  });
+
+  afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+  it('synthesizes with no unacknowledged finding', () => {
+    expect(synthError).toBeUndefined();
+    const report = plugin.validateScope(app);
+    expect(report.violations.map((v) => `${v.ruleName} at ${v.violatingResources.map((r) => r.constructPath).join(', ')}`)).toEqual([]);
+  });
+
+  it('leaves no warning or error annotation on either stack', () => {
+    for (const stack of stacks) {
+      expect(Annotations.fromStack(stack).findWarning('*', Match.anyValue())).toEqual([]);
+      expect(Annotations.fromStack(stack).findError('*', Match.anyValue())).toEqual([]);
+    }
+  });
+
+  it('acknowledges only these findings, each next to its resource with a reason', () => {
+    const found = acknowledgements(app);
+    expect(new Set(found.map((a) => a.id.replace(/schedule\/[^/]+\/\*/, 'schedule/<group>/*')))).toEqual(
+      new Set([
+        'AwsSolutions-SQS3',
+        'AwsSolutions-IAM5[Resource::*]',
+        'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/<group>/*]',
+      ]),
+    );
+    for (const acknowledgement of found) {
+      // Never blanket: not on the app, not on a stack.
+      expect(Stack.isStack(acknowledgement.scope) || acknowledgement.scope === app).toBe(false);
+      expect(acknowledgement.reason.length).toBeGreaterThan(60);
+    }
+  });
+});

@@ -1,0 +1,132 @@
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BACKGROUND_FUNCTIONS } from '#infra/constructs/bundling';
+import { PERMISSION_SETTINGS, routeList, routes, type Permission, type RouteId } from '#shared/routes';
+import { apiEvent, invoke, lambdaContext, type EventInput } from '#tests/helpers/api-gateway-event';
+import { embeddedTable, type EmbeddedTable } from '#tests/helpers/embedded-table';
+
+/**
+ * Every function runs with exactly the settings its permissions bring (what
+ * the CDK bindings set, PERMISSION_SETTINGS) and the real AWS adapters (over
+ * mocked AWS clients). A service that reaches a client its function is not
+ * granted fails here with "missing configuration", not in AWS.
+ */
+const FAKE_VALUES: Record<string, string> = {
+  TRIGGER_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/triggers',
+  TRIGGER_DLQ_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/triggers-dlq',
+  SCHEDULE_GROUP_NAME: 'slots',
+  SLOT_TARGET_ARN: 'arn:aws:lambda:us-east-1:123456789012:function:fire-slot',
+  SCHEDULER_ROLE_ARN: 'arn:aws:iam::123456789012:role/scheduler',
+  SLOT_DLQ_ARN: 'arn:aws:sqs:us-east-1:123456789012:slot-dlq',
+};
+const ALL_SETTINGS = Object.keys(FAKE_VALUES);
+
+let table: EmbeddedTable & { close(): Promise<void> };
+let root: typeof import('#shared/composition-root');
+
+/** The environment of a function with `permissions`: the table's name only if granted, and so on. */
+async function runAs(permissions: readonly Permission[]): Promise<void> {
+  const granted = new Set(permissions.flatMap((p) => PERMISSION_SETTINGS[p]));
+  for (const name of ALL_SETTINGS) {
+    if (granted.has(name as never)) process.env[name] = FAKE_VALUES[name];
+    else delete process.env[name];
+  }
+  if (granted.has('TABLE_NAME')) process.env.TABLE_NAME = table.tableName;
+  else delete process.env.TABLE_NAME;
+  root.resetComposition();
+}
+
+async function call(id: RouteId, input: EventInput = {}) {
+  const route = routes[id];
+  // The environment first: a handler builds its idempotency store at import, as a cold start does.
+  await runAs(route.permissions);
+  const { handler } = (await import(`../../../functions/http/${route.id}.ts`)) as { handler: Parameters<typeof invoke>[0] };
+  return invoke(handler, apiEvent(route, input));
+}
+
+const ids: Record<string, string> = {};
+const SCHEDULED = '2030-01-01T12:00:00Z';
+
+/** A request each route can serve (an exhaustive map: a new route without one does not compile). */
+const REQUESTS: Record<RouteId, () => EventInput> = {
+  status: () => ({}),
+  start: () => ({}),
+  pause: () => ({}),
+  resume: () => ({}),
+  stop: () => ({}),
+  putChannel: () => ({ params: { channel_id: 'cfg-2' }, body: { name: 'cfg 2' } }),
+  getChannel: () => ({ params: { channel_id: 'cfg-1' } }),
+  listChannels: () => ({}),
+  createVideo: () => ({ body: { title: 'cfg video' } }),
+  listVideos: () => ({}),
+  getVideo: () => ({ params: { video_id: 'cfg-v' } }),
+  listActivity: () => ({}),
+  coordinatePublication: () => ({ body: { video_id: 'cfg-v', channel_ids: ['cfg-1'], timing: 'simultaneous', scheduled_at: '2030-01-02T12:00:00Z' } }),
+  scheduleWave: () => ({ body: { video_ids: ['cfg-v'], channel_ids: ['cfg-1'], wave_config: { timing: 'simultaneous', scheduled_at: '2030-01-03T12:00:00Z' } } }),
+  listPublications: () => ({}),
+  getPublication: () => ({ params: { publication_id: ids.publication! } }),
+  cancelPublication: () => ({ params: { publication_id: ids.publication! }, body: {} }),
+  getWave: () => ({ params: { wave_id: ids.wave! } }),
+  cancelWave: () => ({ params: { wave_id: ids.wave! }, body: {} }),
+  deleteChannel: () => ({ params: { channel_id: 'cfg-1' }, query: { force: 'true' } }),
+  openapi: () => ({}),
+};
+
+/** The order the routes are called in: state first, removal last. */
+const ORDER: RouteId[] = [
+  'status', 'start', 'pause', 'resume', 'putChannel', 'getChannel', 'listChannels', 'createVideo', 'listVideos', 'getVideo',
+  'coordinatePublication', 'scheduleWave', 'listPublications', 'getPublication', 'getWave', 'listActivity', 'openapi',
+  'cancelPublication', 'cancelWave', 'deleteChannel', 'stop',
+];
+
+beforeAll(async () => {
+  mockClient(SQSClient).resolves({ Attributes: {}, Successful: [], Failed: [] });
+  mockClient(SchedulerClient).resolves({});
+  table = await embeddedTable('configuration');
+  const { useLocalTable } = await import('#shared/config');
+  useLocalTable(table.tableName, table.endpoint);
+  root = await import('#shared/composition-root');
+  // Data every route can act on, made with everything granted.
+  await runAs(['table:write', 'queue:send', 'schedules:write']);
+  await call('start');
+  await call('putChannel', { params: { channel_id: 'cfg-1' }, body: { name: 'cfg 1' } });
+  await call('createVideo', { body: { video_id: 'cfg-v', title: 'cfg' } });
+  const coordinated = await call('coordinatePublication', { body: { video_id: 'cfg-v', channel_ids: ['cfg-1'], timing: 'simultaneous', scheduled_at: SCHEDULED } });
+  ids.publication = coordinated.body.publications[0].publication_id;
+  ids.wave = (await call('scheduleWave', { body: { video_ids: ['cfg-v'], channel_ids: ['cfg-1'], wave_config: { timing: 'simultaneous', scheduled_at: '2030-01-04T12:00:00Z' } } })).body.wave_id;
+});
+afterAll(async () => table?.close());
+
+describe('Every function runs with exactly the configuration its permissions bring', () => {
+  it('the order covers every route', () => {
+    expect([...ORDER].sort()).toEqual(Object.keys(routes).sort());
+    expect(routeList).toHaveLength(ORDER.length);
+  });
+
+  for (const id of ORDER) {
+    it(`${routes[id].method} ${routes[id].path} (${routes[id].permissions.join(', ') || 'no permissions'})`, async () => {
+      const answer = await call(id, REQUESTS[id]());
+      expect(answer.status, answer.raw).toBeLessThan(500);
+    });
+  }
+
+  it('the background functions, each with its own permissions', async () => {
+    const fire = (await import('#functions/scheduled/fire-slot')).handler as unknown as (e: unknown, c: unknown) => Promise<{ outcome: string }>;
+    const reconcile = (await import('#functions/scheduled/reconcile-publications')).handler as unknown as (e: unknown, c: unknown) => Promise<unknown>;
+    const consume = (await import('#functions/queue/pipeline-triggers')).handler as unknown as (e: unknown, c: unknown) => Promise<{ batchItemFailures: unknown[] }>;
+
+    await runAs(BACKGROUND_FUNCTIONS.fireSlot.permissions);
+    const fired = await fire({ slot_id: `${ids.wave}-20300104T120000Z`, group_id: ids.wave, fire_at: '2030-01-04T12:00:00.000Z' }, lambdaContext('fire-slot'));
+    expect(['not_due', 'skipped']).toContain(fired.outcome); // the wave was cancelled above
+
+    await runAs(BACKGROUND_FUNCTIONS.reconcilePublications.permissions);
+    await expect(reconcile({}, lambdaContext('reconcile-publications'))).resolves.toBeDefined();
+
+    await runAs(BACKGROUND_FUNCTIONS.pipelineTriggers.permissions);
+    const trigger = { trigger_id: 's/c', channel_id: 'cfg-1', slot_id: 's', publications: [], priority: 'normal', enqueued_at: SCHEDULED };
+    const result = await consume({ Records: [{ messageId: 'm1', body: JSON.stringify(trigger), attributes: {}, messageAttributes: {} }] }, lambdaContext('pipeline-triggers'));
+    expect(result.batchItemFailures).toEqual([]);
+  });
+});
