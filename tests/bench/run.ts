@@ -1,0 +1,49 @@
+/**
+ * `npm run bench`: the numbers the issues ask for, measured here rather than
+ * asserted in timed tests (machines are noisy). Prints a report and writes
+ * reports/bench.json.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { measureBundles } from './bundle-sizes';
+import { measureWaveScale } from './wave-scale';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
+
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+const ms = (value: number) => `${value.toFixed(0)} ms`;
+const only = process.argv.slice(2);
+const wants = (part: string) => only.length === 0 || only.includes(part);
+const report: Record<string, unknown> = { node: process.version, at: new Date().toISOString() };
+
+if (wants('bundles')) {
+  const bundles = await measureBundles();
+  report.bundles = bundles;
+  console.log('\nFunction bundles (deployed esbuild options; cold import = median of 3 fresh Node processes)');
+  console.log(`${'function'.padEnd(26)}${'size'.padStart(10)}${'cold import'.padStart(14)}`);
+  for (const b of bundles) console.log(`${b.name.padEnd(26)}${kb(b.bytes).padStart(10)}${ms(b.coldImportMs).padStart(14)}`);
+  const largest = Math.max(...bundles.map((b) => b.bytes));
+  console.log(`largest ${kb(largest)}; every bundle under 1 MB: ${largest < 1024 * 1024 ? 'yes' : 'NO'}; under 500 KB: ${largest < 500 * 1024 ? 'yes' : 'no'}`);
+}
+
+if (wants('wave')) {
+  const wave = await measureWaveScale();
+  report.wave = wave;
+  const d = (counts: Record<string, number>) =>
+    Object.entries(counts)
+      .sort()
+      .map(([name, n]) => `${name.replace('Command', '')} ${n}`)
+      .join(', ');
+  console.log(`\nStaggered wave: ${wave.videos} videos x ${wave.channels} channels = ${wave.publications} publications (embedded DynamoDB)`);
+  console.log(`accept (POST /schedule-wave): ${wave.accept.status} in ${ms(wave.accept.wallMs)}`);
+  console.log(`  DynamoDB: ${d(wave.accept.dynamodb)}`);
+  console.log(`  BatchWriteItem: ${wave.accept.dynamodb.BatchWriteItemCommand ?? 0} calls for ${wave.accept.batchWriteItems} items (minimum for the publications: ceil(${wave.publications}/25) = ${wave.minimum.batchWrites}); Scan: ${wave.accept.dynamodb.ScanCommand ?? 0}`);
+  console.log(`  Scheduler CreateSchedule: ${wave.accept.schedules} (minimum: one per slot = ${wave.minimum.schedules})`);
+  console.log(`fire every slot (${wave.fire.slots} slot targets): ${ms(wave.fire.wallMs)}`);
+  console.log(`  DynamoDB: ${d(wave.fire.dynamodb)}`);
+  console.log(`  SQS SendMessageBatch: ${wave.fire.sendMessageBatch} calls, ${wave.fire.messages} messages (minimum: ceil(${wave.publications}/10) = ${wave.minimum.sends})`);
+}
+
+mkdirSync('reports', { recursive: true });
+writeFileSync('reports/bench.json', `${JSON.stringify(report, null, 2)}\n`);
+console.log('\nwritten: reports/bench.json');
