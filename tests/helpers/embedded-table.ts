@@ -1,3 +1,4 @@
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -84,4 +85,21 @@ export async function snapshotTable(table: TableContext): Promise<TableSnapshot>
     scanTable(table),
   ]);
   return { systemState: Item ?? null, itemCount: items.length, items };
+}
+
+/**
+ * The usual set-up of a repository test file: one dynalite for the file and
+ * a fresh table for each test, handed to `onTable` before the test runs.
+ */
+export function useTablePerTest(onTable: (table: EmbeddedTable) => void): void {
+  let dynamo: EmbeddedDynamo;
+  beforeAll(async () => {
+    dynamo = await startEmbeddedDynamo();
+  });
+  afterAll(async () => {
+    await dynamo.close();
+  });
+  beforeEach(async () => {
+    onTable(await dynamo.createTable());
+  });
 }

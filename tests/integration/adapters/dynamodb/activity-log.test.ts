@@ -6,8 +6,8 @@ import { activityKeys } from '#shared/adapters/dynamodb/keys';
 import type { ActivityEntry } from '#shared/domain/activity';
 import type { Page } from '#shared/domain/pagination';
 import type { ActivityQuery } from '#shared/ports/activity-log';
-import type { EmbeddedDynamo, EmbeddedTable } from '#tests/helpers/embedded-table';
-import { scanTable, startEmbeddedDynamo } from '#tests/helpers/embedded-table';
+import type { EmbeddedTable } from '#tests/helpers/embedded-table';
+import { scanTable, useTablePerTest } from '#tests/helpers/embedded-table';
 import { FixedClock } from '#tests/helpers/in-memory-ports';
 import { activityEntry } from '#tests/helpers/sample-entities';
 
@@ -30,19 +30,12 @@ async function everyPage(log: DynamoActivityLog, query: Omit<ActivityQuery, 'cur
 }
 
 describe('Class: DynamoActivityLog', () => {
-  let dynamo: EmbeddedDynamo;
   let table: EmbeddedTable;
   let clock: FixedClock;
   let log: DynamoActivityLog;
 
-  beforeAll(async () => {
-    dynamo = await startEmbeddedDynamo();
-  });
-  afterAll(async () => {
-    await dynamo.close();
-  });
-  beforeEach(async () => {
-    table = await dynamo.createTable();
+  useTablePerTest((created) => {
+    table = created;
     clock = new FixedClock('2026-03-15T12:00:00.000Z');
     log = new DynamoActivityLog(table, clock, RETENTION_DAYS);
   });

@@ -1,22 +1,15 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BATCH_GET_SIZE, BATCH_WRITE_SIZE, batchGet, batchWrite } from '#shared/adapters/dynamodb/batch';
-import type { EmbeddedDynamo, EmbeddedTable } from '#tests/helpers/embedded-table';
-import { scanTable, startEmbeddedDynamo } from '#tests/helpers/embedded-table';
+import type { EmbeddedTable } from '#tests/helpers/embedded-table';
+import { scanTable, useTablePerTest } from '#tests/helpers/embedded-table';
 
 const item = (n: number) => ({ pk: `ITEM#${String(n).padStart(4, '0')}`, sk: 'ITEM', n });
 
 describe('Functions: batchWrite / batchGet', () => {
-  let dynamo: EmbeddedDynamo;
   let table: EmbeddedTable;
 
-  beforeAll(async () => {
-    dynamo = await startEmbeddedDynamo();
-  });
-  afterAll(async () => {
-    await dynamo.close();
-  });
-  beforeEach(async () => {
-    table = await dynamo.createTable();
+  useTablePerTest((created) => {
+    table = created;
   });
 
   it(`writes more than ${BATCH_WRITE_SIZE} items (several batches), every one of them`, async () => {

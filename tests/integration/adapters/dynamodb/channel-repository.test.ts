@@ -4,8 +4,8 @@ import { encodeCursor } from '#shared/adapters/dynamodb/cursor';
 import { DynamoVideoRepository } from '#shared/adapters/dynamodb/video-repository';
 import { ValidationFailed } from '#shared/domain/errors';
 import type { Channel } from '#shared/domain/channel';
-import type { EmbeddedDynamo, EmbeddedTable } from '#tests/helpers/embedded-table';
-import { startEmbeddedDynamo } from '#tests/helpers/embedded-table';
+import type { EmbeddedTable } from '#tests/helpers/embedded-table';
+import { useTablePerTest } from '#tests/helpers/embedded-table';
 import { channelDefinition, video } from '#tests/helpers/sample-entities';
 
 const AT = '2026-03-15T12:00:00.000Z';
@@ -25,18 +25,11 @@ async function allPages(list: (cursor: string | undefined) => Promise<{ items: C
 }
 
 describe('Class: DynamoChannelRepository', () => {
-  let dynamo: EmbeddedDynamo;
   let table: EmbeddedTable;
   let channels: DynamoChannelRepository;
 
-  beforeAll(async () => {
-    dynamo = await startEmbeddedDynamo();
-  });
-  afterAll(async () => {
-    await dynamo.close();
-  });
-  beforeEach(async () => {
-    table = await dynamo.createTable();
+  useTablePerTest((created) => {
+    table = created;
     channels = new DynamoChannelRepository(table);
   });
 

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DynamoSystemStateRepository } from '#shared/adapters/dynamodb/system-state-repository';
 import type { AppliedTransition, ControlCommand, SystemStatus } from '#shared/domain/system-state';
-import type { EmbeddedDynamo, EmbeddedTable } from '#tests/helpers/embedded-table';
-import { scanTable, startEmbeddedDynamo } from '#tests/helpers/embedded-table';
+import type { EmbeddedTable } from '#tests/helpers/embedded-table';
+import { scanTable, useTablePerTest } from '#tests/helpers/embedded-table';
 
 const transition = (command: ControlCommand, from: SystemStatus, to: SystemStatus, id: string, at = '2026-03-15T12:00:00.000Z'): AppliedTransition => ({
   activity_id: id,
@@ -15,18 +15,11 @@ const transition = (command: ControlCommand, from: SystemStatus, to: SystemStatu
 });
 
 describe('Class: DynamoSystemStateRepository', () => {
-  let dynamo: EmbeddedDynamo;
   let table: EmbeddedTable;
   let repository: DynamoSystemStateRepository;
 
-  beforeAll(async () => {
-    dynamo = await startEmbeddedDynamo();
-  });
-  afterAll(async () => {
-    await dynamo.close();
-  });
-  beforeEach(async () => {
-    table = await dynamo.createTable();
+  useTablePerTest((created) => {
+    table = created;
     repository = new DynamoSystemStateRepository(table);
   });
 

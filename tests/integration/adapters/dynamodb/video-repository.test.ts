@@ -1,24 +1,17 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DynamoVideoRepository } from '#shared/adapters/dynamodb/video-repository';
-import type { EmbeddedDynamo, EmbeddedTable } from '#tests/helpers/embedded-table';
-import { startEmbeddedDynamo } from '#tests/helpers/embedded-table';
+import type { EmbeddedTable } from '#tests/helpers/embedded-table';
+import { useTablePerTest } from '#tests/helpers/embedded-table';
 import { video } from '#tests/helpers/sample-entities';
 
 const minute = (n: number) => new Date(Date.UTC(2026, 2, 15, 12, n)).toISOString();
 
 describe('Class: DynamoVideoRepository', () => {
-  let dynamo: EmbeddedDynamo;
   let table: EmbeddedTable;
   let videos: DynamoVideoRepository;
 
-  beforeAll(async () => {
-    dynamo = await startEmbeddedDynamo();
-  });
-  afterAll(async () => {
-    await dynamo.close();
-  });
-  beforeEach(async () => {
-    table = await dynamo.createTable();
+  useTablePerTest((created) => {
+    table = created;
     videos = new DynamoVideoRepository(table);
   });
 
