@@ -51,7 +51,8 @@ export function required<K extends keyof Settings>(name: K): NonNullable<Setting
 
 /** Settings of the local server (`npm start`), from the same environment. */
 const localSettingsSchema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
+  // An empty PORT= is "not set" (3000), not port 0 (a random port).
+  PORT: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(0).max(65_535).default(3000)),
   DATA_DIR: z.string().min(1).optional(),
   ORCHESTRATOR_API_TOKEN: z.string().min(1).optional(),
   GITHUB_TOKEN: z.string().min(1).optional(),

@@ -5,6 +5,8 @@ import { isoDateTime, page, pageCursor, pageLimit, resourceId, systemId } from '
 
 /** Publications a wave may hold (SPEC: more is 413). */
 export const MAX_WAVE_PUBLICATIONS = 10_000;
+/** Channels one request may name: the group item keeps them, and must stay far below DynamoDB's 400 KB. */
+export const MAX_CHANNELS_PER_REQUEST = 1_000;
 /** A stagger step: 1 second to 7 days. */
 export const MAX_DELAY_SECONDS = 7 * 86_400;
 
@@ -40,7 +42,7 @@ function requireDelayWhenStaggered(value: { timing: string; delay_seconds?: numb
 export const coordinatePublicationInput = z
   .strictObject({
     video_id: resourceId,
-    channel_ids: uniqueIds(MAX_WAVE_PUBLICATIONS),
+    channel_ids: uniqueIds(MAX_CHANNELS_PER_REQUEST),
     timing,
     scheduled_at: isoDateTime.optional().meta({ description: 'when absent: now' }),
     delay_seconds: delaySeconds.optional().meta({ description: 'the staggered step; ignored by the other timings' }),
@@ -54,7 +56,7 @@ export const coordinatePublicationInput = z
 export const scheduleWaveInput = z
   .strictObject({
     video_ids: uniqueIds(MAX_WAVE_PUBLICATIONS),
-    channel_ids: uniqueIds(MAX_WAVE_PUBLICATIONS),
+    channel_ids: uniqueIds(MAX_CHANNELS_PER_REQUEST),
     wave_config: z
       .strictObject({
         timing,

@@ -202,6 +202,7 @@ describe('POST /coordinate-publication (against dynalite)', () => {
         ['delay_seconds out of range', { video_id: 'v0', channel_ids: ['alpha'], timing: 'staggered', delay_seconds: 0 }, 400, 'validation_failed', 'delay_seconds'],
         ['an unknown timing', { video_id: 'v0', channel_ids: ['alpha'], timing: 'whenever' }, 400, 'validation_failed', 'timing'],
         ['a bad channel id', { video_id: 'v0', channel_ids: ['al pha'], timing: 'simultaneous' }, 400, 'validation_failed', 'channel_ids.0'],
+        ['over 1,000 channels', { video_id: 'v0', channel_ids: Array.from({ length: 1001 }, (_, i) => `c${i}`), timing: 'simultaneous' }, 400, 'validation_failed', 'channel_ids'],
       ];
       for (const [name, body, status, code, field] of cases) {
         it(`${name} -> ${status} ${code} naming ${field}`, async () => {
