@@ -107,7 +107,7 @@ export class StatelessStack extends Stack {
     };
 
     const reconcile = this.orchestratorFunction(BACKGROUND_FUNCTIONS.reconcilePublications, targets, {
-      description: 'Every 5 minutes: reconciles publications and pipeline runs, re-creates missing slot schedules',
+      description: 'Every 5 minutes: rolls back requests that died half-way, fires overdue slots, re-sends lost triggers, releases held work',
       // Below the 5-minute rate, so two runs never overlap.
       timeout: Duration.minutes(4),
     });
@@ -118,7 +118,7 @@ export class StatelessStack extends Stack {
     });
 
     const pipelineTriggers = this.orchestratorFunction(BACKGROUND_FUNCTIONS.pipelineTriggers, targets, {
-      description: 'Drains the pipeline-trigger queue: dispatches channel pipelines',
+      description: 'Drains the pipeline-trigger queue: records each trigger once, holds it while the system is paused or stopped',
       timeout: TRIGGER_CONSUMER_TIMEOUT,
     });
     pipelineTriggers.addEventSource(

@@ -45,6 +45,8 @@ import { TriggerIntake } from './services/trigger-intake';
  */
 export interface Overridable {
   clock: Clock;
+  /** Waits (the slot target waiting out a few early seconds); tests make it advance their clock. */
+  sleep: (ms: number) => Promise<void>;
   triggerQueue: TriggerQueue;
   slotScheduler: SlotScheduler;
 }
@@ -122,7 +124,7 @@ export const slotScheduler = (): SlotScheduler =>
         targetArn: required('SLOT_TARGET_ARN'),
         roleArn: required('SCHEDULER_ROLE_ARN'),
         deadLetterQueueArn: required('SLOT_DLQ_ARN'),
-      }),
+      }, clock()),
   );
 
 /** Powertools idempotency records for one route, in the same table under their own partition. */
@@ -198,6 +200,7 @@ export const slotDispatch = () =>
         activity: activityLog(),
         clock: clock(),
         ids: ids(),
+        sleep: overrides.sleep,
       }),
   );
 
@@ -258,4 +261,7 @@ export const publicationReconciliation = () =>
   );
 
 export const triggerIntake = () =>
-  once('triggerIntake', () => new TriggerIntake(publicationRepository(), activityLog(), clock(), ids()));
+  once(
+    'triggerIntake',
+    () => new TriggerIntake({ publications: publicationRepository(), state: systemStateRepository(), activity: activityLog(), clock: clock(), ids: ids() }),
+  );

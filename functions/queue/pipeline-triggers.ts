@@ -11,8 +11,8 @@ const processor = new BatchProcessor(EventType.SQS);
 /** One trigger: a message that is not one fails, and after five receives lands in the dead-letter queue for a look. */
 async function receive(record: SQSRecord): Promise<void> {
   const trigger = pipelineTriggerMessage.parse(JSON.parse(record.body));
-  const recorded = await triggerIntake().receive(trigger);
-  logger.info('trigger received', { trigger_id: trigger.trigger_id, recorded });
+  const result = await triggerIntake().receive(trigger);
+  logger.info('trigger received', { trigger_id: trigger.trigger_id, ...result });
 }
 
 /** The pipeline-trigger queue's consumer; failed records are reported one by one (ReportBatchItemFailures). */

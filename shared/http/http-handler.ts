@@ -16,6 +16,8 @@ import { actorOf } from './principal';
 
 /** Bodies over 256 KB are refused with 413 before they are parsed. */
 export const MAX_BODY_BYTES = 256 * 1024;
+/** What an Idempotency-Key may be (a UUID, a request id, any short token). */
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 /** Deeper JSON is refused with 400: a few thousand levels (30 KB) make JSON.stringify overflow the stack, a 500. */
 export const MAX_JSON_DEPTH = 64;
 
@@ -226,6 +228,10 @@ function validation(route: AnyRoute): MiddlewareObj<Event, Result, Error, RouteC
         for (const name of Object.keys(request.event.queryStringParameters ?? {})) issues.push({ field: name, in: 'query', message: 'unknown field' });
       }
       const body = check(route.body, request.event.body, 'body');
+      const key = request.event.headers?.['idempotency-key'];
+      if (route.method === 'POST' && key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
+        issues.push({ field: 'Idempotency-Key', in: 'header', message: 'must be 1-255 visible ASCII characters' });
+      }
       if (issues.length > 0) {
         const fields = issues.map((i) => `${i.in}.${i.field}`).join(', ');
         throw new ValidationFailed(`invalid request: ${fields}`, issues);

@@ -18,12 +18,22 @@ export interface SlotFiredEvent {
   fire_at: string;
 }
 
+export interface EnsureResult {
+  created: number;
+  existing: number;
+  /**
+   * Slots whose time passed before their schedule could be made (EventBridge
+   * Scheduler refuses a one-time schedule in the past): the caller fires them itself.
+   */
+  tooLate: SlotSchedule[];
+}
+
 export interface SlotScheduler {
   /**
    * Makes sure each slot has its schedule. A schedule that already exists (a
    * retried request) is left as it is and counted in `existing`.
    */
-  ensure(slots: readonly SlotSchedule[]): Promise<{ created: number; existing: number }>;
+  ensure(slots: readonly SlotSchedule[]): Promise<EnsureResult>;
   /** Deletes the slots' schedules; one already gone is not an error. Returns how many were deleted. */
   remove(slotIds: readonly string[]): Promise<number>;
 }

@@ -34,6 +34,8 @@ export const MAX_LEDGER_BOOKINGS = 4_000;
 export const PREEMPT_MARGIN_MS = 2 * 60_000;
 /** How far ahead a shift or an independent placement looks for a free time. */
 export const SEARCH_HORIZON_MS = 400 * 86_400_000;
+/** A slot due within this is fired by the request itself: "now" (times round up to the whole second) included. */
+export const DUE_WITHIN_MS = 1_000;
 /** A scheduled_at this far in the past is refused; closer to now it means "now" (clock skew, latency). */
 export const PAST_TOLERANCE_MS = 60_000;
 const MAX_LEDGER_ATTEMPTS = 25;
@@ -424,9 +426,11 @@ export class GroupBooking {
     await this.deps.publications.putMany(publications);
     await this.deps.groups.putSlots(slots);
 
-    const future = slots.filter((s) => Date.parse(s.fire_at) > now);
-    const due = slots.filter((s) => Date.parse(s.fire_at) <= now);
-    const { created } = await this.deps.scheduler.ensure(future);
+    const future = slots.filter((s) => Date.parse(s.fire_at) > now + DUE_WITHIN_MS);
+    const { created, tooLate } = await this.deps.scheduler.ensure(future);
+    // Slots due now fire inline, and so do those whose time came while the request was writing.
+    const late = new Set(tooLate.map((s) => s.slot_id));
+    const due = slots.filter((s) => Date.parse(s.fire_at) <= now + DUE_WITHIN_MS || late.has(s.slot_id));
 
     const times = publications.map((p) => p.scheduled_at).sort();
     const scheduled: PublicationGroup = {
@@ -487,7 +491,11 @@ export class GroupBooking {
     for (const slot of due) {
       await this.deps.dispatch.fire({ slot_id: slot.slot_id, group_id: slot.group_id, fire_at: slot.fire_at }, meta);
     }
-    const statuses = due.length > 0 ? await this.deps.publications.getMany(publications.filter((p) => Date.parse(p.scheduled_at) <= now).map((p) => p.publication_id)) : new Map<string, Publication>();
+    const dueIds = new Set(due.map((s) => s.slot_id));
+    const statuses =
+      due.length > 0
+        ? await this.deps.publications.getMany(publications.filter((p) => dueIds.has(p.slot_id)).map((p) => p.publication_id))
+        : new Map<string, Publication>();
 
     return {
       group_id: group.group_id,

@@ -1,45 +1,75 @@
 import type { ActivityEntry } from '#shared/domain/activity';
 import { isoOf } from '#shared/domain/publication-group';
+import type { Publication } from '#shared/domain/publication';
 import { mapConcurrent } from '#shared/concurrency';
 import type { ActivityLog } from '#shared/ports/activity-log';
 import type { Clock } from '#shared/ports/clock';
 import type { IdGenerator } from '#shared/ports/id-generator';
 import type { PublicationRepository } from '#shared/ports/publication-repository';
+import type { SystemStateRepository } from '#shared/ports/system-state-repository';
 import type { PipelineTrigger } from '#shared/ports/trigger-queue';
 
+export interface TriggerIntakeDeps {
+  publications: PublicationRepository;
+  state: SystemStateRepository;
+  activity: ActivityLog;
+  clock: Clock;
+  ids: IdGenerator;
+}
+
+export interface IntakeResult {
+  recorded: number;
+  held: number;
+}
+
 /**
- * The pipeline-trigger queue's consumer, until dispatching to GitHub lands:
- * it records, once per publication, that the trigger arrived
- * (`trigger_received_at`), and one audit entry per trigger that brought
- * anything new. A duplicate delivery (SQS is at-least-once, and
- * reconciliation re-sends triggers it cannot see received) changes nothing.
+ * The pipeline-trigger queue's consumer, until dispatching to GitHub lands.
+ * While the system runs it records, once per publication, that the trigger
+ * arrived (`trigger_received_at`). While it is paused or stopped, a queued
+ * trigger is held, never dropped (SPEC "System state"): its publications go
+ * from `dispatching` to `held`, and start or resume sends them again. A
+ * duplicate delivery (SQS is at-least-once, and reconciliation re-sends
+ * triggers it cannot see received) changes nothing.
  */
 export class TriggerIntake {
-  constructor(
-    private readonly publications: PublicationRepository,
-    private readonly activity: ActivityLog,
-    private readonly clock: Clock,
-    private readonly ids: IdGenerator,
-  ) {}
+  constructor(private readonly deps: TriggerIntakeDeps) {}
 
-  async receive(trigger: PipelineTrigger): Promise<number> {
-    const at = isoOf(this.clock.now().getTime());
+  async receive(trigger: PipelineTrigger): Promise<IntakeResult> {
+    const at = isoOf(this.deps.clock.now().getTime());
+    const state = await this.deps.state.get();
+    if (state.status !== 'running') {
+      const held = (
+        await mapConcurrent(trigger.publications, 8, (p) =>
+          this.deps.publications.changeStatus(
+            { publication_id: p.publication_id, channel_id: trigger.channel_id },
+            { from: ['dispatching'], to: 'held', at, reason: `system ${state.status} when its trigger arrived` },
+          ),
+        )
+      ).filter((p): p is Publication => p !== null).length;
+      if (held > 0) await this.record('publications.held', trigger, at, { trigger_id: trigger.trigger_id, held, system_status: state.status });
+      return { recorded: 0, held };
+    }
     const recorded = (
-      await mapConcurrent(trigger.publications, 8, (p) => this.publications.markTriggerReceived(p.publication_id, at))
+      await mapConcurrent(trigger.publications, 8, (p) => this.deps.publications.markTriggerReceived(p.publication_id, at))
     ).filter(Boolean).length;
     if (recorded > 0) {
-      const entry: ActivityEntry = {
-        activity_id: this.ids.next(),
+      await this.record('pipeline.trigger_received', trigger, at, { trigger_id: trigger.trigger_id, publications: recorded, priority: trigger.priority });
+    }
+    return { recorded, held: 0 };
+  }
+
+  private async record(type: ActivityEntry['type'], trigger: PipelineTrigger, at: string, details: Record<string, unknown>): Promise<void> {
+    await this.deps.activity.append([
+      {
+        activity_id: this.deps.ids.next(),
         at,
-        type: 'pipeline.trigger_received',
+        type,
         actor: 'pipeline-trigger-consumer',
         target: { type: 'slot', id: trigger.slot_id ?? trigger.trigger_id },
         channel_ids: [trigger.channel_id],
-        details: { trigger_id: trigger.trigger_id, publications: recorded, priority: trigger.priority },
+        details,
         request_id: trigger.trigger_id,
-      };
-      await this.activity.append([entry]);
-    }
-    return recorded;
+      },
+    ]);
   }
 }

@@ -406,14 +406,14 @@ export class InMemorySlotScheduler implements SlotScheduler {
   readonly schedules = new Map<string, SlotSchedule>();
   readonly removed: string[] = [];
 
-  async ensure(slots: readonly SlotSchedule[]): Promise<{ created: number; existing: number }> {
+  async ensure(slots: readonly SlotSchedule[]): Promise<{ created: number; existing: number; tooLate: SlotSchedule[] }> {
     let created = 0;
     for (const slot of slots) {
       if (this.schedules.has(slot.slot_id)) continue;
       this.schedules.set(slot.slot_id, { ...slot });
       created += 1;
     }
-    return { created, existing: slots.length - created };
+    return { created, existing: slots.length - created, tooLate: [] };
   }
 
   async remove(slotIds: readonly string[]): Promise<number> {

@@ -6,18 +6,21 @@ export class RecordingSlotScheduler implements SlotScheduler {
   readonly schedules = new Map<string, SlotSchedule>();
   readonly ensureCalls: SlotSchedule[][] = [];
   created = 0;
+  /** Slots to answer as too late, as Scheduler refuses a time that passed while the request was writing. */
+  tooLate: (slot: SlotSchedule) => boolean = () => false;
 
   async ensure(slots: readonly SlotSchedule[]) {
     this.ensureCalls.push([...slots]);
+    const late = slots.filter((slot) => this.tooLate(slot));
     let created = 0;
-    for (const slot of slots) {
+    for (const slot of slots.filter((s) => !late.includes(s))) {
       if (!this.schedules.has(slot.slot_id)) {
         this.schedules.set(slot.slot_id, slot);
         created++;
       }
     }
     this.created += created;
-    return { created, existing: slots.length - created };
+    return { created, existing: slots.length - late.length - created, tooLate: late };
   }
 
   async remove(slotIds: readonly string[]) {

@@ -1,6 +1,6 @@
 import { logger } from '#shared/logger';
 import { systemClock, type Clock } from '#shared/ports/clock';
-import type { SlotFiredEvent, SlotSchedule, SlotScheduler } from '#shared/ports/slot-scheduler';
+import type { SlotFiredEvent, SlotSchedule, SlotScheduler, EnsureResult } from '#shared/ports/slot-scheduler';
 
 /**
  * Where an in-process adapter keeps its state between runs (under `npm start`,
@@ -99,7 +99,7 @@ export class InProcessSlotScheduler implements SlotScheduler {
     this.dead.push(...snapshot.dead_letters);
   }
 
-  async ensure(slots: readonly SlotSchedule[]): Promise<{ created: number; existing: number }> {
+  async ensure(slots: readonly SlotSchedule[]): Promise<EnsureResult> {
     this.assertRunning();
     for (const slot of slots) fireTimeOf(slot);
     let created = 0;
@@ -114,7 +114,8 @@ export class InProcessSlotScheduler implements SlotScheduler {
       created++;
     }
     if (created > 0) this.save();
-    return { created, existing };
+    // A past-due slot fires at once here, so none is ever too late.
+    return { created, existing, tooLate: [] };
   }
 
   async remove(slotIds: readonly string[]): Promise<number> {

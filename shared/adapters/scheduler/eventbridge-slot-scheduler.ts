@@ -3,10 +3,12 @@ import {
   CreateScheduleCommand,
   DeleteScheduleCommand,
   ResourceNotFoundException,
+  ValidationException,
   type SchedulerClient,
 } from '@aws-sdk/client-scheduler';
 import { mapConcurrent } from '#shared/concurrency';
-import type { SlotFiredEvent, SlotSchedule, SlotScheduler } from '#shared/ports/slot-scheduler';
+import { systemClock, type Clock } from '#shared/ports/clock';
+import type { EnsureResult, SlotFiredEvent, SlotSchedule, SlotScheduler } from '#shared/ports/slot-scheduler';
 
 export interface EventBridgeSlotSchedulerSettings {
   groupName: string;
@@ -21,6 +23,8 @@ export interface EventBridgeSlotSchedulerSettings {
 /** Retries before an event goes to the dead-letter queue, and how long an undelivered event is kept trying. */
 export const SLOT_RETRY_POLICY = { MaximumRetryAttempts: 10, MaximumEventAgeInSeconds: 3_600 } as const;
 const CONCURRENCY = 8;
+/** A slot this close to now (or past) that Scheduler refuses is one whose time came while it was being made. */
+const TOO_LATE_WINDOW_MS = 60_000;
 
 /**
  * Slots on EventBridge Scheduler: one one-time schedule a slot, named after
@@ -30,9 +34,10 @@ export class EventBridgeSlotScheduler implements SlotScheduler {
   constructor(
     private readonly scheduler: SchedulerClient,
     private readonly settings: EventBridgeSlotSchedulerSettings,
+    private readonly clock: Clock = systemClock,
   ) {}
 
-  async ensure(slots: readonly SlotSchedule[]): Promise<{ created: number; existing: number }> {
+  async ensure(slots: readonly SlotSchedule[]): Promise<EnsureResult> {
     const outcomes = await mapConcurrent(slots, CONCURRENCY, async (slot) => {
       try {
         await this.scheduler.send(new CreateScheduleCommand(this.createInput(slot)));
@@ -40,12 +45,16 @@ export class EventBridgeSlotScheduler implements SlotScheduler {
       } catch (error) {
         // The name is the slot: an existing schedule is this slot's, made by an earlier try.
         if (error instanceof ConflictException) return 'existing' as const;
+        if (error instanceof ValidationException && Date.parse(slot.fire_at) <= this.clock.now().getTime() + TOO_LATE_WINDOW_MS) {
+          return 'tooLate' as const;
+        }
         throw error;
       }
     });
     return {
       created: outcomes.filter((o) => o === 'created').length,
       existing: outcomes.filter((o) => o === 'existing').length,
+      tooLate: slots.filter((_, i) => outcomes[i] === 'tooLate'),
     };
   }
 

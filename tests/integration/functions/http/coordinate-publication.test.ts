@@ -16,7 +16,7 @@ describe('POST /coordinate-publication (against dynalite)', () => {
 
   beforeAll(async () => {
     table = await embeddedTable('coordinate');
-    api = await bootRoutes(table, { clock, slotScheduler: scheduler, triggerQueue: queue });
+    api = await bootRoutes(table, { clock, sleep: async (ms) => clock.advance(ms), slotScheduler: scheduler, triggerQueue: queue });
     for (const [id, timezone, priority] of [
       ['alpha', 'Europe/Paris', 5],
       ['beta', 'America/New_York', 7],
@@ -165,6 +165,19 @@ describe('POST /coordinate-publication (against dynalite)', () => {
       expect(queue.triggers.slice(sentBefore)).toEqual([
         expect.objectContaining({ channel_id: 'beta', publications: [{ publication_id: answer.body.publications[0].publication_id, video_id: 'v9' }] }),
       ]);
+    });
+
+    it('fires inline a slot whose time came while the request was writing (Scheduler refused it as past)', async () => {
+      scheduler.tooLate = (slot) => slot.fire_at === '2026-06-01T10:00:05.000Z';
+      const sentBefore = queue.triggers.length;
+      const answer = await api.call('coordinatePublication', {
+        body: { video_id: 'v12', channel_ids: ['alpha'], timing: 'simultaneous', scheduled_at: '2026-06-01T10:00:05Z' },
+      });
+      scheduler.tooLate = () => false;
+      expect(answer.status).toBe(201);
+      expect(answer.body.schedules_created).toBe(0);
+      expect(answer.body.publications[0].status).toBe('dispatching');
+      expect(queue.triggers.slice(sentBefore).map((t) => t.channel_id)).toEqual(['alpha']);
     });
 
     it('a dry run returns the plan and writes nothing', async () => {

@@ -66,7 +66,7 @@ describe('Class: InProcessSlotScheduler', () => {
       await vi.advanceTimersByTimeAsync(60_000);
 
       // Assess
-      expect(result).toEqual({ created: 2, existing: 0 });
+      expect(result).toEqual({ created: 2, existing: 0, tooLate: [] });
       expect(beforeDue).toEqual([]);
       expect(atFirst).toEqual([{ slot_id: 'slot_a', group_id: 'coord_1', fire_at: '2026-03-01T12:01:00Z' }]);
       expect(fired.map((e) => e.slot_id)).toEqual(['slot_a', 'slot_b']);
@@ -83,7 +83,7 @@ describe('Class: InProcessSlotScheduler', () => {
       await vi.advanceTimersByTimeAsync(60_000);
 
       // Assess
-      expect(retried).toEqual({ created: 1, existing: 1 });
+      expect(retried).toEqual({ created: 1, existing: 1, tooLate: [] });
       expect(fired.map((e) => e.slot_id)).toEqual(['slot_a', 'slot_b']);
     });
 

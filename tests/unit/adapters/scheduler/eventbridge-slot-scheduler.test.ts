@@ -1,4 +1,4 @@
-import { ConflictException, CreateScheduleCommand, DeleteScheduleCommand, ResourceNotFoundException, SchedulerClient } from '@aws-sdk/client-scheduler';
+import { ConflictException, CreateScheduleCommand, DeleteScheduleCommand, ResourceNotFoundException, SchedulerClient, ValidationException } from '@aws-sdk/client-scheduler';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { EventBridgeSlotScheduler, SLOT_RETRY_POLICY, atExpression } from '#shared/adapters/scheduler/eventbridge-slot-scheduler';
@@ -13,7 +13,8 @@ const slot = { slot_id: 'wave_01JABCDEFGHJKMNPQRSTVWXYZ0-20261121T180000Z', grou
 
 describe('Class: EventBridgeSlotScheduler', () => {
   const client = mockClient(SchedulerClient);
-  const scheduler = new EventBridgeSlotScheduler(new SchedulerClient({ region: 'eu-west-1' }), settings);
+  const clock = { now: () => new Date('2026-11-21T17:59:50.000Z') };
+  const scheduler = new EventBridgeSlotScheduler(new SchedulerClient({ region: 'eu-west-1' }), settings, clock);
 
   beforeEach(() => client.reset());
 
@@ -24,7 +25,7 @@ describe('Class: EventBridgeSlotScheduler', () => {
       // Act
       const result = await scheduler.ensure([slot]);
       // Assess
-      expect(result).toEqual({ created: 1, existing: 0 });
+      expect(result).toEqual({ created: 1, existing: 0, tooLate: [] });
       expect(client.commandCalls(CreateScheduleCommand)).toHaveLength(1);
       expect(client.commandCalls(CreateScheduleCommand)[0]!.args[0].input).toEqual({
         Name: slot.slot_id,
@@ -48,13 +49,23 @@ describe('Class: EventBridgeSlotScheduler', () => {
 
     it('counts a schedule that already exists (a retried request) as existing, not an error', async () => {
       client.on(CreateScheduleCommand).rejects(new ConflictException({ message: 'exists', Message: 'exists', $metadata: {} }));
-      expect(await scheduler.ensure([slot])).toEqual({ created: 0, existing: 1 });
+      expect(await scheduler.ensure([slot])).toEqual({ created: 0, existing: 1, tooLate: [] });
+    });
+
+    it('hands back a slot whose time came while it was being made (Scheduler refuses a past time), to be fired by the caller', async () => {
+      client.on(CreateScheduleCommand).rejects(new ValidationException({ message: 'in the past', Message: 'in the past', $metadata: {} }));
+      expect(await scheduler.ensure([slot])).toEqual({ created: 0, existing: 0, tooLate: [slot] });
+    });
+
+    it('lets a validation error on a slot far in the future through (it is a bug, not lateness)', async () => {
+      client.on(CreateScheduleCommand).rejects(new ValidationException({ message: 'bad', Message: 'bad', $metadata: {} }));
+      await expect(scheduler.ensure([{ ...slot, fire_at: '2026-11-22T18:00:00.000Z' }])).rejects.toThrow('bad');
     });
 
     it('creates one schedule per slot, never per publication', async () => {
       client.on(CreateScheduleCommand).resolves({});
       const slots = Array.from({ length: 100 }, (_, k) => ({ ...slot, slot_id: `${slot.group_id}-${k}`, fire_at: new Date(Date.parse(slot.fire_at) + k * 60_000).toISOString() }));
-      expect(await scheduler.ensure(slots)).toEqual({ created: 100, existing: 0 });
+      expect(await scheduler.ensure(slots)).toEqual({ created: 100, existing: 0, tooLate: [] });
       expect(new Set(client.commandCalls(CreateScheduleCommand).map((c) => c.args[0].input.Name)).size).toBe(100);
     });
 
