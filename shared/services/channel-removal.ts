@@ -5,6 +5,7 @@ import type { ChannelRepository } from '#shared/ports/channel-repository';
 import type { Clock } from '#shared/ports/clock';
 import type { IdGenerator } from '#shared/ports/id-generator';
 import type { PublicationRepository } from '#shared/ports/publication-repository';
+import { AuditRecorder } from './audit-recorder';
 
 /** Cancels a channel's pending publications (DELETE ?force=true); returns how many it cancelled. */
 export type CancelChannelPublications = (channelId: string, meta: RequestMeta) => Promise<number>;
@@ -30,7 +31,11 @@ export interface DeleteResult {
  * `force`, which cancels them first. Its audit history stays.
  */
 export class ChannelRemoval {
-  constructor(private readonly deps: ChannelRemovalDeps) {}
+  private readonly audit: AuditRecorder;
+
+  constructor(private readonly deps: ChannelRemovalDeps) {
+    this.audit = new AuditRecorder(deps.activity, deps.ids, deps.clock);
+  }
 
   async delete(channelId: string, force: boolean, meta: RequestMeta): Promise<DeleteResult> {
     if (!(await this.deps.channels.get(channelId))) throw new NotFound('channel', channelId);
@@ -44,18 +49,12 @@ export class ChannelRemoval {
     }
     const cancelled = pending > 0 ? await this.deps.cancelChannelPublications(channelId, meta) : 0;
     await this.deps.channels.delete(channelId);
-    await this.deps.activity.append([
-      {
-        activity_id: this.deps.ids.next(),
-        at: this.deps.clock.now().toISOString(),
-        type: 'channel.deleted',
-        actor: meta.actor,
-        target: { type: 'channel', id: channelId },
-        channel_ids: [channelId],
-        details: { forced: force, cancelled_publications: cancelled },
-        request_id: meta.request_id,
-      },
-    ]);
+    await this.audit.record(meta, {
+      type: 'channel.deleted',
+      target: { type: 'channel', id: channelId },
+      channelIds: [channelId],
+      details: { forced: force, cancelled_publications: cancelled },
+    });
     return { channel_id: channelId, deleted: true, cancelled_publications: cancelled };
   }
 }

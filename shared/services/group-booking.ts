@@ -23,6 +23,7 @@ import type { PublicationRepository } from '#shared/ports/publication-repository
 import type { SlotScheduler } from '#shared/ports/slot-scheduler';
 import type { SystemStateRepository } from '#shared/ports/system-state-repository';
 import type { VideoRepository } from '#shared/ports/video-repository';
+import { AuditRecorder } from './audit-recorder';
 import type { LedgerBookkeeping } from './ledger-bookkeeping';
 import type { SlotDispatch } from './slot-dispatch';
 
@@ -142,7 +143,11 @@ interface ChannelBooking {
  * Any failure after step 4 rolls the group back before the error is answered.
  */
 export class GroupBooking {
-  constructor(private readonly deps: GroupBookingDeps) {}
+  private readonly audit: AuditRecorder;
+
+  constructor(private readonly deps: GroupBookingDeps) {
+    this.audit = new AuditRecorder(deps.activity, deps.ids, deps.clock);
+  }
 
   async book(request: BookingRequest, meta: RequestMeta): Promise<BookingOutcome> {
     const now = this.deps.clock.now().getTime();
@@ -450,14 +455,12 @@ export class GroupBooking {
     await mapConcurrent([...perVideo], 8, ([videoId, count]) => this.deps.videos.addPending(videoId, count, at));
 
     const conflicts = booked.flatMap((b) => b.plan.conflicts.map((c) => conflictReport(b.channel.channel_id, c)));
-    await this.deps.activity.append([
+    await this.audit.record(
+      meta,
       {
-        activity_id: this.deps.ids.next(),
-        at,
         type: group.kind === 'wave' ? 'wave.scheduled' : 'publication.coordinated',
-        actor: meta.actor,
         target: { type: group.kind, id: group.group_id },
-        channel_ids: group.channel_ids,
+        channelIds: group.channel_ids,
         details: {
           timing: group.timing,
           ...(group.kind === 'wave' ? { video_count: group.video_count, stagger_by: group.stagger_by } : { video_id: request.videoIds[0] }),
@@ -470,23 +473,18 @@ export class GroupBooking {
           conflict_policy: group.conflict_policy,
           priority: group.priority,
         },
-        request_id: meta.request_id,
       },
       ...(moves.length > 0
         ? [
             {
-              activity_id: this.deps.ids.next(),
-              at,
               type: 'publication.preempted' as const,
-              actor: meta.actor,
               target: { type: group.kind, id: group.group_id },
-              channel_ids: [...new Set(moves.map((m) => m.channel_id))],
+              channelIds: moves.map((m) => m.channel_id),
               details: { moved: moves.slice(0, 100), moved_count: moves.length, by_priority: group.priority },
-              request_id: meta.request_id,
             },
           ]
         : []),
-    ]);
+    );
 
     for (const slot of due) {
       await this.deps.dispatch.fire({ slot_id: slot.slot_id, group_id: slot.group_id, fire_at: slot.fire_at }, meta);

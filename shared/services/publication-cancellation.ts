@@ -11,6 +11,7 @@ import type { PublicationGroupRepository } from '#shared/ports/publication-group
 import type { PublicationRepository } from '#shared/ports/publication-repository';
 import type { SlotScheduler } from '#shared/ports/slot-scheduler';
 import type { VideoRepository } from '#shared/ports/video-repository';
+import { AuditRecorder } from './audit-recorder';
 import type { LedgerBookkeeping } from './ledger-bookkeeping';
 
 const PAGE_SIZE = 100;
@@ -43,7 +44,11 @@ export interface WaveCancellation {
  * schedule, and its video counts one pending publication fewer.
  */
 export class PublicationCancellation {
-  constructor(private readonly deps: PublicationCancellationDeps) {}
+  private readonly audit: AuditRecorder;
+
+  constructor(private readonly deps: PublicationCancellationDeps) {
+    this.audit = new AuditRecorder(deps.activity, deps.ids, deps.clock);
+  }
 
   async cancelPublication(publicationId: string, reason: string | undefined, meta: RequestMeta): Promise<Publication> {
     const publication = await this.deps.publications.get(publicationId);
@@ -174,18 +179,7 @@ export class PublicationCancellation {
     meta: RequestMeta,
     details: Record<string, unknown>,
   ): Promise<void> {
-    await this.deps.activity.append([
-      {
-        activity_id: this.deps.ids.next(),
-        at: isoOf(this.deps.clock.now().getTime()),
-        type,
-        actor: meta.actor,
-        target,
-        channel_ids: [...new Set(cancelled.map((p) => p.channel_id))],
-        details,
-        request_id: meta.request_id,
-      },
-    ]);
+    await this.audit.record(meta, { type, target, channelIds: cancelled.map((p) => p.channel_id), details });
   }
 }
 

@@ -7,6 +7,7 @@ import type { IdGenerator } from '#shared/ports/id-generator';
 import type { PublicationGroupRepository } from '#shared/ports/publication-group-repository';
 import type { PublicationRepository } from '#shared/ports/publication-repository';
 import type { SystemStateRepository } from '#shared/ports/system-state-repository';
+import { AuditRecorder } from './audit-recorder';
 import type { GroupBooking } from './group-booking';
 import type { SlotDispatch } from './slot-dispatch';
 
@@ -38,6 +39,8 @@ export interface ReconciliationReport {
  *    that stopped half-way).
  */
 export class PublicationReconciliation {
+  private readonly audit: AuditRecorder;
+
   constructor(
     private readonly deps: {
       publications: PublicationRepository;
@@ -49,7 +52,9 @@ export class PublicationReconciliation {
       clock: Clock;
       ids: IdGenerator;
     },
-  ) {}
+  ) {
+    this.audit = new AuditRecorder(deps.activity, deps.ids, deps.clock);
+  }
 
   async run(meta: RequestMeta): Promise<ReconciliationReport> {
     const now = this.deps.clock.now().getTime();
@@ -64,18 +69,12 @@ export class PublicationReconciliation {
     const stale = await this.deps.groups.listPlanningBefore(isoOf(now - STALE_PLANNING_MS), 20);
     for (const group of stale) {
       const cancelled = await this.deps.booking.rollback(group, 'its request stopped before it finished');
-      await this.deps.activity.append([
-        {
-          activity_id: this.deps.ids.next(),
-          at: isoOf(this.deps.clock.now().getTime()),
-          type: 'coordination.rolled_back',
-          actor: meta.actor,
-          target: { type: group.kind, id: group.group_id },
-          channel_ids: group.channel_ids,
-          details: { created_at: group.created_at, cancelled_publications: cancelled, original_request_id: group.request_id },
-          request_id: meta.request_id,
-        },
-      ]);
+      await this.audit.record(meta, {
+        type: 'coordination.rolled_back',
+        target: { type: group.kind, id: group.group_id },
+        channelIds: group.channel_ids,
+        details: { created_at: group.created_at, cancelled_publications: cancelled, original_request_id: group.request_id },
+      });
     }
     return stale.length;
   }

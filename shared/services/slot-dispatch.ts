@@ -1,4 +1,4 @@
-import type { ActivityEntry, RequestMeta } from '#shared/domain/activity';
+import type { RequestMeta } from '#shared/domain/activity';
 import { isoOf } from '#shared/domain/publication-group';
 import { triggerPriorityOf, type Publication } from '#shared/domain/publication';
 import { mapConcurrent, sleep as realSleep } from '#shared/concurrency';
@@ -10,6 +10,7 @@ import type { PublicationRepository } from '#shared/ports/publication-repository
 import type { SlotFiredEvent } from '#shared/ports/slot-scheduler';
 import type { SystemStateRepository } from '#shared/ports/system-state-repository';
 import type { PipelineTrigger, TriggerQueue } from '#shared/ports/trigger-queue';
+import { AuditRecorder } from './audit-recorder';
 
 /** Publications read a page at a time from a slot or a status. */
 const PAGE_SIZE = 100;
@@ -53,9 +54,11 @@ export interface FireResult {
  */
 export class SlotDispatch {
   private readonly sleep: (ms: number) => Promise<void>;
+  private readonly audit: AuditRecorder;
 
   constructor(private readonly deps: SlotDispatchDeps) {
     this.sleep = deps.sleep ?? realSleep;
+    this.audit = new AuditRecorder(deps.activity, deps.ids, deps.clock);
   }
 
   async fire(event: SlotFiredEvent, meta: RequestMeta = { actor: 'scheduler', request_id: event.slot_id }): Promise<FireResult> {
@@ -105,13 +108,16 @@ export class SlotDispatch {
 
     if (slot) await this.deps.groups.markSlotFired(event.group_id, event.fire_at, { at, dispatched, held });
     if (dispatched + held > 0) {
-      await this.deps.activity.append([
-        this.entry(hold ? 'publications.held' : 'slot.fired', event, [...channels], at, meta, {
+      await this.audit.record(meta, {
+        type: hold ? 'publications.held' : 'slot.fired',
+        target: { type: 'slot', id: event.slot_id },
+        channelIds: [...channels],
+        details: {
           slot_id: event.slot_id,
           fire_at: event.fire_at,
           ...(hold ? { held, system_status: state.status } : { dispatched, triggers: channels.size }),
-        }),
-      ]);
+        },
+      });
     }
     return { slot_id: event.slot_id, outcome: hold ? 'held' : dispatched > 0 ? 'dispatched' : 'skipped', dispatched, held };
   }
@@ -139,19 +145,12 @@ export class SlotDispatch {
       cursor = page.next_cursor ?? undefined;
     } while (cursor);
     if (released > 0) {
-      const at = isoOf(this.deps.clock.now().getTime());
-      await this.deps.activity.append([
-        {
-          activity_id: this.deps.ids.next(),
-          at,
-          type: 'publications.released',
-          actor: meta.actor,
-          target: { type: 'system', id: 'orchestration' },
-          channel_ids: [...channels],
-          details: { released },
-          request_id: meta.request_id,
-        },
-      ]);
+      await this.audit.record(meta, {
+        type: 'publications.released',
+        target: { type: 'system', id: 'orchestration' },
+        channelIds: [...channels],
+        details: { released },
+      });
     }
     return released;
   }
@@ -159,26 +158,6 @@ export class SlotDispatch {
   /** Sends the triggers of publications that are `dispatching` again (their first send may have been lost). */
   async resend(publications: Publication[]): Promise<void> {
     await this.deps.queue.send(triggersOf(publications, isoOf(this.deps.clock.now().getTime())));
-  }
-
-  private entry(
-    type: ActivityEntry['type'],
-    event: SlotFiredEvent,
-    channelIds: string[],
-    at: string,
-    meta: RequestMeta,
-    details: Record<string, unknown>,
-  ): ActivityEntry {
-    return {
-      activity_id: this.deps.ids.next(),
-      at,
-      type,
-      actor: meta.actor,
-      target: { type: 'slot', id: event.slot_id },
-      channel_ids: channelIds,
-      details,
-      request_id: meta.request_id,
-    };
   }
 }
 

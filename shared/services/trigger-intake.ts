@@ -1,4 +1,4 @@
-import type { ActivityEntry } from '#shared/domain/activity';
+import type { ActivityType } from '#shared/domain/activity';
 import { isoOf } from '#shared/domain/publication-group';
 import type { Publication } from '#shared/domain/publication';
 import { mapConcurrent } from '#shared/concurrency';
@@ -8,6 +8,7 @@ import type { IdGenerator } from '#shared/ports/id-generator';
 import type { PublicationRepository } from '#shared/ports/publication-repository';
 import type { SystemStateRepository } from '#shared/ports/system-state-repository';
 import type { PipelineTrigger } from '#shared/ports/trigger-queue';
+import { AuditRecorder } from './audit-recorder';
 
 export interface TriggerIntakeDeps {
   publications: PublicationRepository;
@@ -32,7 +33,11 @@ export interface IntakeResult {
  * triggers it cannot see received) changes nothing.
  */
 export class TriggerIntake {
-  constructor(private readonly deps: TriggerIntakeDeps) {}
+  private readonly audit: AuditRecorder;
+
+  constructor(private readonly deps: TriggerIntakeDeps) {
+    this.audit = new AuditRecorder(deps.activity, deps.ids, deps.clock);
+  }
 
   async receive(trigger: PipelineTrigger): Promise<IntakeResult> {
     const at = isoOf(this.deps.clock.now().getTime());
@@ -46,30 +51,23 @@ export class TriggerIntake {
           ),
         )
       ).filter((p): p is Publication => p !== null).length;
-      if (held > 0) await this.record('publications.held', trigger, at, { trigger_id: trigger.trigger_id, held, system_status: state.status });
+      if (held > 0) await this.record('publications.held', trigger, { trigger_id: trigger.trigger_id, held, system_status: state.status });
       return { recorded: 0, held };
     }
     const recorded = (
       await mapConcurrent(trigger.publications, 8, (p) => this.deps.publications.markTriggerReceived(p.publication_id, at))
     ).filter(Boolean).length;
     if (recorded > 0) {
-      await this.record('pipeline.trigger_received', trigger, at, { trigger_id: trigger.trigger_id, publications: recorded, priority: trigger.priority });
+      await this.record('pipeline.trigger_received', trigger, { trigger_id: trigger.trigger_id, publications: recorded, priority: trigger.priority });
     }
     return { recorded, held: 0 };
   }
 
-  private async record(type: ActivityEntry['type'], trigger: PipelineTrigger, at: string, details: Record<string, unknown>): Promise<void> {
-    await this.deps.activity.append([
-      {
-        activity_id: this.deps.ids.next(),
-        at,
-        type,
-        actor: 'pipeline-trigger-consumer',
-        target: { type: 'slot', id: trigger.slot_id ?? trigger.trigger_id },
-        channel_ids: [trigger.channel_id],
-        details,
-        request_id: trigger.trigger_id,
-      },
-    ]);
+  private async record(type: ActivityType, trigger: PipelineTrigger, details: Record<string, unknown>): Promise<void> {
+    // Background work: the consumer is the actor, the trigger the request.
+    await this.audit.record(
+      { actor: 'pipeline-trigger-consumer', request_id: trigger.trigger_id },
+      { type, target: { type: 'slot', id: trigger.slot_id ?? trigger.trigger_id }, channelIds: [trigger.channel_id], details },
+    );
   }
 }
