@@ -1,6 +1,6 @@
 import type { RequestMeta } from '#shared/domain/activity';
 import type { Channel } from '#shared/domain/channel';
-import { isShadow, pruneLedger, shadowIdOf, type LedgerBooking } from '#shared/domain/channel-ledger';
+import { isShadow, pruneLedger, shadowIdOf, type ChannelLedger, type LedgerBooking } from '#shared/domain/channel-ledger';
 import type { ConflictPolicy, StaggerBy, Timing } from '#shared/domain/coordination';
 import { Conflict, ContentionExhausted, PayloadTooLarge, UnprocessableRequest, type FieldIssue } from '#shared/domain/errors';
 import { isoOf, slotIdOf, type PublicationGroup, type Slot } from '#shared/domain/publication-group';
@@ -180,8 +180,9 @@ export class GroupBooking {
     });
     const byChannel = this.withIds(requested);
 
+    // One consistent batch read of every ledger: the plan of a dry run or a reject check, and each channel's first booking attempt.
+    const ledgers = await this.deps.ledgers.getMany(request.channelIds);
     if (request.dryRun || request.policy === 'reject') {
-      const ledgers = await this.deps.ledgers.getMany(request.channelIds);
       const plans = channels.map((channel) => {
         const ledger = ledgers.get(channel.channel_id);
         return this.planChannel(channel, ledger?.bookings ?? [], byChannel.get(channel.channel_id) ?? [], request, now);
@@ -218,7 +219,7 @@ export class GroupBooking {
     await this.deps.groups.create(group);
 
     try {
-      const booked = await this.bookChannels(channels, byChannel, request, groupId, now);
+      const booked = await this.bookChannels(channels, byChannel, ledgers, request, groupId, now);
       const rejected = booked.filter((b) => b.plan.rejected);
       if (rejected.length > 0) throw conflictError(rejected);
       return await this.commit(group, booked, request, meta, now);
@@ -350,10 +351,14 @@ export class GroupBooking {
     return { channel, plan, groupOf: new Map(live.map((b) => [b.publication_id, b.group_id])) };
   }
 
-  /** Step 5: each channel's ledger, planned and replaced on the version read; a lost race re-plans that channel. */
+  /**
+   * Step 5: each channel's ledger, planned and replaced on the version read
+   * (first the one read in the batch, then, after a lost race, a fresh one).
+   */
   private async bookChannels(
     channels: Channel[],
     byChannel: Map<string, { publication_id: string; video_id: string; requested_at: number; order: number }[]>,
+    read: Map<string, ChannelLedger>,
     request: BookingRequest,
     groupId: string,
     now: number,
@@ -362,7 +367,8 @@ export class GroupBooking {
       const requests = byChannel.get(channel.channel_id) ?? [];
       for (let attempt = 0; attempt < MAX_LEDGER_ATTEMPTS; attempt++) {
         if (attempt > 0) await sleep(backoffDelay(attempt, 10, 500));
-        const ledger = await this.deps.ledgers.get(channel.channel_id);
+        const first = attempt === 0 ? read.get(channel.channel_id) : undefined;
+        const ledger = first ?? (await this.deps.ledgers.get(channel.channel_id));
         const booking = this.planChannel(channel, ledger.bookings, requests, request, now);
         if (booking.plan.rejected) return booking;
         const next = this.ledgerAfter(booking, ledger.bookings, groupId, now);

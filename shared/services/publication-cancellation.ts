@@ -74,18 +74,25 @@ export class PublicationCancellation {
     const slots = await this.deps.groups.listSlots(waveId);
     let notCancellable = 0;
     const cancelled: Publication[] = [];
+    // Reading each slot whole here tells which are left with nothing pending: no second read to find out.
+    const emptied: { slotId: string; groupId: string }[] = [];
     for (const slot of slots) {
       let cursor: string | undefined;
+      let stillPending = 0;
+      let cancelledHere = 0;
       do {
         const page = await this.deps.publications.listBySlot(slot.slot_id, PAGE_SIZE, cursor);
         const pending = page.items.filter((p) => p.group_id === waveId && isPending(p));
         const done = await this.cancelStatuses(pending, reason);
         cancelled.push(...done);
+        cancelledHere += done.length;
+        stillPending += pending.length - done.length;
         notCancellable += page.items.filter((p) => p.group_id === waveId && p.status !== 'cancelled').length - done.length;
         cursor = page.next_cursor ?? undefined;
       } while (cursor);
+      if (cancelledHere > 0 && stillPending === 0) emptied.push({ slotId: slot.slot_id, groupId: waveId });
     }
-    const schedulesDeleted = await this.settle(cancelled);
+    const schedulesDeleted = await this.settle(cancelled, emptied);
     const at = isoOf(this.deps.clock.now().getTime());
     await this.deps.groups.update({ ...group, status: 'cancelled', cancelled_at: group.cancelled_at ?? at, updated_at: at });
     await this.record('wave.cancelled', { type: 'wave', id: waveId }, cancelled, meta, {
@@ -133,7 +140,7 @@ export class PublicationCancellation {
    * them off their videos, and deletes the schedules of slots left with
    * nothing pending. Returns how many schedules were deleted.
    */
-  private async settle(cancelled: Publication[]): Promise<number> {
+  private async settle(cancelled: Publication[], emptied?: { slotId: string; groupId: string }[]): Promise<number> {
     const at = isoOf(this.deps.clock.now().getTime());
     const byChannel = groupBy(cancelled, (p) => p.channel_id);
     await mapConcurrent([...byChannel], 8, ([channelId, list]) => {
@@ -142,16 +149,20 @@ export class PublicationCancellation {
     });
     const byVideo = groupBy(cancelled, (p) => p.video_id);
     await mapConcurrent([...byVideo], 8, ([videoId, list]) => this.deps.videos.removePending(videoId, list.length, at));
-    return this.releaseEmptySlots(cancelled);
+    return this.releaseEmptySlots(emptied ?? (await this.emptiedSlots(cancelled)));
   }
 
-  /** Deletes the schedule of every slot of `cancelled` that has nothing pending left. Returns how many. */
-  private async releaseEmptySlots(cancelled: Publication[]): Promise<number> {
+  /** The slots of `cancelled` that have nothing pending left. */
+  private async emptiedSlots(cancelled: Publication[]): Promise<{ slotId: string; groupId: string }[]> {
     const cancelledIds = new Set(cancelled.map((p) => p.publication_id));
     const slots = [...new Map(cancelled.map((p) => [p.slot_id, p.group_id])).entries()];
-    const empty = (
+    return (
       await mapConcurrent(slots, 8, async ([slotId, groupId]) => ((await this.hasPending(slotId, cancelledIds)) ? null : { slotId, groupId }))
     ).filter((s): s is { slotId: string; groupId: string } => s !== null);
+  }
+
+  /** Deletes the schedules of slots left with nothing pending and marks them cancelled. Returns how many schedules went. */
+  private async releaseEmptySlots(empty: { slotId: string; groupId: string }[]): Promise<number> {
     const deleted = await this.deps.scheduler.remove(empty.map((s) => s.slotId));
     const at = isoOf(this.deps.clock.now().getTime());
     await mapConcurrent(empty, 8, async ({ slotId, groupId }) => {
