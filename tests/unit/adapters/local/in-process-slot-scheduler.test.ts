@@ -253,9 +253,11 @@ describe('Class: InProcessSlotScheduler', () => {
         const onDisk = JSON.parse(await readFile(file, 'utf8')) as SlotSchedulerSnapshot;
 
         // Act
-        scheduler = new InProcessSlotScheduler({ fire, store: new JsonSnapshotFile(file) });
+        const second = new JsonSnapshotFile<SlotSchedulerSnapshot>(file);
+        scheduler = new InProcessSlotScheduler({ fire, store: second });
         await scheduler.start();
         await vi.advanceTimersByTimeAsync(30_000);
+        await second.flush(); // the save after the delivery runs on real I/O: wait for it before reading the directory
 
         // Assess
         expect(onDisk.schedules.map((s) => s.slot)).toEqual([slot('slot_a', inSeconds(30))]);
