@@ -18,6 +18,16 @@ export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const ESM_REQUIRE_BANNER = "import { createRequire } from 'module';const require = createRequire(import.meta.url);";
 
 /**
+ * Imports the bundles resolve elsewhere: the AWS clients' default credential
+ * chain becomes the environment provider Lambda needs (see
+ * shared/adapters/aws/lambda-credentials.ts). Paths are relative to
+ * PROJECT_ROOT, esbuild's working directory in CDK and in the bench.
+ */
+export const BUNDLE_ALIASES = {
+  '@aws-sdk/credential-provider-node': './shared/adapters/aws/lambda-credentials.ts',
+} as const;
+
+/**
  * The esbuild options of every function bundle. The AWS SDK is bundled (no
  * `external`): the bundle pins the SDK version we test with, and a tree-shaken
  * client loads faster than the runtime's full copy.
@@ -31,6 +41,7 @@ export const ESBUILD_OPTIONS = {
   sourcemap: false,
   mainFields: ['module', 'main'],
   banner: { js: ESM_REQUIRE_BANNER },
+  alias: BUNDLE_ALIASES,
   outExtension: { '.js': '.mjs' },
   external: [],
   logLevel: 'warning',

@@ -23,6 +23,8 @@ export const CDK_BUNDLING: BundlingOptions = {
   mainFields: ESBUILD_OPTIONS.mainFields,
   banner: ESBUILD_OPTIONS.banner.js,
   externalModules: ESBUILD_OPTIONS.external,
+  // CDK has no alias property; `--alias:<package>=<path>` on esbuild's command line, one per alias.
+  esbuildArgs: { '--alias': Object.entries(ESBUILD_OPTIONS.alias).map(([from, to]) => `${from}=${to}`) },
   bundleAwsSDK: true,
   logLevel: LogLevel.WARNING,
   forceDockerBundling: false,

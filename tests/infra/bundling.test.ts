@@ -33,7 +33,7 @@ describe('Function: functionEntries', () => {
 });
 
 describe('Constant: ESBUILD_OPTIONS', () => {
-  it('is what CDK bundles with: ESM, node24, minified, no source map, AWS SDK bundled, local esbuild', () => {
+  it('is what CDK bundles with: ESM, node24, minified, no source map, AWS SDK bundled, the credential alias, local esbuild', () => {
     expect(CDK_BUNDLING).toMatchObject({
       format: OutputFormat.ESM,
       target: ESBUILD_OPTIONS.target,
@@ -44,6 +44,7 @@ describe('Constant: ESBUILD_OPTIONS', () => {
       externalModules: [],
       bundleAwsSDK: true,
       forceDockerBundling: false,
+      esbuildArgs: { '--alias': ['@aws-sdk/credential-provider-node=./shared/adapters/aws/lambda-credentials.ts'] },
     });
     expect(ESBUILD_OPTIONS.target).toMatch(/^node24/);
   });
