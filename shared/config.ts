@@ -1,4 +1,10 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import { en } from 'zod/locales';
+
+// zod/mini has no messages of its own (every issue would read "Invalid input");
+// classic zod installed the English ones. Every module that defines schemas
+// installs them, so each bundle's issues read as they did with classic zod.
+z.config(en());
 
 /**
  * The only reader of the environment. Each setting is parsed once, at cold
@@ -6,19 +12,19 @@ import * as z from 'zod';
  * variable, when one is missing.
  */
 const settingsSchema = z.object({
-  TABLE_NAME: z.string().min(1).optional(),
-  AWS_REGION: z.string().min(1).default('us-east-1'),
+  TABLE_NAME: z.optional(z.string().check(z.minLength(1))),
+  AWS_REGION: z._default(z.string().check(z.minLength(1)), 'us-east-1'),
   /** Local (dynalite) endpoint; absent in AWS. */
-  DYNAMODB_ENDPOINT: z.url().optional(),
-  TRIGGER_QUEUE_URL: z.url().optional(),
-  TRIGGER_DLQ_URL: z.url().optional(),
+  DYNAMODB_ENDPOINT: z.optional(z.url()),
+  TRIGGER_QUEUE_URL: z.optional(z.url()),
+  TRIGGER_DLQ_URL: z.optional(z.url()),
   /** EventBridge Scheduler: the group slot schedules live in, their target, the role it assumes, its dead-letter queue. */
-  SCHEDULE_GROUP_NAME: z.string().min(1).optional(),
-  SLOT_TARGET_ARN: z.string().startsWith('arn:').optional(),
-  SCHEDULER_ROLE_ARN: z.string().startsWith('arn:').optional(),
-  SLOT_DLQ_ARN: z.string().startsWith('arn:').optional(),
-  ACTIVITY_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
-  IDEMPOTENCY_TTL_SECONDS: z.coerce.number().int().min(60).max(7 * 86_400).default(86_400),
+  SCHEDULE_GROUP_NAME: z.optional(z.string().check(z.minLength(1))),
+  SLOT_TARGET_ARN: z.optional(z.string().check(z.startsWith('arn:'))),
+  SCHEDULER_ROLE_ARN: z.optional(z.string().check(z.startsWith('arn:'))),
+  SLOT_DLQ_ARN: z.optional(z.string().check(z.startsWith('arn:'))),
+  ACTIVITY_RETENTION_DAYS: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(3650)), 365),
+  IDEMPOTENCY_TTL_SECONDS: z._default(z.coerce.number().check(z.int(), z.minimum(60), z.maximum(7 * 86_400)), 86_400),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
@@ -52,12 +58,15 @@ export function required<K extends keyof Settings>(name: K): NonNullable<Setting
 /** Settings of the local server (`npm start`), from the same environment. */
 const localSettingsSchema = z.object({
   // An empty PORT= is "not set" (3000), not port 0 (a random port).
-  PORT: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(0).max(65_535).default(3000)),
-  DATA_DIR: z.string().min(1).optional(),
-  ORCHESTRATOR_API_TOKEN: z.string().min(1).optional(),
-  GITHUB_TOKEN: z.string().min(1).optional(),
-  GITHUB_API_URL: z.url().default('https://api.github.com'),
-  GITHUB_WEBHOOK_SECRET: z.string().min(1).optional(),
+  PORT: z.pipe(
+    z.transform((v: unknown) => (v === '' ? undefined : v)),
+    z._default(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(65_535)), 3000),
+  ),
+  DATA_DIR: z.optional(z.string().check(z.minLength(1))),
+  ORCHESTRATOR_API_TOKEN: z.optional(z.string().check(z.minLength(1))),
+  GITHUB_TOKEN: z.optional(z.string().check(z.minLength(1))),
+  GITHUB_API_URL: z._default(z.url(), 'https://api.github.com'),
+  GITHUB_WEBHOOK_SECRET: z.optional(z.string().check(z.minLength(1))),
 });
 
 export type LocalSettings = z.infer<typeof localSettingsSchema>;

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { Settings } from './config';
 import * as activity from './schemas/activity';
 import * as channels from './schemas/channels';
@@ -39,9 +39,9 @@ export const PERMISSION_SETTINGS = {
 } as const satisfies Record<Permission, readonly (keyof Settings)[]>;
 
 export interface RouteSpec<
-  P extends z.ZodType | undefined = z.ZodType | undefined,
-  Q extends z.ZodType | undefined = z.ZodType | undefined,
-  B extends z.ZodType | undefined = z.ZodType | undefined,
+  P extends z.ZodMiniType | undefined = z.ZodMiniType | undefined,
+  Q extends z.ZodMiniType | undefined = z.ZodMiniType | undefined,
+  B extends z.ZodMiniType | undefined = z.ZodMiniType | undefined,
 > {
   /** The handler's file name in functions/http/ and the function's logical name. */
   id: string;
@@ -54,13 +54,13 @@ export interface RouteSpec<
   query?: Q;
   /** The JSON body's schema. POST routes without one take an empty body. */
   body?: B;
-  response: { status: number; description: string; schema: z.ZodType };
+  response: { status: number; description: string; schema: z.ZodMiniType };
   /** Error statuses the route documents besides 400 and 500. */
   errors: readonly number[];
   permissions: readonly Permission[];
 }
 
-const route = <P extends z.ZodType | undefined, Q extends z.ZodType | undefined, B extends z.ZodType | undefined>(
+const route = <P extends z.ZodMiniType | undefined, Q extends z.ZodMiniType | undefined, B extends z.ZodMiniType | undefined>(
   spec: RouteSpec<P, Q, B>,
 ): RouteSpec<P, Q, B> => spec;
 
@@ -274,7 +274,7 @@ export const routes = {
 } as const;
 
 export type RouteId = keyof typeof routes;
-export type AnyRoute = RouteSpec<z.ZodType | undefined, z.ZodType | undefined, z.ZodType | undefined>;
+export type AnyRoute = RouteSpec<z.ZodMiniType | undefined, z.ZodMiniType | undefined, z.ZodMiniType | undefined>;
 
 /** Every route, in table order. */
 export const routeList: readonly AnyRoute[] = Object.values(routes);

@@ -4,7 +4,7 @@ import { IdempotencyConfig } from '@aws-lambda-powertools/idempotency';
 import { makeHandlerIdempotent } from '@aws-lambda-powertools/idempotency/middleware';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import type { z } from 'zod';
+import type { z } from 'zod/mini';
 import type { RequestMeta } from '#shared/domain/activity';
 import { PayloadTooLarge, UnsupportedMediaType, ValidationFailed, type FieldIssue } from '#shared/domain/errors';
 import { idempotencyStore } from '#shared/composition-root';
@@ -21,7 +21,7 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 /** Deeper JSON is refused with 400: a few thousand levels (30 KB) make JSON.stringify overflow the stack, a 500. */
 export const MAX_JSON_DEPTH = 64;
 
-type Parsed<S> = S extends z.ZodType ? z.output<S> : undefined;
+type Parsed<S> = S extends z.ZodMiniType ? z.output<S> : undefined;
 
 /** What a route's handler receives: its validated input and who asked. */
 export interface HttpRequest<R extends AnyRoute> {
@@ -214,7 +214,7 @@ function validation(route: AnyRoute): MiddlewareObj<Event, Result, Error, RouteC
   return {
     before: async (request: Request) => {
       const issues: FieldIssue[] = [];
-      const check = (schema: z.ZodType | undefined, value: unknown, where: NonNullable<FieldIssue['in']>): unknown => {
+      const check = (schema: z.ZodMiniType | undefined, value: unknown, where: NonNullable<FieldIssue['in']>): unknown => {
         if (!schema) return undefined;
         const result = schema.safeParse(value);
         if (result.success) return result.data;

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { errorBody } from '#shared/schemas/common';
 import { BASE_PATH, routeList, type AnyRoute } from '#shared/routes';
 
@@ -107,7 +107,7 @@ function operation(route: AnyRoute): JsonSchema {
 }
 
 /** A named schema is a reference to its component; any other is inlined. */
-function schemaOf(schema: z.ZodType): JsonSchema {
+function schemaOf(schema: z.ZodMiniType): JsonSchema {
   const id = z.globalRegistry.get(schema)?.id;
   if (id) return { $ref: COMPONENT_REF(id) };
   const json = z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any' }) as JsonSchema;
@@ -115,7 +115,7 @@ function schemaOf(schema: z.ZodType): JsonSchema {
   return json;
 }
 
-function parametersOf(schema: z.ZodType | undefined, location: 'path' | 'query'): JsonSchema[] {
+function parametersOf(schema: z.ZodMiniType | undefined, location: 'path' | 'query'): JsonSchema[] {
   if (!schema) return [];
   const json = schemaOf(schema) as { properties?: Record<string, JsonSchema>; required?: string[] };
   return Object.entries(json.properties ?? {}).map(([name, property]) => ({

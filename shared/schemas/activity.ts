@@ -1,16 +1,16 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { ACTIVITY_TYPES } from '#shared/domain/activity';
-import { isoDateTime, page, pageCursor, pageLimit, resourceId } from './common';
+import { isoDateTime, meta, page, pageCursor, pageLimit, resourceId } from './common';
 
 export const activityListQuery = z.strictObject({
   limit: pageLimit,
   cursor: pageCursor,
-  type: z.enum(ACTIVITY_TYPES).optional(),
-  channel_id: resourceId.optional(),
+  type: z.optional(z.enum(ACTIVITY_TYPES)),
+  channel_id: z.optional(resourceId),
 });
 
-export const activityEntry = z
-  .object({
+export const activityEntry = meta(
+  z.object({
     activity_id: z.string(),
     at: isoDateTime,
     type: z.enum(ACTIVITY_TYPES),
@@ -19,7 +19,8 @@ export const activityEntry = z
     channel_ids: z.array(z.string()),
     details: z.record(z.string(), z.unknown()),
     request_id: z.string(),
-  })
-  .meta({ id: 'ActivityEntry' });
+  }),
+  { id: 'ActivityEntry' },
+);
 
-export const activityPage = page(activityEntry).meta({ id: 'ActivityPage' });
+export const activityPage = meta(page(activityEntry), { id: 'ActivityPage' });

@@ -1,6 +1,6 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { CHANNEL_STATUSES, DEFAULT_PUBLISHING } from '#shared/domain/channel';
-import { isoDateTime, page, pageCursor, pageLimit, queryBoolean, resourceId } from './common';
+import { isoDateTime, meta, page, pageCursor, pageLimit, queryBoolean, resourceId } from './common';
 
 /** True when the runtime knows `zone` as an IANA time zone. */
 function isTimeZone(zone: string): boolean {
@@ -12,32 +12,36 @@ function isTimeZone(zone: string): boolean {
   }
 }
 
-const slotTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a local time "HH:MM"');
+const slotTime = z.string().check(z.regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a local time "HH:MM"'));
 
 const github = z.strictObject({
-  owner: z.string().regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/, 'must be a GitHub user or organisation name'),
-  repo: z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, 'must be a GitHub repository name'),
+  owner: z.string().check(z.regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/, 'must be a GitHub user or organisation name')),
+  repo: z.string().check(z.regex(/^[A-Za-z0-9._-]{1,100}$/, 'must be a GitHub repository name')),
   workflow: z
     .string()
-    .regex(/^(?:[A-Za-z0-9._-]{1,200}\.ya?ml|\d{1,20})$/, 'must be a workflow file name (publish.yml) or id'),
-  ref: z.string().min(1).max(255).default('main'),
+    .check(z.regex(/^(?:[A-Za-z0-9._-]{1,200}\.ya?ml|\d{1,20})$/, 'must be a workflow file name (publish.yml) or id')),
+  ref: z._default(z.string().check(z.minLength(1), z.maxLength(255)), 'main'),
 });
 
-const publishing = z
-  .strictObject({
-    timezone: z.string().refine(isTimeZone, 'must be an IANA time zone such as Europe/Paris').default(DEFAULT_PUBLISHING.timezone),
-    slots: z
-      .array(slotTime)
-      .max(288)
-      .default([])
-      .refine((slots) => new Set(slots).size === slots.length, 'slots must not repeat')
-      .transform((slots) => [...slots].sort()),
-    min_gap_minutes: z.number().int().min(0).max(1440).default(0),
-    max_per_day: z.number().int().min(1).max(1000).nullable().default(null),
-  })
-  .default({ ...DEFAULT_PUBLISHING });
+const publishing = z._default(
+  z.strictObject({
+    timezone: z._default(
+      z.string().check(z.refine(isTimeZone, 'must be an IANA time zone such as Europe/Paris')),
+      DEFAULT_PUBLISHING.timezone,
+    ),
+    slots: z.pipe(
+      z
+        ._default(z.array(slotTime).check(z.maxLength(288)), [])
+        .check(z.refine((slots) => new Set(slots).size === slots.length, 'slots must not repeat')),
+      z.transform((slots: string[]) => [...slots].sort()),
+    ),
+    min_gap_minutes: z._default(z.int().check(z.minimum(0), z.maximum(1440)), 0),
+    max_per_day: z._default(z.nullable(z.int().check(z.minimum(1), z.maximum(1000))), null),
+  }),
+  { ...DEFAULT_PUBLISHING },
+);
 
-const stringList = z.array(z.string().min(1).max(100)).max(100).default([]);
+const stringList = z._default(z.array(z.string().check(z.minLength(1), z.maxLength(100))).check(z.maxLength(100)), []);
 
 const filters = z
   .strictObject({
@@ -45,68 +49,73 @@ const filters = z
     tags_none: stringList,
     languages: stringList,
     categories: stringList,
-    min_duration_seconds: z.number().int().min(0).nullable().default(null),
-    max_duration_seconds: z.number().int().min(0).nullable().default(null),
+    min_duration_seconds: z._default(z.nullable(z.int().check(z.minimum(0))), null),
+    max_duration_seconds: z._default(z.nullable(z.int().check(z.minimum(0))), null),
   })
-  .refine(
-    (f) => f.min_duration_seconds === null || f.max_duration_seconds === null || f.min_duration_seconds <= f.max_duration_seconds,
-    { message: 'min_duration_seconds must not exceed max_duration_seconds', path: ['min_duration_seconds'] },
+  .check(
+    z.refine(
+      (f) => f.min_duration_seconds === null || f.max_duration_seconds === null || f.min_duration_seconds <= f.max_duration_seconds,
+      { message: 'min_duration_seconds must not exceed max_duration_seconds', path: ['min_duration_seconds'] },
+    ),
   );
 
 export const channelPath = z.strictObject({ channel_id: resourceId });
 
-export const channelDefinition = z
-  .strictObject({
-    name: z.string().trim().min(1).max(200),
-    status: z.enum(CHANNEL_STATUSES).default('active'),
-    priority: z.number().int().min(0).max(9).default(5),
-    github: github.nullable().default(null),
+export const channelDefinition = meta(
+  z.strictObject({
+    name: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
+    status: z._default(z.enum(CHANNEL_STATUSES), 'active'),
+    priority: z._default(z.int().check(z.minimum(0), z.maximum(9)), 5),
+    github: z._default(z.nullable(github), null),
     publishing,
-    filters: filters.nullable().default(null),
-    config: z.record(z.string(), z.unknown()).default({}),
-  })
-  .meta({ id: 'ChannelDefinition', description: 'PUT body: the whole definition of a channel.' });
+    filters: z._default(z.nullable(filters), null),
+    config: z._default(z.record(z.string(), z.unknown()), {}),
+  }),
+  { id: 'ChannelDefinition', description: 'PUT body: the whole definition of a channel.' },
+);
 
-export const channel = z
-  .object({
+export const channel = meta(
+  z.object({
     channel_id: resourceId,
     name: z.string(),
     status: z.enum(CHANNEL_STATUSES),
-    priority: z.number().int(),
-    github: github.nullable(),
+    priority: z.int(),
+    github: z.nullable(github),
     publishing: z.object({
       timezone: z.string(),
       slots: z.array(z.string()),
-      min_gap_minutes: z.number().int(),
-      max_per_day: z.number().int().nullable(),
+      min_gap_minutes: z.int(),
+      max_per_day: z.nullable(z.int()),
     }),
-    filters: z
-      .object({
+    filters: z.nullable(
+      z.object({
         tags_any: z.array(z.string()),
         tags_none: z.array(z.string()),
         languages: z.array(z.string()),
         categories: z.array(z.string()),
-        min_duration_seconds: z.number().int().nullable(),
-        max_duration_seconds: z.number().int().nullable(),
-      })
-      .nullable(),
+        min_duration_seconds: z.nullable(z.int()),
+        max_duration_seconds: z.nullable(z.int()),
+      }),
+    ),
     config: z.record(z.string(), z.unknown()),
     created_at: isoDateTime,
     updated_at: isoDateTime,
-    version: z.number().int(),
-  })
-  .meta({ id: 'Channel' });
+    version: z.int(),
+  }),
+  { id: 'Channel' },
+);
 
 export const channelListQuery = z.strictObject({
   limit: pageLimit,
   cursor: pageCursor,
-  status: z.enum(CHANNEL_STATUSES).optional(),
+  status: z.optional(z.enum(CHANNEL_STATUSES)),
 });
 
-export const channelPage = page(channel).meta({ id: 'ChannelPage' });
+export const channelPage = meta(page(channel), { id: 'ChannelPage' });
 
 export const channelDeleteQuery = z.strictObject({ force: queryBoolean });
 
-export const channelDeleted = z
-  .object({ channel_id: resourceId, deleted: z.literal(true), cancelled_publications: z.number().int() })
-  .meta({ id: 'ChannelDeleted' });
+export const channelDeleted = meta(
+  z.object({ channel_id: resourceId, deleted: z.literal(true), cancelled_publications: z.int() }),
+  { id: 'ChannelDeleted' },
+);

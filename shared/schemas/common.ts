@@ -1,37 +1,61 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import { en } from 'zod/locales';
+
+// zod/mini has no messages of its own (every issue would read "Invalid input");
+// classic zod installed the English ones. Every module that defines schemas
+// installs them, so each bundle's issues read as they did with classic zod.
+z.config(en());
+
+/**
+ * `schema` with metadata for the OpenAPI document: a copy registered in the
+ * global registry (what classic zod's `.meta(data)` does; zod/mini has no such
+ * method). The copy inherits the original's metadata, except its id.
+ */
+export function meta<T extends z.ZodMiniType>(schema: T, data: z.core.$replace<z.core.GlobalMeta, T>): T {
+  const copy = schema.clone();
+  z.globalRegistry.add(copy, data);
+  return copy;
+}
 
 /** channel_id and video_id: 1-64 characters of A-Za-z0-9._- (SPEC "Details"). */
-export const resourceId = z
-  .string()
-  .regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1-64 characters of A-Za-z0-9._-')
-  .meta({ example: 'channel-1' });
+export const resourceId = meta(z.string().check(z.regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1-64 characters of A-Za-z0-9._-')), {
+  example: 'channel-1',
+});
 
 /** Identifiers the system makes (publications, coordinations, waves, runs): a prefix and a ULID. */
 export const systemId = (prefix: string) =>
-  z.string().regex(new RegExp(`^${prefix}_[0-9A-HJKMNP-TV-Z]{26}$`), `must be an id of the form ${prefix}_<ULID>`);
+  z.string().check(z.regex(new RegExp(`^${prefix}_[0-9A-HJKMNP-TV-Z]{26}$`), `must be an id of the form ${prefix}_<ULID>`));
 
-export const isoDateTime = z.iso.datetime({ offset: true }).meta({ example: '2026-11-21T18:00:00Z' });
+export const isoDateTime = meta(z.iso.datetime({ offset: true }), { example: '2026-11-21T18:00:00Z' });
 
-export const pageLimit = z.coerce.number().int().min(1).max(100).default(25).meta({ description: 'items per page (1-100)' });
-export const pageCursor = z.string().min(1).max(2048).optional().meta({ description: 'next_cursor of the previous page' });
+export const pageLimit = meta(z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 25), {
+  description: 'items per page (1-100)',
+});
+export const pageCursor = meta(z.optional(z.string().check(z.minLength(1), z.maxLength(2048))), {
+  description: 'next_cursor of the previous page',
+});
 
 /** `?flag=true|false` in a query string. */
-export const queryBoolean = z
-  .enum(['true', 'false'])
-  .transform((v) => v === 'true')
-  .default(false);
+export const queryBoolean = z._default(
+  z.pipe(
+    z.enum(['true', 'false']),
+    z.transform((v) => v === 'true'),
+  ),
+  false,
+);
 
-export const page = <T extends z.ZodType>(item: T) =>
-  z.object({ items: z.array(item), next_cursor: z.string().nullable() });
+export const page = <T extends z.ZodMiniType>(item: T) =>
+  z.object({ items: z.array(item), next_cursor: z.nullable(z.string()) });
 
-export const errorBody = z
-  .object({
+export const errorBody = meta(
+  z.object({
     error: z.object({
-      code: z.string().meta({ example: 'validation_failed' }),
+      code: meta(z.string(), { example: 'validation_failed' }),
       message: z.string(),
-      details: z.record(z.string(), z.unknown()).optional(),
+      details: z.optional(z.record(z.string(), z.unknown())),
     }),
-  })
-  .meta({ id: 'Error' });
+  }),
+  { id: 'Error' },
+);
 
 export const noInput = z.strictObject({});

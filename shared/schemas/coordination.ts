@@ -1,7 +1,7 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { PUBLICATION_STATUSES } from '#shared/domain/publication';
 import { CONFLICT_POLICIES, STAGGER_BY, TIMINGS } from '#shared/domain/coordination';
-import { isoDateTime, page, pageCursor, pageLimit, resourceId, systemId } from './common';
+import { isoDateTime, meta, page, pageCursor, pageLimit, resourceId, systemId } from './common';
 
 /** Publications a wave may hold (SPEC: more is 413). */
 export const MAX_WAVE_PUBLICATIONS = 10_000;
@@ -16,22 +16,24 @@ export const waveId = systemId('wave');
 
 /** A list of ids that must not repeat; a repeat is named by its index. */
 const uniqueIds = (max: number) =>
-  z
-    .array(resourceId)
-    .min(1)
-    .max(max)
-    .superRefine((ids, ctx) => {
+  z.array(resourceId).check(
+    z.minLength(1),
+    z.maxLength(max),
+    z.superRefine((ids: string[], ctx) => {
       const seen = new Set<string>();
       ids.forEach((id, index) => {
         if (seen.has(id)) ctx.addIssue({ code: 'custom', message: `'${id}' appears more than once`, path: [index] });
         seen.add(id);
       });
-    });
+    }),
+  );
 
 const timing = z.enum(TIMINGS);
-const delaySeconds = z.number().int().min(1).max(MAX_DELAY_SECONDS);
-const priority = z.number().int().min(0).max(9).default(5).meta({ description: '0-9, higher first; preempt moves lower ones' });
-const conflictPolicy = z.enum(CONFLICT_POLICIES).default('shift');
+const delaySeconds = z.int().check(z.minimum(1), z.maximum(MAX_DELAY_SECONDS));
+const priority = meta(z._default(z.int().check(z.minimum(0), z.maximum(9)), 5), {
+  description: '0-9, higher first; preempt moves lower ones',
+});
+const conflictPolicy = z._default(z.enum(CONFLICT_POLICIES), 'shift');
 
 function requireDelayWhenStaggered(value: { timing: string; delay_seconds?: number | undefined }, ctx: z.core.$RefinementCtx, path: (string | number)[]) {
   if (value.timing === 'staggered' && value.delay_seconds === undefined) {
@@ -39,108 +41,115 @@ function requireDelayWhenStaggered(value: { timing: string; delay_seconds?: numb
   }
 }
 
-export const coordinatePublicationInput = z
-  .strictObject({
-    video_id: resourceId,
-    channel_ids: uniqueIds(MAX_CHANNELS_PER_REQUEST),
-    timing,
-    scheduled_at: isoDateTime.optional().meta({ description: 'when absent: now' }),
-    delay_seconds: delaySeconds.optional().meta({ description: 'the staggered step; ignored by the other timings' }),
-    priority,
-    conflict_policy: conflictPolicy,
-    dry_run: z.boolean().default(false),
-  })
-  .superRefine((value, ctx) => requireDelayWhenStaggered(value, ctx, ['delay_seconds']))
-  .meta({ id: 'CoordinatePublicationInput' });
+export const coordinatePublicationInput = meta(
+  z
+    .strictObject({
+      video_id: resourceId,
+      channel_ids: uniqueIds(MAX_CHANNELS_PER_REQUEST),
+      timing,
+      scheduled_at: meta(z.optional(isoDateTime), { description: 'when absent: now' }),
+      delay_seconds: meta(z.optional(delaySeconds), { description: 'the staggered step; ignored by the other timings' }),
+      priority,
+      conflict_policy: conflictPolicy,
+      dry_run: z._default(z.boolean(), false),
+    })
+    .check(z.superRefine((value, ctx) => requireDelayWhenStaggered(value, ctx, ['delay_seconds']))),
+  { id: 'CoordinatePublicationInput' },
+);
 
-export const scheduleWaveInput = z
-  .strictObject({
+export const scheduleWaveInput = meta(
+  z.strictObject({
     video_ids: uniqueIds(MAX_WAVE_PUBLICATIONS),
     channel_ids: uniqueIds(MAX_CHANNELS_PER_REQUEST),
     wave_config: z
       .strictObject({
         timing,
-        scheduled_at: isoDateTime.optional(),
-        delay_seconds: delaySeconds.optional(),
-        stagger_by: z.enum(STAGGER_BY).default('video'),
+        scheduled_at: z.optional(isoDateTime),
+        delay_seconds: z.optional(delaySeconds),
+        stagger_by: z._default(z.enum(STAGGER_BY), 'video'),
       })
-      .superRefine((value, ctx) => requireDelayWhenStaggered(value, ctx, ['delay_seconds'])),
+      .check(z.superRefine((value, ctx) => requireDelayWhenStaggered(value, ctx, ['delay_seconds']))),
     priority,
     conflict_policy: conflictPolicy,
-    dry_run: z.boolean().default(false),
-  })
-  .meta({ id: 'ScheduleWaveInput' });
+    dry_run: z._default(z.boolean(), false),
+  }),
+  { id: 'ScheduleWaveInput' },
+);
 
-const conflict = z
-  .object({
+const conflict = meta(
+  z.object({
     channel_id: z.string(),
     video_id: z.string(),
     requested_at: isoDateTime,
     reason: z.enum(['min_gap', 'max_per_day', 'no_free_time']),
-    conflicting_publication_id: z.string().nullable(),
+    conflicting_publication_id: z.nullable(z.string()),
     resolution: z.enum(['shifted', 'preempted', 'rejected']),
-  })
-  .meta({ id: 'Conflict' });
+  }),
+  { id: 'Conflict' },
+);
 
-const move = z
-  .object({ publication_id: z.string(), channel_id: z.string(), from: isoDateTime, to: isoDateTime })
-  .meta({ id: 'PreemptedPublication' });
+const move = meta(z.object({ publication_id: z.string(), channel_id: z.string(), from: isoDateTime, to: isoDateTime }), {
+  id: 'PreemptedPublication',
+});
 
-export const coordinationResult = z
-  .object({
-    coordination_id: coordinationId.nullable().meta({ description: 'null for a dry run' }),
+export const coordinationResult = meta(
+  z.object({
+    coordination_id: meta(z.nullable(coordinationId), { description: 'null for a dry run' }),
     video_id: z.string(),
     timing,
     dry_run: z.boolean(),
     publications: z.array(
       z.object({
-        publication_id: z.string().nullable(),
+        publication_id: z.nullable(z.string()),
         channel_id: z.string(),
         scheduled_at: isoDateTime,
         status: z.enum([...PUBLICATION_STATUSES, 'planned']),
-        shifted_from: isoDateTime.optional(),
+        shifted_from: z.optional(isoDateTime),
       }),
     ),
     conflicts: z.array(conflict),
     preempted: z.array(move),
-    schedules_created: z.number().int(),
-  })
-  .meta({ id: 'CoordinationResult' });
+    schedules_created: z.int(),
+  }),
+  { id: 'CoordinationResult' },
+);
 
-export const waveResult = z
-  .object({
-    wave_id: waveId.nullable().meta({ description: 'null for a dry run' }),
+export const waveResult = meta(
+  z.object({
+    wave_id: meta(z.nullable(waveId), { description: 'null for a dry run' }),
     dry_run: z.boolean(),
-    total_publications: z.number().int(),
-    slots: z.number().int(),
-    first_at: isoDateTime.nullable(),
-    last_at: isoDateTime.nullable(),
-    shifted: z.number().int(),
-    preempted: z.number().int(),
-    conflicts: z.array(conflict).meta({ description: 'at most the first 100' }),
-    schedules_created: z.number().int(),
-  })
-  .meta({ id: 'WaveResult' });
+    total_publications: z.int(),
+    slots: z.int(),
+    first_at: z.nullable(isoDateTime),
+    last_at: z.nullable(isoDateTime),
+    shifted: z.int(),
+    preempted: z.int(),
+    conflicts: meta(z.array(conflict), { description: 'at most the first 100' }),
+    schedules_created: z.int(),
+  }),
+  { id: 'WaveResult' },
+);
 
-export const publication = z
-  .object({
+export const publication = meta(
+  z.object({
     publication_id: publicationId,
-    coordination_id: coordinationId.nullable(),
-    wave_id: waveId.nullable(),
+    coordination_id: z.nullable(coordinationId),
+    wave_id: z.nullable(waveId),
     video_id: z.string(),
     channel_id: z.string(),
     scheduled_at: isoDateTime,
     requested_at: isoDateTime,
-    shifted_from: isoDateTime.nullable(),
-    priority: z.number().int(),
+    shifted_from: z.nullable(isoDateTime),
+    priority: z.int(),
     status: z.enum(PUBLICATION_STATUSES),
     slot_id: z.string(),
-    run_id: z.string().nullable(),
-    status_reason: z.string().nullable(),
+    run_id: z.nullable(z.string()),
+    status_reason: z.nullable(z.string()),
     created_at: isoDateTime,
     updated_at: isoDateTime,
-  })
-  .meta({ id: 'Publication' });
+  }),
+  { id: 'Publication' },
+);
 
 export const publicationPath = z.strictObject({ publication_id: publicationId });
 
@@ -148,56 +157,60 @@ export const publicationListQuery = z
   .strictObject({
     limit: pageLimit,
     cursor: pageCursor,
-    status: z.enum(PUBLICATION_STATUSES).optional(),
-    channel_id: resourceId.optional(),
-    from: isoDateTime.optional().meta({ description: 'scheduled at or after' }),
-    to: isoDateTime.optional().meta({ description: 'scheduled before' }),
+    status: z.optional(z.enum(PUBLICATION_STATUSES)),
+    channel_id: z.optional(resourceId),
+    from: meta(z.optional(isoDateTime), { description: 'scheduled at or after' }),
+    to: meta(z.optional(isoDateTime), { description: 'scheduled before' }),
   })
-  .refine((q) => !q.from || !q.to || Date.parse(q.from) < Date.parse(q.to), { message: 'from must be before to', path: ['from'] });
+  .check(z.refine((q) => !q.from || !q.to || Date.parse(q.from) < Date.parse(q.to), { message: 'from must be before to', path: ['from'] }));
 
-export const publicationPage = page(publication).meta({ id: 'PublicationPage' });
+export const publicationPage = meta(page(publication), { id: 'PublicationPage' });
 
-export const cancelInput = z.strictObject({ reason: z.string().trim().min(1).max(500).optional() }).meta({ id: 'CancelInput' });
+export const cancelInput = meta(z.strictObject({ reason: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(500))) }), {
+  id: 'CancelInput',
+});
 
 export const wavePath = z.strictObject({ wave_id: waveId });
 
-export const wave = z
-  .object({
+export const wave = meta(
+  z.object({
     wave_id: waveId,
     status: z.enum(['scheduled', 'cancelled']),
-    video_count: z.number().int(),
+    video_count: z.int(),
     channel_ids: z.array(z.string()),
     timing,
     stagger_by: z.enum(STAGGER_BY),
     scheduled_at: isoDateTime,
-    delay_seconds: z.number().int().nullable(),
-    priority: z.number().int(),
+    delay_seconds: z.nullable(z.int()),
+    priority: z.int(),
     conflict_policy: z.enum(CONFLICT_POLICIES),
-    total_publications: z.number().int(),
-    first_at: isoDateTime.nullable(),
-    last_at: isoDateTime.nullable(),
-    schedules_created: z.number().int(),
+    total_publications: z.int(),
+    first_at: z.nullable(isoDateTime),
+    last_at: z.nullable(isoDateTime),
+    schedules_created: z.int(),
     slots: z.array(
       z.object({
         slot_id: z.string(),
         fire_at: isoDateTime,
         status: z.enum(['pending', 'fired', 'cancelled']),
-        publication_count: z.number().int(),
-        dispatched: z.number().int(),
-        held: z.number().int(),
+        publication_count: z.int(),
+        dispatched: z.int(),
+        held: z.int(),
       }),
     ),
     created_at: isoDateTime,
-    cancelled_at: isoDateTime.nullable(),
-  })
-  .meta({ id: 'Wave' });
+    cancelled_at: z.nullable(isoDateTime),
+  }),
+  { id: 'Wave' },
+);
 
-export const waveCancelled = z
-  .object({
+export const waveCancelled = meta(
+  z.object({
     wave_id: waveId,
     status: z.literal('cancelled'),
-    cancelled_publications: z.number().int(),
-    not_cancellable: z.number().int().meta({ description: 'publications already on their way (dispatching or later)' }),
-    schedules_deleted: z.number().int(),
-  })
-  .meta({ id: 'WaveCancelled' });
+    cancelled_publications: z.int(),
+    not_cancellable: meta(z.int(), { description: 'publications already on their way (dispatching or later)' }),
+    schedules_deleted: z.int(),
+  }),
+  { id: 'WaveCancelled' },
+);

@@ -1,18 +1,24 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import { en } from 'zod/locales';
+
+// zod/mini has no messages of its own (every issue would read "Invalid input");
+// classic zod installed the English ones. Every module that defines schemas
+// installs them, so each bundle's issues read as they did with classic zod.
+z.config(en());
 
 /** The input EventBridge Scheduler delivers to the slot target (what EventBridgeSlotScheduler wrote). */
 export const slotFiredEvent = z.object({
-  slot_id: z.string().min(1).max(64),
-  group_id: z.string().min(1),
+  slot_id: z.string().check(z.minLength(1), z.maxLength(64)),
+  group_id: z.string().check(z.minLength(1)),
   fire_at: z.iso.datetime(),
 });
 
 /** A pipeline trigger as enqueued (shared/ports/trigger-queue.ts). */
 export const pipelineTriggerMessage = z.object({
-  trigger_id: z.string().min(1),
-  channel_id: z.string().min(1),
-  slot_id: z.string().nullable(),
-  publications: z.array(z.object({ publication_id: z.string().min(1), video_id: z.string().min(1) })),
+  trigger_id: z.string().check(z.minLength(1)),
+  channel_id: z.string().check(z.minLength(1)),
+  slot_id: z.nullable(z.string()),
+  publications: z.array(z.object({ publication_id: z.string().check(z.minLength(1)), video_id: z.string().check(z.minLength(1)) })),
   priority: z.enum(['high', 'normal']),
   enqueued_at: z.string(),
 });

@@ -1,28 +1,30 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { SYSTEM_STATUSES } from '#shared/domain/system-state';
-import { isoDateTime } from './common';
+import { isoDateTime, meta } from './common';
 
 const systemStatus = z.enum(SYSTEM_STATUSES);
 
-export const controlResult = z
-  .object({
+export const controlResult = meta(
+  z.object({
     status: systemStatus,
     previous: systemStatus,
     changed: z.boolean(),
     running: z.boolean(),
     paused: z.boolean(),
-    since: isoDateTime.nullable(),
-    updated_at: isoDateTime.nullable(),
-  })
-  .meta({ id: 'ControlResult' });
+    since: z.nullable(isoDateTime),
+    updated_at: z.nullable(isoDateTime),
+  }),
+  { id: 'ControlResult' },
+);
 
-export const statusReport = z
-  .object({
+export const statusReport = meta(
+  z.object({
     status: systemStatus,
     running: z.boolean(),
     paused: z.boolean(),
-    since: isoDateTime.nullable(),
-    held_publications: z.number().int(),
-    queue: z.object({ pending: z.number().int(), in_flight: z.number().int(), dead_letter: z.number().int() }),
-  })
-  .meta({ id: 'StatusReport' });
+    since: z.nullable(isoDateTime),
+    held_publications: z.int(),
+    queue: z.object({ pending: z.int(), in_flight: z.int(), dead_letter: z.int() }),
+  }),
+  { id: 'StatusReport' },
+);

@@ -1,41 +1,46 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { CREATABLE_VIDEO_STATUSES, VIDEO_STATUSES } from '#shared/domain/video';
-import { isoDateTime, page, pageCursor, pageLimit, resourceId } from './common';
+import { isoDateTime, meta, page, pageCursor, pageLimit, resourceId } from './common';
 
 export const videoPath = z.strictObject({ video_id: resourceId });
 
-export const videoInput = z
-  .strictObject({
-    video_id: resourceId.optional().meta({ description: "the scraper's own id; a time-sortable one is made when absent" }),
-    title: z.string().trim().min(1).max(500),
-    tags: z.array(z.string().min(1).max(100)).max(100).default([]),
-    language: z.string().regex(/^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$/, 'must be a language tag such as en or pt-BR').nullable().default(null),
-    category: z.string().min(1).max(100).nullable().default(null),
-    duration_seconds: z.number().int().min(0).max(86_400 * 7).nullable().default(null),
-    source_url: z.url({ protocol: /^https?$/ }).max(2048).nullable().default(null),
-    status: z.enum(CREATABLE_VIDEO_STATUSES).default('available'),
-  })
-  .meta({ id: 'VideoInput' });
+export const videoInput = meta(
+  z.strictObject({
+    video_id: meta(z.optional(resourceId), { description: "the scraper's own id; a time-sortable one is made when absent" }),
+    title: z.string().check(z.trim(), z.minLength(1), z.maxLength(500)),
+    tags: z._default(z.array(z.string().check(z.minLength(1), z.maxLength(100))).check(z.maxLength(100)), []),
+    language: z._default(
+      z.nullable(z.string().check(z.regex(/^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$/, 'must be a language tag such as en or pt-BR'))),
+      null,
+    ),
+    category: z._default(z.nullable(z.string().check(z.minLength(1), z.maxLength(100))), null),
+    duration_seconds: z._default(z.nullable(z.int().check(z.minimum(0), z.maximum(86_400 * 7))), null),
+    source_url: z._default(z.nullable(z.url({ protocol: /^https?$/ }).check(z.maxLength(2048))), null),
+    status: z._default(z.enum(CREATABLE_VIDEO_STATUSES), 'available'),
+  }),
+  { id: 'VideoInput' },
+);
 
-export const video = z
-  .object({
+export const video = meta(
+  z.object({
     video_id: resourceId,
     title: z.string(),
     tags: z.array(z.string()),
-    language: z.string().nullable(),
-    category: z.string().nullable(),
-    duration_seconds: z.number().int().nullable(),
-    source_url: z.string().nullable(),
+    language: z.nullable(z.string()),
+    category: z.nullable(z.string()),
+    duration_seconds: z.nullable(z.int()),
+    source_url: z.nullable(z.string()),
     status: z.enum(VIDEO_STATUSES),
     created_at: isoDateTime,
     updated_at: isoDateTime,
-  })
-  .meta({ id: 'Video' });
+  }),
+  { id: 'Video' },
+);
 
 export const videoListQuery = z.strictObject({
   limit: pageLimit,
   cursor: pageCursor,
-  status: z.enum(VIDEO_STATUSES).optional(),
+  status: z.optional(z.enum(VIDEO_STATUSES)),
 });
 
-export const videoPage = page(video).meta({ id: 'VideoPage' });
+export const videoPage = meta(page(video), { id: 'VideoPage' });

@@ -175,6 +175,25 @@ describe('Function: httpHandler', () => {
       expect(handle).not.toHaveBeenCalled();
     });
 
+    it("says what is wrong with each field in zod's English messages, or the schema's own", async () => {
+      // Prepare
+      const { handler } = stubbed(routes.putChannel);
+      const body = { name: 42, status: 'gone', priority: 10, publishing: { slots: ['25:00'], min_gap_minutes: 1.5 } };
+
+      // Act
+      const answer = await invoke(handler, apiEvent(routes.putChannel, { params: { channel_id: 'c1' }, body }));
+
+      // Assess
+      expect(answer.status).toBe(400);
+      expect(answer.body.error.details.fields).toEqual([
+        { field: 'name', in: 'body', message: 'Invalid input: expected string, received number' },
+        { field: 'status', in: 'body', message: 'Invalid option: expected one of "active"|"inactive"|"paused"' },
+        { field: 'priority', in: 'body', message: 'Too big: expected number to be <=9' },
+        { field: 'publishing.slots.0', in: 'body', message: 'must be a local time "HH:MM"' },
+        { field: 'publishing.min_gap_minutes', in: 'body', message: 'Invalid input: expected int, received number' },
+      ]);
+    });
+
     it('names each unknown field, nested ones by their path', async () => {
       // Prepare
       const { handler } = stubbed(routes.putChannel);
