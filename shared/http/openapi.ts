@@ -22,7 +22,7 @@ let cached: JsonSchema | undefined;
 /**
  * The OpenAPI 3.1 document of every route in the route table, with the very
  * zod schemas that validate requests turned into JSON Schema (2020-12, which
- * OpenAPI 3.1 uses as is). Named schemas (`.meta({ id })`) become components.
+ * OpenAPI 3.1 uses as is). Named schemas (`meta(schema, { id })` in shared/schemas/common.ts) become components.
  */
 export function openApiDocument(): JsonSchema {
   cached ??= build(routeList);
