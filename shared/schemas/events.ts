@@ -1,9 +1,7 @@
 import * as z from 'zod/mini';
 import { en } from 'zod/locales';
 
-// zod/mini has no messages of its own (every issue would read "Invalid input");
-// classic zod installed the English ones. Every module that defines schemas
-// installs them, so each bundle's issues read as they did with classic zod.
+// zod's English issue messages (why each schema module installs them: shared/schemas/common.ts).
 z.config(en());
 
 /** The input EventBridge Scheduler delivers to the slot target (what EventBridgeSlotScheduler wrote). */
