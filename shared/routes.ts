@@ -49,16 +49,46 @@ export interface RouteSpec<
   /** Relative to BASE_PATH, with {name} parameters. */
   path: string;
   summary: string;
-  tag: 'System' | 'Channels' | 'Videos' | 'Activity' | 'Coordination' | 'Documentation';
+  tag: Tag;
   params?: P;
   query?: Q;
   /** The JSON body's schema. POST routes without one take an empty body. */
   body?: B;
-  response: { status: number; description: string; schema: z.ZodMiniType };
-  /** Error statuses the route documents besides 400 and 500. */
-  errors: readonly number[];
+  /**
+   * The usual answer (the handler returns its body), and the other success
+   * statuses the handler answers with `reply(status, body)`, same schema.
+   */
+  response: {
+    status: SuccessStatus;
+    description: string;
+    schema: z.ZodMiniType;
+    alternatives?: readonly { status: SuccessStatus; description: string }[];
+  };
+  /**
+   * The error statuses the route's service answers (NotFound, Conflict, ...).
+   * Those the shared HTTP stack answers for every route of its kind (400,
+   * 401, 405, 409 and 422 of the Idempotency-Key, 413, 415, 500) are added by
+   * `declaredStatuses` in shared/http/openapi.ts.
+   */
+  errors: readonly DomainErrorStatus[];
+  /** An example request body, checked against `body` by the tests and shown in the document. */
+  example?: B extends z.ZodMiniType ? z.input<B> : never;
   permissions: readonly Permission[];
 }
+
+/** The document's tags, in the order a reader meets them. */
+export const TAGS = {
+  System: 'Start, stop, pause and resume the whole operation; its status, held work and queue depth.',
+  Channels: 'The registry of channels: publishing rules, filters, repository and configuration.',
+  Videos: 'The catalogue of videos that channels publish.',
+  Coordination: 'Publishing a video across channels, waves of many videos, and what they booked.',
+  Activity: 'The audit trail of every decision.',
+  Documentation: 'This document.',
+} as const;
+export type Tag = keyof typeof TAGS;
+
+export type SuccessStatus = 200 | 201 | 202;
+export type DomainErrorStatus = 404 | 409 | 413 | 422;
 
 const route = <P extends z.ZodMiniType | undefined, Q extends z.ZodMiniType | undefined, B extends z.ZodMiniType | undefined>(
   spec: RouteSpec<P, Q, B>,
@@ -73,7 +103,7 @@ const control = (id: 'start' | 'stop' | 'pause' | 'resume', summary: string) =>
     summary,
     tag: 'System',
     response: { status: 200, description: 'the state after the call; changed says whether it moved', schema: system.controlResult },
-    errors: [409, 422],
+    errors: [409],
     permissions: id === 'start' || id === 'resume' ? ['table:write', 'queue:send'] : ['table:write'],
   });
 
@@ -100,8 +130,22 @@ export const routes = {
     tag: 'Channels',
     params: channels.channelPath,
     body: channels.channelDefinition,
-    response: { status: 200, description: 'the channel (201 when created)', schema: channels.channel },
-    errors: [413, 415],
+    response: {
+      status: 200,
+      description: 'the channel, replaced',
+      schema: channels.channel,
+      alternatives: [{ status: 201, description: 'the channel, created' }],
+    },
+    errors: [],
+    example: {
+      name: 'Cooking FR',
+      status: 'active',
+      priority: 7,
+      github: { owner: 'acme-media', repo: 'cooking-fr', workflow: 'publish.yml', ref: 'main' },
+      publishing: { timezone: 'Europe/Paris', slots: ['09:00', '18:00'], min_gap_minutes: 120, max_per_day: 3 },
+      filters: { tags_any: ['cooking'], tags_none: [], languages: ['fr'], categories: [], min_duration_seconds: 60, max_duration_seconds: null },
+      config: { thumbnail_style: 'bold' },
+    },
     permissions: ['table:write'],
   }),
   getChannel: route({
@@ -146,7 +190,16 @@ export const routes = {
     tag: 'Videos',
     body: videos.videoInput,
     response: { status: 201, description: 'the video', schema: videos.video },
-    errors: [409, 413, 415, 422],
+    errors: [409],
+    example: {
+      video_id: 'vid-001',
+      title: 'Ten-minute ratatouille',
+      tags: ['cooking', 'vegetarian'],
+      language: 'fr',
+      category: 'food',
+      duration_seconds: 612,
+      source_url: 'https://cdn.example.com/videos/vid-001.mp4',
+    },
     permissions: ['table:write'],
   }),
   listVideos: route({
@@ -189,8 +242,22 @@ export const routes = {
     summary: 'Publish one video across channels: simultaneous, staggered or each in its own slot',
     tag: 'Coordination',
     body: coordination.coordinatePublicationInput,
-    response: { status: 201, description: 'the plan as booked (200 and nothing written for a dry run)', schema: coordination.coordinationResult },
-    errors: [409, 413, 415, 422],
+    response: {
+      status: 201,
+      description: 'the plan as booked',
+      schema: coordination.coordinationResult,
+      alternatives: [{ status: 200, description: 'a dry run: the plan, nothing written' }],
+    },
+    errors: [409, 413, 422],
+    example: {
+      video_id: 'vid-001',
+      channel_ids: ['cooking-fr', 'cooking-be', 'cooking-ca'],
+      timing: 'staggered',
+      scheduled_at: '2026-12-24T18:00:00Z',
+      delay_seconds: 900,
+      priority: 6,
+      conflict_policy: 'shift',
+    },
     permissions: ['table:write', 'schedules:write', 'queue:send'],
   }),
   scheduleWave: route({
@@ -200,8 +267,21 @@ export const routes = {
     summary: 'Schedule a viral wave: every video on every channel (up to 10,000 publications)',
     tag: 'Coordination',
     body: coordination.scheduleWaveInput,
-    response: { status: 201, description: 'the wave as booked (200 and nothing written for a dry run)', schema: coordination.waveResult },
-    errors: [409, 413, 415, 422],
+    response: {
+      status: 201,
+      description: 'the wave as booked',
+      schema: coordination.waveResult,
+      alternatives: [{ status: 200, description: 'a dry run: the plan, nothing written' }],
+    },
+    errors: [409, 413, 422],
+    example: {
+      video_ids: ['vid-001', 'vid-002', 'vid-003'],
+      channel_ids: ['cooking-fr', 'cooking-be'],
+      wave_config: { timing: 'staggered', scheduled_at: '2026-12-24T18:00:00Z', delay_seconds: 3600, stagger_by: 'video' },
+      priority: 5,
+      conflict_policy: 'shift',
+      dry_run: true,
+    },
     permissions: ['table:write', 'schedules:write', 'queue:send'],
   }),
   listPublications: route({
@@ -235,7 +315,8 @@ export const routes = {
     params: coordination.publicationPath,
     body: coordination.cancelInput,
     response: { status: 200, description: 'the publication, now cancelled', schema: coordination.publication },
-    errors: [404, 409, 415],
+    errors: [404, 409],
+    example: { reason: 'the sponsor withdrew' },
     permissions: ['table:write', 'schedules:write'],
   }),
   getWave: route({
@@ -258,7 +339,8 @@ export const routes = {
     params: coordination.wavePath,
     body: coordination.cancelInput,
     response: { status: 200, description: 'what was cancelled', schema: coordination.waveCancelled },
-    errors: [404, 415],
+    errors: [404],
+    example: { reason: 'campaign postponed' },
     permissions: ['table:write', 'schedules:write'],
   }),
   openapi: route({
@@ -278,6 +360,11 @@ export type AnyRoute = RouteSpec<z.ZodMiniType | undefined, z.ZodMiniType | unde
 
 /** Every route, in table order. */
 export const routeList: readonly AnyRoute[] = Object.values(routes);
+
+/** Routes that authenticate themselves (a webhook's signature) instead of the API's authorizer. */
+export function isPublicRoute(route: Pick<AnyRoute, 'path'>): boolean {
+  return route.path.startsWith('/webhooks/');
+}
 
 /** The full path API Gateway serves a route on. */
 export const fullPath = (r: Pick<AnyRoute, 'path'>): string => `${BASE_PATH}${r.path}`;

@@ -1,4 +1,4 @@
-import { fullPath, type AnyRoute } from '#shared/routes';
+import { fullPath, isPublicRoute, type AnyRoute } from '#shared/routes';
 
 export type RouteMatch =
   | { kind: 'route'; route: AnyRoute; pathParameters: Record<string, string>; public: boolean }
@@ -52,11 +52,6 @@ export class HttpRouter {
     }
     return { kind: 'route', route: forMethod.route, pathParameters: forMethod.parameters, public: isPublicRoute(forMethod.route) };
   }
-}
-
-/** Webhooks authenticate with their own signature, not the API token. */
-export function isPublicRoute(route: Pick<AnyRoute, 'path'>): boolean {
-  return route.path.startsWith('/webhooks/');
 }
 
 function matchSegments(pattern: Segment[], segments: string[]): Record<string, string> | undefined {

@@ -12,10 +12,13 @@ import {
   UnsupportedMediaType,
   ValidationFailed,
 } from '#shared/domain/errors';
+import { IDEMPOTENCY_RETRY_AFTER_SECONDS } from './idempotency-key';
 
 export interface ErrorResponse {
   status: number;
   body: { error: { code: string; message: string; details?: Record<string, unknown> } };
+  /** Headers the answer carries besides content-type and x-request-id (retry-after). */
+  headers?: Record<string, string>;
 }
 
 /** The one place typed errors become HTTP status codes. */
@@ -45,10 +48,13 @@ export function toErrorResponse(error: unknown, requestId: string): ErrorRespons
     });
   }
   if (error instanceof IdempotencyAlreadyInProgressError) {
-    return respond(409, 'idempotency_in_progress', 'a request with this Idempotency-Key is still in progress; retry later', {
-      header: 'Idempotency-Key',
-      retryable: true,
-    });
+    return {
+      ...respond(409, 'idempotency_in_progress', 'a request with this Idempotency-Key is still in progress; retry later', {
+        header: 'Idempotency-Key',
+        retryable: true,
+      }),
+      headers: { 'retry-after': String(IDEMPOTENCY_RETRY_AFTER_SECONDS) },
+    };
   }
   return respond(500, 'internal_error', 'the request failed on our side; it can be retried', { request_id: requestId });
 }

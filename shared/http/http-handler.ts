@@ -12,12 +12,11 @@ import { settings } from '#shared/config';
 import { logger } from '#shared/logger';
 import type { AnyRoute } from '#shared/routes';
 import { isClientError, toErrorResponse } from './error-mapping';
+import { IDEMPOTENCY_KEY_PATTERN } from './idempotency-key';
 import { actorOf } from './principal';
 
 /** Bodies over 256 KB are refused with 413 before they are parsed. */
 export const MAX_BODY_BYTES = 256 * 1024;
-/** What an Idempotency-Key may be (a UUID, a request id, any short token). */
-const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 /** Deeper JSON is refused with 400: a few thousand levels (30 KB) make JSON.stringify overflow the stack, a 500. */
 export const MAX_JSON_DEPTH = 64;
 
@@ -124,7 +123,7 @@ function errorMapping(): MiddlewareObj<Event, Result, Error, RouteContext> {
       const mapped = toErrorResponse(request.error, requestId);
       if (isClientError(mapped)) logger.info('request refused', { status: mapped.status, code: mapped.body.error.code });
       else logger.error('request failed', { status: mapped.status, error: request.error as Error });
-      request.response = json(mapped.status, mapped.body, requestId);
+      request.response = json(mapped.status, mapped.body, requestId, mapped.headers);
     },
   };
 }
@@ -229,7 +228,7 @@ function validation(route: AnyRoute): MiddlewareObj<Event, Result, Error, RouteC
       }
       const body = check(route.body, request.event.body, 'body');
       const key = request.event.headers?.['idempotency-key'];
-      if (route.method === 'POST' && key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
+      if (route.method === 'POST' && key !== undefined && !IDEMPOTENCY_KEY_PATTERN.test(key)) {
         issues.push({ field: 'Idempotency-Key', in: 'header', message: 'must be 1-255 visible ASCII characters' });
       }
       if (issues.length > 0) {
@@ -265,10 +264,10 @@ function serialize(route: AnyRoute): MiddlewareObj<Event, Result, Error, RouteCo
   };
 }
 
-function json(status: number, body: unknown, requestId: string): Result {
+function json(status: number, body: unknown, requestId: string, headers: Record<string, string> = {}): Result {
   return {
     statusCode: status,
-    headers: { 'content-type': 'application/json', 'x-request-id': requestId },
+    headers: { 'content-type': 'application/json', 'x-request-id': requestId, ...headers },
     body: JSON.stringify(body),
   };
 }

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { CHANNEL_STATUSES, DEFAULT_PUBLISHING } from '#shared/domain/channel';
-import { isoDateTime, meta, page, pageCursor, pageLimit, queryBoolean, resourceId } from './common';
+import { count, isoDateTime, meta, priorityValue, page, pageCursor, pageLimit, queryBoolean, resourceId } from './common';
 
 /** True when the runtime knows `zone` as an IANA time zone. */
 function isTimeZone(zone: string): boolean {
@@ -79,13 +79,13 @@ export const channel = meta(
     channel_id: resourceId,
     name: z.string(),
     status: z.enum(CHANNEL_STATUSES),
-    priority: z.int(),
+    priority: priorityValue,
     github: z.nullable(github),
     publishing: z.object({
       timezone: z.string(),
       slots: z.array(z.string()),
-      min_gap_minutes: z.int(),
-      max_per_day: z.nullable(z.int()),
+      min_gap_minutes: count,
+      max_per_day: z.nullable(count),
     }),
     filters: z.nullable(
       z.object({
@@ -93,14 +93,14 @@ export const channel = meta(
         tags_none: z.array(z.string()),
         languages: z.array(z.string()),
         categories: z.array(z.string()),
-        min_duration_seconds: z.nullable(z.int()),
-        max_duration_seconds: z.nullable(z.int()),
+        min_duration_seconds: z.nullable(count),
+        max_duration_seconds: z.nullable(count),
       }),
     ),
     config: z.record(z.string(), z.unknown()),
     created_at: isoDateTime,
     updated_at: isoDateTime,
-    version: z.int(),
+    version: count,
   }),
   { id: 'Channel' },
 );
@@ -116,6 +116,6 @@ export const channelPage = meta(page(channel), { id: 'ChannelPage' });
 export const channelDeleteQuery = z.strictObject({ force: queryBoolean });
 
 export const channelDeleted = meta(
-  z.object({ channel_id: resourceId, deleted: z.literal(true), cancelled_publications: z.int() }),
+  z.object({ channel_id: resourceId, deleted: z.literal(true), cancelled_publications: count }),
   { id: 'ChannelDeleted' },
 );

@@ -26,6 +26,11 @@ export const resourceId = meta(z.string().check(z.regex(/^[A-Za-z0-9._-]{1,64}$/
 export const systemId = (prefix: string) =>
   z.string().check(z.regex(new RegExp(`^${prefix}_[0-9A-HJKMNP-TV-Z]{26}$`), `must be an id of the form ${prefix}_<ULID>`));
 
+/** A count in a response: a non-negative integer. */
+export const count = z.int().check(z.minimum(0));
+/** A priority in a response: 0-9, higher first. */
+export const priorityValue = z.int().check(z.minimum(0), z.maximum(9));
+
 export const isoDateTime = meta(z.iso.datetime({ offset: true }), { example: '2026-11-21T18:00:00Z' });
 
 export const pageLimit = meta(z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 25), {
@@ -57,5 +62,8 @@ export const errorBody = meta(
   }),
   { id: 'Error' },
 );
+
+/** What API Gateway itself answers when its authorizer refuses a request (the function never runs). */
+export const gatewayErrorBody = meta(z.object({ message: z.string() }), { id: 'GatewayError' });
 
 export const noInput = z.strictObject({});

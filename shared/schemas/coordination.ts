@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { PUBLICATION_STATUSES } from '#shared/domain/publication';
 import { CONFLICT_POLICIES, STAGGER_BY, TIMINGS } from '#shared/domain/coordination';
-import { isoDateTime, meta, page, pageCursor, pageLimit, resourceId, systemId } from './common';
+import { count, isoDateTime, meta, page, priorityValue, pageCursor, pageLimit, resourceId, systemId } from './common';
 
 /** Publications a wave may hold (SPEC: more is 413). */
 export const MAX_WAVE_PUBLICATIONS = 10_000;
@@ -109,7 +109,7 @@ export const coordinationResult = meta(
     ),
     conflicts: z.array(conflict),
     preempted: z.array(move),
-    schedules_created: z.int(),
+    schedules_created: count,
   }),
   { id: 'CoordinationResult' },
 );
@@ -118,14 +118,14 @@ export const waveResult = meta(
   z.object({
     wave_id: meta(z.nullable(waveId), { description: 'null for a dry run' }),
     dry_run: z.boolean(),
-    total_publications: z.int(),
-    slots: z.int(),
+    total_publications: count,
+    slots: count,
     first_at: z.nullable(isoDateTime),
     last_at: z.nullable(isoDateTime),
-    shifted: z.int(),
-    preempted: z.int(),
+    shifted: count,
+    preempted: count,
     conflicts: meta(z.array(conflict), { description: 'at most the first 100' }),
-    schedules_created: z.int(),
+    schedules_created: count,
   }),
   { id: 'WaveResult' },
 );
@@ -140,7 +140,7 @@ export const publication = meta(
     scheduled_at: isoDateTime,
     requested_at: isoDateTime,
     shifted_from: z.nullable(isoDateTime),
-    priority: z.int(),
+    priority: priorityValue,
     status: z.enum(PUBLICATION_STATUSES),
     slot_id: z.string(),
     run_id: z.nullable(z.string()),
@@ -176,26 +176,26 @@ export const wave = meta(
   z.object({
     wave_id: waveId,
     status: z.enum(['scheduled', 'cancelled']),
-    video_count: z.int(),
+    video_count: count,
     channel_ids: z.array(z.string()),
     timing,
     stagger_by: z.enum(STAGGER_BY),
     scheduled_at: isoDateTime,
-    delay_seconds: z.nullable(z.int()),
-    priority: z.int(),
+    delay_seconds: z.nullable(delaySeconds),
+    priority: priorityValue,
     conflict_policy: z.enum(CONFLICT_POLICIES),
-    total_publications: z.int(),
+    total_publications: count,
     first_at: z.nullable(isoDateTime),
     last_at: z.nullable(isoDateTime),
-    schedules_created: z.int(),
+    schedules_created: count,
     slots: z.array(
       z.object({
         slot_id: z.string(),
         fire_at: isoDateTime,
         status: z.enum(['pending', 'fired', 'cancelled']),
-        publication_count: z.int(),
-        dispatched: z.int(),
-        held: z.int(),
+        publication_count: count,
+        dispatched: count,
+        held: count,
       }),
     ),
     created_at: isoDateTime,
@@ -208,9 +208,9 @@ export const waveCancelled = meta(
   z.object({
     wave_id: waveId,
     status: z.literal('cancelled'),
-    cancelled_publications: z.int(),
-    not_cancellable: meta(z.int(), { description: 'publications already on their way (dispatching or later)' }),
-    schedules_deleted: z.int(),
+    cancelled_publications: count,
+    not_cancellable: meta(count, { description: 'publications already on their way (dispatching or later)' }),
+    schedules_deleted: count,
   }),
   { id: 'WaveCancelled' },
 );

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { SYSTEM_STATUSES } from '#shared/domain/system-state';
-import { isoDateTime, meta } from './common';
+import { count, isoDateTime, meta } from './common';
 
 const systemStatus = z.enum(SYSTEM_STATUSES);
 
@@ -23,8 +23,8 @@ export const statusReport = meta(
     running: z.boolean(),
     paused: z.boolean(),
     since: z.nullable(isoDateTime),
-    held_publications: z.int(),
-    queue: z.object({ pending: z.int(), in_flight: z.int(), dead_letter: z.int() }),
+    held_publications: count,
+    queue: z.object({ pending: count, in_flight: count, dead_letter: count }),
   }),
   { id: 'StatusReport' },
 );

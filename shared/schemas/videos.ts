@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { CREATABLE_VIDEO_STATUSES, VIDEO_STATUSES } from '#shared/domain/video';
-import { isoDateTime, meta, page, pageCursor, pageLimit, resourceId } from './common';
+import { count, isoDateTime, meta, page, pageCursor, pageLimit, resourceId } from './common';
 
 export const videoPath = z.strictObject({ video_id: resourceId });
 
@@ -28,7 +28,7 @@ export const video = meta(
     tags: z.array(z.string()),
     language: z.nullable(z.string()),
     category: z.nullable(z.string()),
-    duration_seconds: z.nullable(z.int()),
+    duration_seconds: z.nullable(count),
     source_url: z.nullable(z.string()),
     status: z.enum(VIDEO_STATUSES),
     created_at: isoDateTime,

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { BASE_PATH, type AnyRoute } from '#shared/routes';
+import { assertKeepsContract, isDocumented } from './openapi-contract';
 
 /** The actor the test authorizer reports for every call. */
 export const TEST_ACTOR = 'test:operator';
@@ -104,14 +105,21 @@ export interface HttpAnswer<T = any> {
 
 type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<unknown>;
 
-/** Calls a handler as Lambda would and reads its structured result. */
+/**
+ * Calls a handler as Lambda would and reads its structured result. An answer
+ * of a documented operation is checked against the OpenAPI document (status,
+ * body, headers): one that breaks it fails the test that met it.
+ */
 export async function invoke<T = any>(handler: Handler, event: APIGatewayProxyEventV2): Promise<HttpAnswer<T>> {
   const result = (await handler(event, lambdaContext())) as APIGatewayProxyStructuredResultV2;
   const raw = result.body ?? '';
-  return {
+  const answer = {
     status: result.statusCode ?? 200,
     headers: result.headers ?? {},
     raw,
     body: (raw === '' ? undefined : JSON.parse(raw)) as T,
   };
+  const [method = '', template = ''] = event.routeKey.split(' ');
+  if (isDocumented(method, template)) assertKeepsContract({ method, template }, answer);
+  return answer;
 }

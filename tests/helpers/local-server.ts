@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { assertKeepsContract } from './openapi-contract';
 
 const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const LISTENING = /^Channel Orchestrator API listening on (http:\/\/127\.0\.0\.1:\d+\/api\/orchestration)$/m;
@@ -113,6 +114,8 @@ export class LocalServer {
     const text = await response.text();
     let body: unknown = text;
     if ((response.headers.get('content-type') ?? '').includes('json') && text !== '') body = JSON.parse(text);
+    // Every answer is checked against the OpenAPI document: one that breaks it fails the test that met it.
+    assertKeepsContract({ method, path: new URL(this.url).pathname + pathAndQuery }, { status: response.status, headers: response.headers, raw: text });
     return { status: response.status, headers: response.headers, body: body as T };
   }
 

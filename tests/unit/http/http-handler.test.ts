@@ -14,8 +14,26 @@ beforeAll(() => {
   useLocalTable('unit-tests-reach-no-table', 'http://127.0.0.1:9');
 });
 
-function stubbed<R extends (typeof routes)[keyof typeof routes]>(route: R, answer: (request: unknown) => Promise<unknown> = async () => ({ ok: true })) {
-  const handle = vi.fn(answer);
+/** A channel as GET /channels/{id} shows it: stub answers keep the OpenAPI contract that invoke() checks. */
+const CHANNEL_VIEW = {
+  channel_id: 'c1',
+  name: 'Cats',
+  status: 'active',
+  priority: 5,
+  github: null,
+  publishing: { timezone: 'UTC', slots: [], min_gap_minutes: 0, max_per_day: null },
+  filters: null,
+  config: {},
+  created_at: '2026-11-21T18:00:00.000Z',
+  updated_at: '2026-11-21T18:00:00.000Z',
+  version: 1,
+};
+const CONTROL_VIEW = { status: 'running', previous: 'stopped', changed: true, running: true, paused: false, since: '2026-11-21T18:00:00.000Z', updated_at: '2026-11-21T18:00:00.000Z' };
+
+/** A stub use case whose answer, by default, is one the route documents. */
+function stubbed<R extends (typeof routes)[keyof typeof routes]>(route: R, answer?: (request: unknown) => Promise<unknown>) {
+  const documented = route.response.schema === routes.getChannel.response.schema ? CHANNEL_VIEW : CONTROL_VIEW;
+  const handle = vi.fn(answer ?? (async () => documented));
   return { handle, handler: httpHandler(route, handle as never) };
 }
 
@@ -23,7 +41,7 @@ describe('Function: httpHandler', () => {
   describe('on valid input', () => {
     it("answers the route's status with the handler's result as JSON, with content-type and x-request-id", async () => {
       // Prepare
-      const { handler } = stubbed(routes.getChannel, async () => ({ channel_id: 'c1' }));
+      const { handler } = stubbed(routes.getChannel);
       const event = apiEvent(routes.getChannel, { params: { channel_id: 'c1' } });
 
       // Act
@@ -31,7 +49,7 @@ describe('Function: httpHandler', () => {
 
       // Assess
       expect(answer.status).toBe(200);
-      expect(answer.body).toEqual({ channel_id: 'c1' });
+      expect(answer.body).toEqual(CHANNEL_VIEW);
       expect(answer.headers).toMatchObject({ 'content-type': 'application/json', 'x-request-id': event.requestContext.requestId });
     });
 
@@ -62,14 +80,14 @@ describe('Function: httpHandler', () => {
 
     it('answers the status a handler replies with', async () => {
       // Prepare
-      const { handler } = stubbed(routes.putChannel, async () => reply(201, { created: true }));
+      const { handler } = stubbed(routes.putChannel, async () => reply(201, { ...CHANNEL_VIEW, name: 'Created' }));
 
       // Act
       const answer = await invoke(handler, apiEvent(routes.putChannel, { params: { channel_id: 'c1' }, body: channelBody() }));
 
       // Assess
       expect(answer.status).toBe(201);
-      expect(answer.body).toEqual({ created: true });
+      expect(answer.body).toEqual({ ...CHANNEL_VIEW, name: 'Created' });
     });
 
     it('reads a base64-encoded body and JSON media types with parameters or suffixes', async () => {

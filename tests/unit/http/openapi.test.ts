@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { openApiDocument } from '#shared/http/openapi';
+import { declaredStatuses, openApiDocument } from '#shared/http/openapi';
 import { BASE_PATH, routeList, routes } from '#shared/routes';
 import { handler as openApiHandler } from '#functions/http/openapi';
 import { apiEvent, invoke } from '#tests/helpers/api-gateway-event';
@@ -65,16 +65,20 @@ describe('Function: openApiDocument', () => {
     }
   });
 
-  it('resolves every reference to a component that exists', () => {
+  it('resolves every reference to a component that exists, and has no component it does not use', () => {
     // Prepare
     const refs = [...new Set(refsIn(document))];
-    const components = Object.keys(document.components.schemas as Json);
 
     // Assess
     expect(refs.length).toBeGreaterThan(0);
     for (const ref of refs) {
-      expect(ref).toMatch(/^#\/components\/schemas\//);
-      expect(components, ref).toContain(ref.replace('#/components/schemas/', ''));
+      const [, kind, name] = /^#\/components\/(schemas|headers)\/(\w+)$/.exec(ref) ?? [];
+      expect(kind, ref).toBeDefined();
+      expect(Object.keys(document.components[kind as string]), ref).toContain(name);
+    }
+    const referenced = new Set(refs);
+    for (const kind of ['schemas', 'headers']) {
+      for (const name of Object.keys(document.components[kind])) expect(referenced, `${kind}/${name}`).toContain(`#/components/${kind}/${name}`);
     }
   });
 
@@ -85,6 +89,70 @@ describe('Function: openApiDocument', () => {
         expect(op.responses[status]?.content?.['application/json']?.schema, `${route.id} ${status}`).toEqual({ $ref: '#/components/schemas/Error' });
       }
     }
+  });
+
+  it('declares every status the stack answers: successes, 401/403 behind the authorizer, 415 on bodies, the idempotency 409 and 422 on POST', () => {
+    // Act
+    const statusesOf = (id: keyof typeof routes) => declaredStatuses(routes[id]);
+
+    // Assess
+    expect(statusesOf('putChannel')).toEqual([200, 201, 400, 401, 403, 405, 413, 415, 500]);
+    expect(statusesOf('coordinatePublication')).toEqual([200, 201, 400, 401, 403, 405, 409, 413, 415, 422, 500]);
+    expect(statusesOf('cancelWave')).toEqual([200, 400, 401, 403, 404, 405, 409, 413, 415, 422, 500]);
+    expect(statusesOf('start')).toEqual([200, 400, 401, 403, 405, 409, 413, 415, 422, 500]);
+    expect(statusesOf('getChannel')).toEqual([200, 400, 401, 403, 404, 405, 413, 500]);
+    for (const route of routeList) {
+      const op = document.paths[`${BASE_PATH}${route.path}`][route.method.toLowerCase()] as Json;
+      expect(Object.keys(op.responses).map(Number), route.id).toEqual(declaredStatuses(route));
+    }
+  });
+
+  it('declares the headers the answers carry', () => {
+    const responses = (id: keyof typeof routes) => document.paths[`${BASE_PATH}${routes[id].path}`][routes[id].method.toLowerCase()].responses;
+    expect(Object.keys(responses('scheduleWave')['201'].headers)).toEqual(['x-request-id', 'apigw-requestid', 'idempotent-replayed']);
+    expect(Object.keys(responses('getWave')['200'].headers)).toEqual(['x-request-id', 'apigw-requestid']);
+    expect(responses('getWave')['405'].headers).toHaveProperty('allow');
+    expect(responses('scheduleWave')['409'].headers).toHaveProperty('retry-after');
+    expect(responses('status')['401'].headers).toHaveProperty('www-authenticate');
+  });
+
+  it('has tags with descriptions, a license and security on every operation', () => {
+    expect(document.info.license).toEqual({ name: 'MIT', identifier: 'MIT' });
+    expect(document.tags.map((t: Json) => t.name).sort()).toEqual([...new Set(routeList.map((r) => r.tag))].sort());
+    for (const tag of document.tags as Json[]) expect(tag.description, tag.name).toEqual(expect.any(String));
+    for (const route of routeList) {
+      const op = document.paths[`${BASE_PATH}${route.path}`][route.method.toLowerCase()] as Json;
+      expect(op.security, route.id).toEqual([{ sigv4: [] }, { bearer: [] }]);
+    }
+  });
+
+  it('gives every request body an example its own schema accepts', () => {
+    for (const route of routeList.filter((r) => r.body)) {
+      expect(route.example, route.id).toBeDefined();
+      expect(route.body!.safeParse(route.example).success, route.id).toBe(true);
+      const op = document.paths[`${BASE_PATH}${route.path}`][route.method.toLowerCase()] as Json;
+      expect(op.requestBody.content['application/json'].example, route.id).toEqual(route.example);
+    }
+  });
+
+  it('declares the Idempotency-Key rules: 1-255 visible ASCII characters', () => {
+    const op = document.paths[`${BASE_PATH}${routes.scheduleWave.path}`].post as Json;
+    const header = (op.parameters as Json[]).find((p) => p.name === 'Idempotency-Key')!;
+    expect(header.schema).toEqual({ type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x21-\\x7e]{1,255}$' });
+  });
+
+  it('declares every count in a response as a non-negative integer', () => {
+    const integers: Array<[string, Json]> = [];
+    const walk = (node: unknown, where: string) => {
+      if (Array.isArray(node)) node.forEach((n, i) => walk(n, `${where}.${i}`));
+      else if (node && typeof node === 'object') {
+        if ((node as Json).type === 'integer') integers.push([where, node as Json]);
+        for (const [key, value] of Object.entries(node)) walk(value, `${where}.${key}`);
+      }
+    };
+    for (const name of ['StatusReport', 'WaveResult', 'Wave', 'WaveCancelled', 'CoordinationResult', 'ChannelDeleted']) walk(document.components.schemas[name], name);
+    expect(integers.length).toBeGreaterThan(10);
+    for (const [where, schema] of integers) expect(schema.minimum, where).toBeGreaterThanOrEqual(0);
   });
 
   it('is what GET /openapi.json serves', async () => {
