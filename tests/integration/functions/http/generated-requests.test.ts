@@ -1,0 +1,183 @@
+import { fc, it } from '@fast-check/vitest';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { declaredStatuses, openApiDocument } from '#shared/http/openapi';
+import { BASE_PATH, routeList, routes, type AnyRoute, type RouteId } from '#shared/routes';
+import type { EventInput } from '#tests/helpers/api-gateway-event';
+import { embeddedTable, snapshotTable, type EmbeddedTable } from '#tests/helpers/embedded-table';
+import { FixedClock } from '#tests/helpers/in-memory-ports';
+import { RecordingSlotScheduler, RecordingTriggerQueue } from '#tests/helpers/recording-adapters';
+import { bootRoutes, type RouteCaller } from '#tests/helpers/route-harness';
+import { arbitraryOf, type Steering } from '#tests/helpers/schema-arbitraries';
+
+type Json = Record<string, any>;
+
+/** Generated requests per operation and property. FC_SEED reproduces a run (fast-check prints the seed of a failure). */
+const RUNS = 50;
+const SEED = process.env.FC_SEED ? Number(process.env.FC_SEED) : 20_261_201;
+
+const document = openApiDocument() as Json;
+const operationOf = (route: AnyRoute): Json => document.paths[`${BASE_PATH}${route.path}`][route.method.toLowerCase()];
+const resolve = (ref: string): Json => document.components.schemas[ref.replace('#/components/schemas/', '')];
+const routeIdOf = Object.fromEntries(Object.entries(routes).map(([key, route]) => [route.id, key as RouteId]));
+
+const clock = new FixedClock('2026-07-01T10:00:00.000Z');
+const known: Record<string, string[]> = {
+  channel_id: ['gen-a', 'gen-b', 'gen-c'],
+  channel_ids: ['gen-a', 'gen-b', 'gen-c'],
+  video_id: ['gen-v1', 'gen-v2', 'gen-v3'],
+  video_ids: ['gen-v1', 'gen-v2', 'gen-v3'],
+  // A time zone is a refinement the document cannot carry (it must exist): steer toward real ones.
+  timezone: ['UTC', 'Europe/Paris', 'America/New_York', 'Asia/Kolkata'],
+};
+const steering: Steering = { resolve, known, instants: { from: '2026-06-01T00:00:00Z', to: '2027-08-01T00:00:00Z' } };
+
+/** A request the document accepts: parameters and body drawn from the operation's own schemas. */
+function validRequest(route: AnyRoute): fc.Arbitrary<EventInput> {
+  const operation = operationOf(route);
+  const parameters = (operation.parameters ?? []) as Json[];
+  const byPlace = (place: string) =>
+    fc.record(
+      Object.fromEntries(
+        parameters.filter((p) => p.in === place).map((p) => [p.name, arbitraryOf(p.schema, steering, p.name).map((v) => String(v))]),
+      ),
+      { requiredKeys: parameters.filter((p) => p.in === place && p.required).map((p) => p.name as string) },
+    ) as fc.Arbitrary<Record<string, string>>;
+  const bodySchema = operation.requestBody?.content?.['application/json']?.schema as Json | undefined;
+  const body: fc.Arbitrary<unknown> = bodySchema
+    ? arbitraryOf(bodySchema, steering)
+    : route.method === 'POST'
+      ? fc.constantFrom(undefined, {}) // a control call: no body, or {}
+      : fc.constant(undefined);
+  const idempotencyKey = route.method === 'POST' ? fc.option(fc.stringMatching(/^[\x21-\x7e]{1,40}$/), { nil: undefined }) : fc.constant(undefined);
+  // A made-up cursor is refused (400 invalid_cursor) before the list is read: send one only now and then.
+  const query = fc.tuple(byPlace('query'), fc.integer({ min: 0, max: 9 })).map(([q, dice]) => {
+    const { cursor, ...rest } = q;
+    return dice === 0 && cursor !== undefined ? { ...rest, cursor } : rest;
+  });
+  return fc.record({ params: byPlace('path'), query, body, key: idempotencyKey }).map(({ params, query, body, key }) => ({
+    params,
+    query,
+    ...(body !== undefined ? { body } : {}),
+    ...(key !== undefined ? { headers: { 'idempotency-key': key } } : {}),
+  }));
+}
+
+interface Mutation {
+  name: string;
+  expected: number;
+  apply(request: EventInput): EventInput;
+}
+
+/** The ways a request can break the document, those that apply to this operation. */
+function mutationsOf(route: AnyRoute): Mutation[] {
+  const operation = operationOf(route);
+  const parameters = (operation.parameters ?? []) as Json[];
+  const bodySchema = operation.requestBody?.content?.['application/json']?.schema as Json | undefined;
+  const resolved = bodySchema?.$ref ? resolve(bodySchema.$ref as string) : bodySchema;
+  const mutations: Mutation[] = [
+    { name: 'an unknown query parameter', expected: 400, apply: (r) => ({ ...r, query: { ...r.query, zz_unknown: '1' } }) },
+  ];
+  const pathParameter = parameters.find((p) => p.in === 'path');
+  if (pathParameter) {
+    mutations.push({ name: `a malformed ${pathParameter.name}`, expected: 400, apply: (r) => ({ ...r, params: { ...r.params, [pathParameter.name]: 'bad id!' } }) });
+  }
+  const boundedQuery = parameters.find((p) => p.in === 'query' && (p.schema.enum || p.schema.minimum !== undefined || p.schema.format));
+  if (boundedQuery) {
+    const bad = boundedQuery.schema.minimum !== undefined ? String(boundedQuery.schema.minimum - 1) : 'not-a-value';
+    mutations.push({ name: `${boundedQuery.name}=${bad}`, expected: 400, apply: (r) => ({ ...r, query: { ...r.query, [boundedQuery.name]: bad } }) });
+  }
+  if (route.method === 'POST') {
+    mutations.push({ name: 'an Idempotency-Key with a space', expected: 400, apply: (r) => ({ ...r, headers: { ...r.headers, 'idempotency-key': 'has space' } }) });
+    mutations.push({ name: 'a body that is not JSON', expected: 400, apply: (r) => ({ ...r, body: '{"unterminated' }) });
+  }
+  if (route.method === 'POST' && !route.body) {
+    mutations.push({ name: 'a body on a call that takes none', expected: 400, apply: (r) => ({ ...r, body: { force: true } }) });
+  }
+  if (resolved) {
+    mutations.push({ name: 'an unknown body field', expected: 400, apply: (r) => ({ ...r, body: { ...(r.body as object), zz_unknown: 1 } }) });
+    mutations.push({ name: 'no body', expected: 400, apply: ({ body: _body, ...r }) => r });
+    mutations.push({ name: 'a text/plain body', expected: 415, apply: (r) => ({ ...r, headers: { ...r.headers, 'content-type': 'text/plain' } }) });
+    for (const field of (resolved.required ?? []) as string[]) {
+      mutations.push({
+        name: `no ${field}`,
+        expected: 400,
+        apply: (r) => {
+          const { [field]: _dropped, ...rest } = r.body as Json;
+          return { ...r, body: rest };
+        },
+      });
+      const type = (resolved.properties?.[field] as Json | undefined)?.type as string | undefined;
+      if (type) mutations.push({ name: `${field} of the wrong type`, expected: 400, apply: (r) => ({ ...r, body: { ...(r.body as Json), [field]: type === 'string' ? 12_345 : 'x' } }) });
+    }
+  }
+  return mutations;
+}
+
+describe('Generated requests (fast-check, from the OpenAPI document) against every operation, on dynalite', () => {
+  let table: EmbeddedTable & { close(): Promise<void> };
+  let api: RouteCaller;
+  const scheduler = new RecordingSlotScheduler();
+  const queue = new RecordingTriggerQueue();
+
+  /** The known channels and videos exist and the system runs: each operation starts from there, whatever the one before did. */
+  const ensureFleet = async () => {
+    for (const id of known.channel_id!) {
+      await api.call('putChannel', { params: { channel_id: id }, body: { name: id, publishing: { timezone: 'UTC', min_gap_minutes: 30, max_per_day: 20 } } });
+    }
+    for (const id of known.video_id!) await api.call('createVideo', { body: { video_id: id, title: id } });
+    const status = await api.call('status');
+    if (status.body.status === 'paused') await api.call('resume');
+    else await api.call('start');
+  };
+
+  beforeAll(async () => {
+    table = await embeddedTable('generated');
+    api = await bootRoutes(table, { clock, slotScheduler: scheduler, triggerQueue: queue });
+    await ensureFleet();
+    // Something booked, so that reads and cancels of real ids are generated too.
+    const wave = await api.call('scheduleWave', {
+      body: { video_ids: known.video_id, channel_ids: known.channel_id, wave_config: { timing: 'simultaneous', scheduled_at: '2026-07-02T00:00:00Z' } },
+    });
+    const page = await api.call('listPublications', { query: { status: 'scheduled', limit: '100' } });
+    known.wave_id = [wave.body.wave_id];
+    known.group_id = [wave.body.wave_id];
+    known.publication_id = page.body.items.map((p: Json) => p.publication_id);
+  });
+  afterAll(async () => table.close());
+
+  for (const route of routeList) describe(`${route.method} ${route.path}`, () => {
+    const id = routeIdOf[route.id] as RouteId;
+    const declared = declaredStatuses(route);
+    beforeAll(ensureFleet);
+
+    it.prop([fc.constant(null).chain(() => validRequest(route))], { numRuns: RUNS, seed: SEED })(
+      'a request the document accepts answers a declared status, never a 5xx',
+      async (request) => {
+        // api.call checks the answer against the document (status, body, headers) and throws when it breaks it.
+        const answer = await api.call(id, request);
+        expect(declared, JSON.stringify(answer.body)).toContain(answer.status);
+        expect(answer.status, JSON.stringify(answer.body)).toBeLessThan(500);
+      },
+    );
+
+    const mutations = mutationsOf(route);
+    it.prop([fc.constant(null).chain(() => validRequest(route)), fc.constantFrom(...mutations)], { numRuns: RUNS, seed: SEED })(
+      'a request the document refuses answers a declared 4xx and changes nothing',
+      async (request, mutation) => {
+        // Prepare
+        const before = await snapshotTable(table);
+        const schedulesBefore = scheduler.schedules.size;
+        const sendsBefore = queue.sends.length;
+
+        // Act
+        const answer = await api.call(id, mutation.apply(request));
+
+        // Assess
+        expect(answer.status, `${mutation.name}: ${JSON.stringify(answer.body)}`).toBe(mutation.expected);
+        expect(declared).toContain(answer.status);
+        expect(await snapshotTable(table), mutation.name).toEqual(before);
+        expect([scheduler.schedules.size, queue.sends.length], mutation.name).toEqual([schedulesBefore, sendsBefore]);
+      },
+    );
+  });
+});
