@@ -109,6 +109,8 @@ describe('Handlers: bad input', () => {
     { what: 'a PUT without a body', handler: 'putChannel', event: () => apiEvent(routes.putChannel, { params: { channel_id: 'known' } }), status: 400, code: 'body_required', fields: ['body:$'] },
     { what: 'a control POST (stop) with a body', handler: 'stop', event: () => apiEvent(routes.stop, { body: { force: true }, headers: key('9') }), status: 400, code: 'body_not_allowed', fields: ['body:$'] },
     { what: 'a control POST (pause) with a text body', handler: 'pause', event: () => apiEvent(routes.pause, { body: 'now please', headers: key('10') }), status: 400, code: 'body_not_allowed', fields: ['body:$'] },
+    { what: 'a control POST (stop) with a text/plain body', handler: 'stop', event: () => apiEvent(routes.stop, { body: 'stop', headers: { ...key('14'), 'content-type': 'text/plain' } }), status: 415, code: 'unsupported_media_type' },
+    { what: 'a control POST (stop) with a form-encoded {}', handler: 'stop', event: () => apiEvent(routes.stop, { body: '{}', headers: { ...key('15'), 'content-type': 'application/x-www-form-urlencoded' } }), status: 415, code: 'unsupported_media_type' },
     // Paths
     { what: 'a channel id with spaces', handler: 'getChannel', event: () => apiEvent(routes.getChannel, { params: { channel_id: 'not an id' } }), status: 400, code: 'validation_failed', fields: ['path:channel_id'] },
     { what: 'a PUT to a channel id over 64 characters (a valid body)', handler: 'putChannel', event: () => apiEvent(routes.putChannel, { params: { channel_id: 'c'.repeat(65) }, body: channelBody() }), status: 400, code: 'validation_failed', fields: ['path:channel_id'] },
