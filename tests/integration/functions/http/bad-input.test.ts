@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { activityListScope } from '#shared/adapters/dynamodb/activity-log';
 import { encodeCursor } from '#shared/adapters/dynamodb/cursor';
 import { MAX_BODY_BYTES } from '#shared/http/http-handler';
 import { routes } from '#shared/routes';
@@ -136,7 +137,7 @@ describe('Handlers: bad input', () => {
     {
       what: 'a forged activity cursor naming month 00',
       handler: 'listActivity',
-      event: () => apiEvent(routes.listActivity, { query: { cursor: encodeCursor({ pk: 'ACTIVITY#2026-00', sk: 'ACT#0' }) } }),
+      event: () => apiEvent(routes.listActivity, { query: { cursor: encodeCursor(activityListScope({}), { pk: 'ACTIVITY#2026-00', sk: 'ACT#0' }) } }),
       status: 400,
       code: 'invalid_cursor',
       fields: ['query:cursor'],
