@@ -74,6 +74,43 @@ describe('POST /schedule-wave and the wave routes (against dynalite)', () => {
     expect(answer.body.error.details.fields[0]).toMatchObject({ field: 'wave_config.scheduled_at' });
   });
 
+  it('answers 422 scheduled_at_too_far naming wave_config.scheduled_at, or wave_config.delay_seconds for a stagger past 366 days, and writes nothing', async () => {
+    const before = await snapshotTable(table);
+    const farBase = await api.call('scheduleWave', {
+      body: { video_ids: videos, channel_ids: channels, wave_config: { timing: 'simultaneous', scheduled_at: '9999-12-31T23:59:59Z' } },
+    });
+    // Five videos a week apart from 2027-06-20: the last is asked for on 2027-07-18, past the limit of 2027-07-02.
+    const farStagger = await api.call('scheduleWave', {
+      body: { video_ids: videos, channel_ids: channels, wave_config: { timing: 'staggered', delay_seconds: 604_800, scheduled_at: '2027-06-20T00:00:00Z' } },
+    });
+    expect(farBase.status).toBe(422);
+    expect(farBase.body.error).toMatchObject({
+      code: 'scheduled_at_too_far',
+      details: { fields: [{ field: 'wave_config.scheduled_at', in: 'body' }], limit_days: 366, latest: '2027-07-02T10:00:00.000Z' },
+    });
+    expect(farStagger.status).toBe(422);
+    expect(farStagger.body.error).toMatchObject({
+      code: 'scheduled_at_too_far',
+      details: { fields: [{ field: 'wave_config.delay_seconds', in: 'body' }], limit_days: 366, last_requested_at: '2027-07-18T00:00:00.000Z' },
+    });
+    expect(await snapshotTable(table)).toEqual(before);
+  });
+
+  it('with a clock so late that any shift could run into the year 10000, refuses even a wave for now, writing nothing', async () => {
+    const before = await snapshotTable(table);
+    clock.set('9999-06-01T00:00:00.000Z');
+    try {
+      const answer = await api.call('scheduleWave', { body: { video_ids: videos, channel_ids: channels, wave_config: { timing: 'simultaneous' } } });
+      expect(answer.status).toBe(422);
+      expect(answer.body.error.code).toBe('scheduled_at_too_far');
+      expect(answer.body.error.message).toContain('year 10000');
+      expect(answer.body.error.details.fields).toEqual([expect.objectContaining({ field: 'wave_config.scheduled_at' })]);
+    } finally {
+      clock.set('2026-07-01T10:00:00.000Z');
+    }
+    expect(await snapshotTable(table)).toEqual(before);
+  });
+
   it('cancelling a wave cancels what has not gone out and deletes its schedules; a second cancel changes nothing', async () => {
     const created = await api.call('scheduleWave', {
       body: { video_ids: ['w0', 'w1'], channel_ids: ['c0', 'c1'], wave_config: { timing: 'simultaneous', scheduled_at: '2026-07-03T00:00:00Z' } },
