@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoPublicationRepository } from '#shared/adapters/dynamodb/publication-repository';
 import { embeddedTable, snapshotTable, type EmbeddedTable } from '#tests/helpers/embedded-table';
 import { FixedClock } from '#tests/helpers/in-memory-ports';
 import { RecordingSlotScheduler, RecordingTriggerQueue } from '#tests/helpers/recording-adapters';
@@ -151,5 +152,40 @@ describe('POST /schedule-wave and the wave routes (against dynalite)', () => {
     expect(new Set(seen).size).toBe(seen.length);
     expect([...seen].sort()).toEqual(seen);
     expect(seen.length).toBe(20 + 4 + 1);
+  });
+
+  it('a repeated cancel answers 200 with what it did this time, counts again what went out, and writes another wave.cancelled entry', async () => {
+    // Given: a wave for now, whose first slot fires inline (dispatching) and whose second (shifted by the gap) is pending
+    const created = await api.call('scheduleWave', { body: { video_ids: ['w3', 'w4'], channel_ids: ['c2', 'c3'], wave_config: { timing: 'simultaneous' } } });
+    expect(created.status).toBe(201);
+    const waveId = created.body.wave_id as string;
+    const first = await api.call('cancelWave', { params: { wave_id: waveId }, body: { reason: 'campaign pulled' } });
+    clock.advance(60_000);
+
+    // When
+    const again = await api.call('cancelWave', { params: { wave_id: waveId }, body: {} });
+
+    // Then: nothing cancelled or deleted this time, the two on their way counted again
+    expect(first.body).toEqual({ wave_id: waveId, status: 'cancelled', cancelled_publications: 2, not_cancellable: 2, schedules_deleted: 1 });
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual({ wave_id: waveId, status: 'cancelled', cancelled_publications: 0, not_cancellable: 2, schedules_deleted: 0 });
+    const entries = (await api.call('listActivity', { query: { type: 'wave.cancelled', limit: '100' } })).body.items.filter(
+      (e: any) => e.target.id === waveId,
+    );
+    expect(entries.map((e: any) => ({ channel_ids: [...e.channel_ids].sort(), details: e.details }))).toEqual([
+      { channel_ids: [], details: { reason: null, cancelled_publications: 0, not_cancellable: 2, schedules_deleted: 0 } },
+      { channel_ids: ['c2', 'c3'], details: { reason: 'campaign pulled', cancelled_publications: 2, not_cancellable: 2, schedules_deleted: 1 } },
+    ]);
+    const wave = await api.call('getWave', { params: { wave_id: waveId } });
+    expect(wave.body).toMatchObject({ status: 'cancelled', cancelled_at: '2026-07-01T10:00:00.000Z' });
+
+    // And: a publication that became pending again since (its trigger held while paused) is cancelled by the next call
+    const publications = new DynamoPublicationRepository(table);
+    const [onItsWay] = (await publications.list({ limit: 100, status: 'dispatching', channelId: 'c2' })).items.filter((p) => p.group_id === waveId);
+    expect(onItsWay).toBeDefined();
+    await publications.changeStatus(onItsWay!, { from: ['dispatching'], to: 'held', at: clock.now().toISOString(), reason: 'system paused when its trigger arrived' });
+    const third = await api.call('cancelWave', { params: { wave_id: waveId }, body: {} });
+    expect(third.body).toMatchObject({ cancelled_publications: 1, not_cancellable: 1 });
+    expect((await api.call('getPublication', { params: { publication_id: onItsWay!.publication_id } })).body.status).toBe('cancelled');
   });
 });
