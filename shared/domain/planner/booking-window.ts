@@ -26,6 +26,7 @@ import { ceilToWholeSecond } from '#shared/domain/planner/whole-seconds';
 
 /** SPEC: `scheduled_at` lies at most this many days ahead. */
 export const MAX_DAYS_AHEAD = 366;
+/** {@link MAX_DAYS_AHEAD} in milliseconds. */
 export const MAX_AHEAD_MS = MAX_DAYS_AHEAD * DAY_MS;
 /** A scheduled_at this far in the past is refused; closer to now it means "now" (clock skew, latency). */
 export const PAST_TOLERANCE_MS = 60_000;
