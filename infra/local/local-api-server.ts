@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, maxHeaderSize, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { logger } from '#shared/logger';
 import { BASE_PATH, type AnyRoute } from '#shared/routes';
@@ -10,6 +10,7 @@ import { lazyHandler, type LambdaHandler } from './function-modules';
 import type { HttpRouter } from './http-router';
 import { lambdaContext } from './lambda-context';
 import { MAX_REQUEST_BYTES, readRequestBody } from './request-body';
+import { answerUnparsableRequest, type ClientError } from './unparsable-request';
 
 export interface LocalApiServerOptions {
   /** 0 picks a free port. */
@@ -36,7 +37,8 @@ type RouteHandler = LambdaHandler<APIGatewayProxyEventV2, APIGatewayProxyResultV
  * API Gateway in front of the route functions, on 127.0.0.1: it matches the
  * route, checks the local bearer token (the stand-in for the authorizer),
  * turns the request into the HTTP API's v2 event, invokes the route's
- * handler (imported on first use) and writes its result back.
+ * handler (imported on first use) and writes its result back. Requests the
+ * HTTP parser refuses are answered in the same error format.
  */
 export async function startLocalApiServer(options: LocalApiServerOptions): Promise<LocalApiServer> {
   const handlers = new Map<string, RouteHandler>();
@@ -49,8 +51,15 @@ export async function startLocalApiServer(options: LocalApiServerOptions): Promi
     return handler;
   };
   const inFlight = new Set<Promise<void>>();
+  // The response under way on each connection: a parse error after it began must not write another into it.
+  const answering = new WeakMap<Socket, ServerResponse>();
 
   const onRequest = (request: IncomingMessage, response: ServerResponse) => {
+    const socket = request.socket;
+    answering.set(socket, response);
+    response.once('close', () => {
+      if (answering.get(socket) === response) answering.delete(socket);
+    });
     const served = serve(request, response, options, handlerOf)
       .catch((error: unknown) => {
         logger.error('local API failed to answer', { error: error as Error });
@@ -61,6 +70,10 @@ export async function startLocalApiServer(options: LocalApiServerOptions): Promi
     inFlight.add(served);
   };
   const server = createServer(onRequest);
+  // What the parser refuses (431, 400, ...) gets the API's JSON error body, not Node's bare status line.
+  server.on('clientError', (error: ClientError, socket: Socket) => {
+    answerUnparsableRequest(error, socket, maxHeaderSize, answering.get(socket));
+  });
   // `Expect: 100-continue`: invite the body only when it will be read; an oversized one is refused unsent.
   server.on('checkContinue', (request: IncomingMessage, response: ServerResponse) => {
     if (!(Number(request.headers['content-length']) > MAX_REQUEST_BYTES)) response.writeContinue();

@@ -141,7 +141,10 @@ function requestMeta(route: AnyRoute): MiddlewareObj<Event, Result, Error, Route
 
 const JSON_MEDIA = /^application\/(?:[\w.+-]+\+)?json(?:\s*;.*)?$/i;
 
-/** Size first (413), then presence (400), media type (415) and JSON syntax (400). */
+/**
+ * Size first (413), then presence (400), media type (415) and JSON syntax (400).
+ * Routes without a body schema: a non-empty body must be JSON (415) and `{}` (400).
+ */
 function bodyGuard(route: AnyRoute): MiddlewareObj<Event, Result, Error, RouteContext> {
   return {
     before: async (request: Request) => {
@@ -153,14 +156,12 @@ function bodyGuard(route: AnyRoute): MiddlewareObj<Event, Result, Error, RouteCo
         });
       }
       const hasBody = raw.trim().length > 0;
+      const type = headers?.['content-type'];
       if (route.body) {
         if (!hasBody) {
           throw new ValidationFailed('this endpoint needs a JSON object body', [{ field: '$', in: 'body', message: 'required' }], 'body_required');
         }
-        const type = headers?.['content-type'];
-        if (type !== undefined && !JSON_MEDIA.test(type)) {
-          throw new UnsupportedMediaType('unsupported_media_type', 'send the body as application/json', { content_type: type });
-        }
+        refuseNonJson(type);
         try {
           // The parsed body replaces the text, as @middy/http-json-body-parser would; idempotency hashes it.
           (request.event as { body: unknown }).body = JSON.parse(raw);
@@ -179,11 +180,23 @@ function bodyGuard(route: AnyRoute): MiddlewareObj<Event, Result, Error, RouteCo
         request.event.isBase64Encoded = false;
         return;
       }
-      if (route.method === 'POST' && hasBody && !isEmptyObject(raw)) {
-        throw new ValidationFailed('this endpoint takes an empty body', [{ field: '$', in: 'body', message: 'must be empty' }], 'body_not_allowed');
+      // A control call takes no body or `{}`. An empty body passes whatever its content-type
+      // (curl -X POST sends none, some clients label even nothing); a body is JSON or nothing, as elsewhere.
+      if (route.method === 'POST' && hasBody) {
+        refuseNonJson(type);
+        if (!isEmptyObject(raw)) {
+          throw new ValidationFailed('this endpoint takes an empty body', [{ field: '$', in: 'body', message: 'must be empty' }], 'body_not_allowed');
+        }
       }
     },
   };
+}
+
+/** 415 for a body labelled with anything but JSON; an unlabelled body is read as JSON. */
+function refuseNonJson(type: string | undefined): void {
+  if (type !== undefined && !JSON_MEDIA.test(type)) {
+    throw new UnsupportedMediaType('unsupported_media_type', 'send the body as application/json', { content_type: type });
+  }
 }
 
 /** Whether a body is `{}` (any spacing): what clients send when they must send something. */

@@ -12,6 +12,19 @@ function isTimeZone(zone: string): boolean {
   }
 }
 
+/**
+ * The runtime's canonical spelling of a zone it knows: `europe/paris` is
+ * `Europe/Paris`, `utc` is `UTC`. IANA names match case-insensitively, so
+ * without this one zone could be stored and answered under several spellings.
+ * Aliases come back as the runtime's ICU names them: on Node 20, `US/Eastern`
+ * is `America/New_York`, `Etc/UTC` and `GMT` are `UTC`, and `Asia/Kolkata` is
+ * ICU's `Asia/Calcutta`. That form is kept as is: it is the one every later
+ * read of the zone by the same runtime agrees with.
+ */
+function canonicalTimeZone(zone: string): string {
+  return new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone;
+}
+
 const slotTime = z.string().check(z.regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a local time "HH:MM"'));
 
 const github = z.strictObject({
@@ -26,7 +39,8 @@ const github = z.strictObject({
 const publishing = z._default(
   z.strictObject({
     timezone: z._default(
-      z.string().check(z.refine(isTimeZone, 'must be an IANA time zone such as Europe/Paris')),
+      // Refined first, so an unknown zone is a 400 naming the field before the transform could throw.
+      z.pipe(z.string().check(z.refine(isTimeZone, 'must be an IANA time zone such as Europe/Paris')), z.transform(canonicalTimeZone)),
       DEFAULT_PUBLISHING.timezone,
     ),
     slots: z.pipe(

@@ -2,12 +2,15 @@ import type { RequestMeta } from '#shared/domain/activity';
 import type { Channel } from '#shared/domain/channel';
 import { isShadow, pruneLedger, shadowIdOf, type ChannelLedger, type LedgerBooking } from '#shared/domain/channel-ledger';
 import type { ConflictPolicy, StaggerBy, Timing } from '#shared/domain/coordination';
-import { Conflict, ContentionExhausted, PayloadTooLarge, UnprocessableRequest, type FieldIssue } from '#shared/domain/errors';
+import { Conflict, ContentionExhausted, PayloadTooLarge, UnprocessableRequest } from '#shared/domain/errors';
 import { isoOf, slotIdOf, type PublicationGroup, type Slot } from '#shared/domain/publication-group';
 import type { GroupKind, Publication } from '#shared/domain/publication';
 import {
+  baseTimeOf,
+  checkRequestedTimes,
   placeOnChannel,
   requestedTimes,
+  type BookingWindow,
   type ChannelPlan,
   type PlanConflict,
   type RequestedPublication,
@@ -37,8 +40,6 @@ export const PREEMPT_MARGIN_MS = 2 * 60_000;
 export const SEARCH_HORIZON_MS = 400 * 86_400_000;
 /** A slot due within this is fired by the request itself: "now" (times round up to the whole second) included. */
 export const DUE_WITHIN_MS = 1_000;
-/** A scheduled_at this far in the past is refused; closer to now it means "now" (clock skew, latency). */
-export const PAST_TOLERANCE_MS = 60_000;
 const MAX_LEDGER_ATTEMPTS = 25;
 const CHANNEL_CONCURRENCY = 8;
 /** Ledgers written by a request that fails are restored with the same bound. */
@@ -126,8 +127,9 @@ interface ChannelBooking {
  * by the pure planner, reserved in each channel's ledger, then written.
  *
  * 1. Checks what the schema could not (422, 413): the time, the channels and
- *    videos named; then the system state (409 when stopped).
- * 2. Plans the requested times (simultaneous, staggered, independent).
+ *    videos named, and that every requested time (simultaneous, staggered,
+ *    independent) lies within 366 days; then the system state (409 when stopped).
+ * 2. Gives each requested publication its id.
  * 3. For a dry run, or the reject policy, plans every channel against the
  *    ledgers as read and answers without writing (reject: 409 on any conflict).
  * 4. Writes the group as `planning`: the intent a failed request is rolled back by.
@@ -151,7 +153,8 @@ export class GroupBooking {
 
   async book(request: BookingRequest, meta: RequestMeta): Promise<BookingOutcome> {
     const now = this.deps.clock.now().getTime();
-    const base = this.baseTime(request, now);
+    const window: BookingWindow = { now, searchHorizonMs: SEARCH_HORIZON_MS, fieldPrefix: request.timingFieldPrefix };
+    const base = baseTimeOf(request.scheduledAt, window);
     const total = request.videoIds.length * request.channelIds.length;
     if (total > MAX_PUBLICATIONS) {
       throw new PayloadTooLarge(
@@ -162,14 +165,6 @@ export class GroupBooking {
     }
     const channels = await this.activeChannels(request.channelIds);
     await this.checkVideos(request.videoIds);
-    const state = await this.deps.state.get();
-    if (state.status === 'stopped') {
-      throw new Conflict('orchestration_stopped', 'the orchestration is stopped: start it before coordinating publications', {
-        status: state.status,
-      });
-    }
-
-    const groupId = `${request.kind === 'wave' ? 'wave' : 'coord'}_${this.deps.ids.next()}`;
     const requested = requestedTimes({
       timing: request.timing,
       base,
@@ -178,6 +173,16 @@ export class GroupBooking {
       videoIds: request.videoIds,
       channels: channels.map((c) => ({ channel_id: c.channel_id, priority: c.priority, publishing: c.publishing })),
     });
+    // Bounding what is asked bounds what is booked: shifts search SEARCH_HORIZON_MS past it at most (booking-window.ts).
+    checkRequestedTimes(requested, base, window);
+    const state = await this.deps.state.get();
+    if (state.status === 'stopped') {
+      throw new Conflict('orchestration_stopped', 'the orchestration is stopped: start it before coordinating publications', {
+        status: state.status,
+      });
+    }
+
+    const groupId = `${request.kind === 'wave' ? 'wave' : 'coord'}_${this.deps.ids.next()}`;
     const byChannel = this.withIds(requested);
 
     // One consistent batch read of every ledger: the plan of a dry run or a reject check, and each channel's first booking attempt.
@@ -253,18 +258,6 @@ export class GroupBooking {
     await mapConcurrent(fireTimes, 8, (fireAt) => this.deps.groups.markSlotCancelled(group.group_id, fireAt, at));
     await this.deps.groups.update({ ...group, status: 'failed', updated_at: at });
     return cancelled.filter(Boolean).length;
-  }
-
-  private baseTime(request: BookingRequest, now: number): number {
-    if (request.scheduledAt === undefined) return Math.ceil(now / 1000) * 1000;
-    const at = Date.parse(request.scheduledAt);
-    if (at < now - PAST_TOLERANCE_MS) {
-      throw new UnprocessableRequest('scheduled_at_in_past', `scheduled_at ${request.scheduledAt} is in the past`, {
-        fields: [{ field: `${request.timingFieldPrefix}scheduled_at`, in: 'body', message: 'must not be in the past' } satisfies FieldIssue],
-        now: isoOf(now),
-      });
-    }
-    return Math.ceil(Math.max(at, now) / 1000) * 1000;
   }
 
   /** The named channels, in request order; unknown or not active ones are a 422 naming each. */

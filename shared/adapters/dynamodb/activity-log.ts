@@ -3,7 +3,7 @@ import type { Page } from '#shared/domain/pagination';
 import type { ActivityLog, ActivityQuery } from '#shared/ports/activity-log';
 import type { Clock } from '#shared/ports/clock';
 import { batchWrite, type WriteRequest } from './batch';
-import { invalidCursor } from './cursor';
+import { invalidCursor, type CursorScope } from './cursor';
 import type { TableContext } from './document-client';
 import { activityKeys, monthOf } from './keys';
 import { cursorAfter, positionOf, queryPage } from './query-pages';
@@ -38,6 +38,7 @@ export class DynamoActivityLog implements ActivityLog {
   }
 
   async list(query: ActivityQuery): Promise<Page<ActivityEntry>> {
+    const scope = activityListScope(query);
     if (query.channelId) {
       const page = await queryPage(
         this.table,
@@ -47,8 +48,7 @@ export class DynamoActivityLog implements ActivityLog {
           filter: query.type ? { expression: '#type = :type', names: { '#type': 'type' }, values: { ':type': query.type } } : undefined,
           ascending: false,
         },
-        query.limit,
-        query.cursor,
+        { limit: query.limit, cursor: query.cursor, scope },
       );
       return { items: page.items.map(toEntry), next_cursor: page.nextCursor };
     }
@@ -56,21 +56,20 @@ export class DynamoActivityLog implements ActivityLog {
       const page = await queryPage(
         this.table,
         { index: INDEXES.byStatus.name, partition: activityKeys.typePartition(query.type), ascending: false },
-        query.limit,
-        query.cursor,
+        { limit: query.limit, cursor: query.cursor, scope },
       );
       return { items: page.items.map(toEntry), next_cursor: page.nextCursor };
     }
-    return this.listAcrossMonths(query.limit, query.cursor);
+    return this.listAcrossMonths(query.limit, query.cursor, scope);
   }
 
   /** Newest first across month partitions, walking back to the retention horizon. */
-  private async listAcrossMonths(limit: number, cursor: string | undefined): Promise<Page<ActivityEntry>> {
+  private async listAcrossMonths(limit: number, cursor: string | undefined, scope: CursorScope): Promise<Page<ActivityEntry>> {
     const horizon = monthOf(new Date(this.clock.now().getTime() - this.retentionDays * 86_400_000).toISOString());
     let month = monthOf(this.clock.now().toISOString());
     let monthCursor = cursor;
     if (cursor) {
-      const partition = positionOf(cursor).pk ?? '';
+      const partition = positionOf(cursor, scope).pk ?? '';
       // Only a real month not after the current one: a forged month would walk the months for ever (00) or for ages (9999-12).
       const match = /^ACTIVITY#(\d{4}-(?:0[1-9]|1[0-2]))$/.exec(partition);
       if (!match?.[1] || match[1] > month) throw invalidCursor();
@@ -81,14 +80,13 @@ export class DynamoActivityLog implements ActivityLog {
       const page = await queryPage(
         this.table,
         { partition: activityKeys.monthPartition(month), ascending: false },
-        limit - items.length,
-        monthCursor,
+        { limit: limit - items.length, cursor: monthCursor, scope },
       );
       items.push(...page.items);
       if (page.nextCursor) return { items: items.map(toEntry), next_cursor: page.nextCursor };
       if (items.length >= limit) {
         // This month is exhausted exactly at the page's end: resume after its last item.
-        return { items: items.map(toEntry), next_cursor: cursorAfter(items[items.length - 1] ?? {}) };
+        return { items: items.map(toEntry), next_cursor: cursorAfter(items[items.length - 1] ?? {}, scope) };
       }
       month = previousMonth(month);
       monthCursor = undefined;
@@ -99,6 +97,11 @@ export class DynamoActivityLog implements ActivityLog {
   private expiryOf(at: string): number {
     return Math.floor(Date.parse(at) / 1000) + this.retentionDays * 86_400;
   }
+}
+
+/** What a GET /activity cursor is bound to: the type and channel filters, whichever partition they read. */
+export function activityListScope(query: Pick<ActivityQuery, 'type' | 'channelId'>): CursorScope {
+  return { list: 'activity', filters: { type: query.type, channel_id: query.channelId } };
 }
 
 function previousMonth(month: string): string {

@@ -3,6 +3,7 @@ import type { Channel, ChannelDefinition, ChannelStatus } from '#shared/domain/c
 import type { Page, PageRequest } from '#shared/domain/pagination';
 import type { ChannelRepository } from '#shared/ports/channel-repository';
 import { batchGet } from './batch';
+import type { CursorScope } from './cursor';
 import type { TableContext } from './document-client';
 import { channelKeys } from './keys';
 import { queryPage } from './query-pages';
@@ -70,6 +71,7 @@ export class DynamoChannelRepository implements ChannelRepository {
     return Attributes !== undefined;
   }
 
+  /** GET /channels: every channel in id order, or those of one status; the cursor is bound to that status. */
   async list(request: PageRequest & { status?: ChannelStatus | undefined }): Promise<Page<Channel>> {
     const page = await queryPage(
       this.table,
@@ -81,11 +83,15 @@ export class DynamoChannelRepository implements ChannelRepository {
           ? { expression: '#status = :status', names: { '#status': 'status' }, values: { ':status': request.status } }
           : undefined,
       },
-      request.limit,
-      request.cursor,
+      { limit: request.limit, cursor: request.cursor, scope: channelListScope(request.status) },
     );
     return { items: page.items.map(toChannel), next_cursor: page.nextCursor };
   }
+}
+
+/** What a GET /channels cursor is bound to: the status filter. */
+export function channelListScope(status: ChannelStatus | undefined): CursorScope {
+  return { list: 'channels', filters: { status } };
 }
 
 function toChannel(item: Record<string, unknown>): Channel {

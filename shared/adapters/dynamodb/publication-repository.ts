@@ -10,7 +10,7 @@ import type {
 } from '#shared/ports/publication-repository';
 import { mapConcurrent } from '#shared/concurrency';
 import { batchGet, batchWrite } from './batch';
-import { decodeCursor, encodeCursor } from './cursor';
+import { decodeCursor, encodeCursor, type CursorScope } from './cursor';
 import type { TableContext } from './document-client';
 import { publicationKeys } from './keys';
 import { countPartition, partitionAttributeOf, queryPage, sortAttributeOf } from './query-pages';
@@ -59,16 +59,18 @@ export class DynamoPublicationRepository implements PublicationRepository {
    * One filtered list, earliest scheduled first. A channel and a status name
    * one gsi1 partition, a status one gsi2 partition; without them the page is
    * merged from the partition of every status. The cursor is the sort key of
-   * the last item returned, so it resumes any of these the same way.
+   * the last item returned, so it resumes any of these the same way; it is
+   * bound to the filters, since the same key means another page under others.
    */
   async list(query: PublicationQuery): Promise<Page<Publication>> {
+    const scope = publicationListScope(query);
     const statuses = query.status ? [query.status] : PUBLICATION_STATUSES;
     const partitions = statuses.map((status) =>
       query.channelId
         ? { index: INDEXES.byOwner.name, partition: publicationKeys.channelStatusPartition(query.channelId, status) }
         : { index: INDEXES.byStatus.name, partition: publicationKeys.statusPartition(status) },
     );
-    const after = query.cursor ? decodeCursor(query.cursor, ['after'] as const)?.after : undefined;
+    const after = query.cursor ? decodeCursor(query.cursor, scope, ['after'] as const)?.after : undefined;
     const lower = maxString(query.from ? normalize(query.from) : '', after ? `${after}\u0000` : '');
     const upper = query.to ? normalize(query.to) : SORT_KEY_MAX;
     if (lower > upper) return { items: [], next_cursor: null };
@@ -82,7 +84,7 @@ export class DynamoPublicationRepository implements PublicationRepository {
     const last = taken[taken.length - 1];
     return {
       items: taken.map((entry) => toPublication(entry.item)),
-      next_cursor: more && last ? encodeCursor({ after: last.sortKey }) : null,
+      next_cursor: more && last ? encodeCursor(scope, { after: last.sortKey }) : null,
     };
   }
 
@@ -90,8 +92,7 @@ export class DynamoPublicationRepository implements PublicationRepository {
     const page = await queryPage(
       this.table,
       { index: INDEXES.byGroup.name, partition: publicationKeys.slotPartition(slotId), ascending: true },
-      limit,
-      cursor,
+      { limit, cursor, scope: { list: 'slot-publications', filters: { slot_id: slotId } } },
     );
     return { items: page.items.map(toPublication), next_cursor: page.nextCursor };
   }
@@ -105,8 +106,7 @@ export class DynamoPublicationRepository implements PublicationRepository {
         sortKey: before ? { expression: '#sk < :before', values: { ':before': normalize(before) } } : undefined,
         ascending: true,
       },
-      limit,
-      cursor,
+      { limit, cursor, scope: { list: 'publications-by-status', filters: { status, before: before ? normalize(before) : undefined } } },
     );
     return { items: page.items.map(toPublication), next_cursor: page.nextCursor };
   }
@@ -115,8 +115,7 @@ export class DynamoPublicationRepository implements PublicationRepository {
     const page = await queryPage(
       this.table,
       { index: INDEXES.byOwner.name, partition: publicationKeys.channelStatusPartition(channelId, status), ascending: true },
-      limit,
-      cursor,
+      { limit, cursor, scope: { list: 'channel-publications-by-status', filters: { channel_id: channelId, status } } },
     );
     return { items: page.items.map(toPublication), next_cursor: page.nextCursor };
   }
@@ -242,6 +241,22 @@ export class DynamoPublicationRepository implements PublicationRepository {
       more: result.LastEvaluatedKey !== undefined,
     };
   }
+}
+
+/**
+ * What a GET /publications cursor is bound to: every filter, instants in
+ * their stored form (so `…Z` and `…+01:00` for one instant are one filter).
+ */
+export function publicationListScope(query: Omit<PublicationQuery, 'limit' | 'cursor'>): CursorScope {
+  return {
+    list: 'publications',
+    filters: {
+      status: query.status,
+      channel_id: query.channelId,
+      from: query.from ? normalize(query.from) : undefined,
+      to: query.to ? normalize(query.to) : undefined,
+    },
+  };
 }
 
 /** Stored instants are always `toISOString()`, so strings compare as times. */

@@ -1,6 +1,6 @@
 import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { TableContext } from './document-client';
-import { decodeCursor, encodeCursor, invalidCursor } from './cursor';
+import { decodeCursor, encodeCursor, invalidCursor, type CursorScope } from './cursor';
 import { INDEXES, PRIMARY_KEY, type IndexName } from './table-definition';
 
 /** One partition of the table or of an index, read in key order. */
@@ -11,6 +11,14 @@ export interface PartitionQuery {
   sortKey?: { expression: string; values: Record<string, unknown> } | undefined;
   filter?: { expression: string; names?: Record<string, string>; values: Record<string, unknown> } | undefined;
   ascending: boolean;
+}
+
+/** Which page of a list: its size, the cursor it resumes from, and the scope that cursor must have been made for. */
+export interface PageSpec {
+  limit: number;
+  cursor?: string | undefined;
+  /** The list and filters this read serves; the next cursor is bound to them. */
+  scope: CursorScope;
 }
 
 export interface QueryPage {
@@ -25,12 +33,13 @@ const MAX_ROUNDS = 10;
 /**
  * Reads one page of `limit` items from a partition. Filtered queries read on
  * until the page is full or the partition ends. The cursor is the key of the
- * last item read; a cursor from another list (another partition) is refused.
+ * last item read, bound to the page's scope; a cursor made for another scope
+ * is refused, and so is one whose key lies in another partition (forged).
  */
-export async function queryPage(table: TableContext, query: PartitionQuery, limit: number, cursor?: string): Promise<QueryPage> {
+export async function queryPage(table: TableContext, query: PartitionQuery, page: PageSpec): Promise<QueryPage> {
+  const { limit, scope } = page;
   const keyNames = keyAttributesOf(query.index);
-  const start = decodeCursor(cursor, keyNames);
-  // A cursor of the same shape from another list (another partition) is refused too.
+  const start = decodeCursor(page.cursor, scope, keyNames);
   if (start && start[partitionAttributeOf(query.index)] !== query.partition) throw invalidCursor();
   const partitionAttribute = partitionAttributeOf(query.index);
   const sortAttribute = sortAttributeOf(query.index);
@@ -59,7 +68,7 @@ export async function queryPage(table: TableContext, query: PartitionQuery, limi
     if (!exclusiveStartKey) return { items, nextCursor: null };
     if (items.length >= limit) break;
   }
-  return { items, nextCursor: encodeCursor(pick(exclusiveStartKey ?? {}, keyNames)) };
+  return { items, nextCursor: encodeCursor(scope, pick(exclusiveStartKey ?? {}, keyNames)) };
 }
 
 /** Counts a partition's items (paging through COUNT queries). */
@@ -112,12 +121,12 @@ function pick(item: Record<string, unknown>, names: readonly string[]): Record<s
   return Object.fromEntries(names.map((n) => [n, String(item[n])]));
 }
 
-/** A cursor that resumes right after `item` (a raw item read from the table or `index`). */
-export function cursorAfter(item: Record<string, unknown>, index?: IndexName): string {
-  return encodeCursor(pick(item, keyAttributesOf(index)));
+/** A cursor of `scope` that resumes right after `item` (a raw item read from the table or `index`). */
+export function cursorAfter(item: Record<string, unknown>, scope: CursorScope, index?: IndexName): string {
+  return encodeCursor(scope, pick(item, keyAttributesOf(index)));
 }
 
-/** The position a cursor names, checked to be a key of the table or `index`. */
-export function positionOf(cursor: string, index?: IndexName): Record<string, string> {
-  return decodeCursor(cursor, keyAttributesOf(index)) as Record<string, string>;
+/** The position a cursor names, checked to be made for `scope` and to be a key of the table or `index`. */
+export function positionOf(cursor: string, scope: CursorScope, index?: IndexName): Record<string, string> {
+  return decodeCursor(cursor, scope, keyAttributesOf(index)) as Record<string, string>;
 }

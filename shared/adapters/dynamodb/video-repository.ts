@@ -4,6 +4,7 @@ import type { Page, PageRequest } from '#shared/domain/pagination';
 import type { Video, VideoStatus } from '#shared/domain/video';
 import type { VideoRepository } from '#shared/ports/video-repository';
 import { batchGet } from './batch';
+import type { CursorScope } from './cursor';
 import type { TableContext } from './document-client';
 import { videoKeys } from './keys';
 import { queryPage } from './query-pages';
@@ -114,17 +115,22 @@ export class DynamoVideoRepository implements VideoRepository {
     }
   }
 
+  /** GET /videos: newest first, or those of one status; the cursor is bound to that status. */
   async list(request: PageRequest & { status?: VideoStatus | undefined }): Promise<Page<Video>> {
     const page = await queryPage(
       this.table,
       request.status
         ? { index: INDEXES.byStatus.name, partition: videoKeys.statusPartition(request.status), ascending: false }
         : { index: INDEXES.byOwner.name, partition: videoKeys.listPartition, ascending: false },
-      request.limit,
-      request.cursor,
+      { limit: request.limit, cursor: request.cursor, scope: videoListScope(request.status) },
     );
     return { items: page.items.map(toVideo), next_cursor: page.nextCursor };
   }
+}
+
+/** What a GET /videos cursor is bound to: the status filter. */
+export function videoListScope(status: VideoStatus | undefined): CursorScope {
+  return { list: 'videos', filters: { status } };
 }
 
 export function toVideo(item: Record<string, unknown>): Video {

@@ -5,6 +5,9 @@
  * 1. `requestedTimes`: when each (video, channel) pair asks to go out.
  * 2. `placeOnChannel`: per channel, where each actually goes among the
  *    channel's bookings, under its gap, daily cap and conflict policy.
+ *
+ * Before step 1 and after it, `baseTimeOf` and `checkRequestedTimes` keep
+ * what a request asks for within 366 days (booking-window.ts).
  */
 export type { Booking, PlanChannel } from '#shared/domain/planner/plan-channel';
 export {
@@ -33,3 +36,13 @@ export {
   type LocalDay,
 } from '#shared/domain/planner/local-time';
 export { ceilToWholeSecond } from '#shared/domain/planner/whole-seconds';
+export {
+  baseTimeOf,
+  checkRequestedTimes,
+  latestRequestableTime,
+  LAST_NAMEABLE_INSTANT,
+  MAX_AHEAD_MS,
+  MAX_DAYS_AHEAD,
+  PAST_TOLERANCE_MS,
+  type BookingWindow,
+} from '#shared/domain/planner/booking-window';

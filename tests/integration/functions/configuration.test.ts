@@ -3,6 +3,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKGROUND_FUNCTIONS } from '#infra/constructs/bundling';
+import { slotIdOf } from '#shared/domain/publication-group';
 import { PERMISSION_SETTINGS, routeList, routes, type Permission, type RouteId } from '#shared/routes';
 import { apiEvent, invoke, lambdaContext, type EventInput } from '#tests/helpers/api-gateway-event';
 import { embeddedTable, type EmbeddedTable } from '#tests/helpers/embedded-table';
@@ -47,7 +48,10 @@ async function call(id: RouteId, input: EventInput = {}) {
 }
 
 const ids: Record<string, string> = {};
-const SCHEDULED = '2030-01-01T12:00:00Z';
+/** Noon UTC `days` days from today: a future slot with a schedule, within the 366 days a request may ask for. */
+const noonIn = (days: number): string => new Date((Math.floor(Date.now() / 86_400_000) + days) * 86_400_000 + 43_200_000).toISOString();
+const SCHEDULED = noonIn(30);
+const WAVE_AT = noonIn(33);
 
 /** A request each route can serve (an exhaustive map: a new route without one does not compile). */
 const REQUESTS: Record<RouteId, () => EventInput> = {
@@ -63,8 +67,8 @@ const REQUESTS: Record<RouteId, () => EventInput> = {
   listVideos: () => ({}),
   getVideo: () => ({ params: { video_id: 'cfg-v' } }),
   listActivity: () => ({}),
-  coordinatePublication: () => ({ body: { video_id: 'cfg-v', channel_ids: ['cfg-1'], timing: 'simultaneous', scheduled_at: '2030-01-02T12:00:00Z' } }),
-  scheduleWave: () => ({ body: { video_ids: ['cfg-v'], channel_ids: ['cfg-1'], wave_config: { timing: 'simultaneous', scheduled_at: '2030-01-03T12:00:00Z' } } }),
+  coordinatePublication: () => ({ body: { video_id: 'cfg-v', channel_ids: ['cfg-1'], timing: 'simultaneous', scheduled_at: noonIn(31) } }),
+  scheduleWave: () => ({ body: { video_ids: ['cfg-v'], channel_ids: ['cfg-1'], wave_config: { timing: 'simultaneous', scheduled_at: noonIn(32) } } }),
   listPublications: () => ({}),
   getPublication: () => ({ params: { publication_id: ids.publication! } }),
   cancelPublication: () => ({ params: { publication_id: ids.publication! }, body: {} }),
@@ -95,7 +99,7 @@ beforeAll(async () => {
   await call('createVideo', { body: { video_id: 'cfg-v', title: 'cfg' } });
   const coordinated = await call('coordinatePublication', { body: { video_id: 'cfg-v', channel_ids: ['cfg-1'], timing: 'simultaneous', scheduled_at: SCHEDULED } });
   ids.publication = coordinated.body.publications[0].publication_id;
-  ids.wave = (await call('scheduleWave', { body: { video_ids: ['cfg-v'], channel_ids: ['cfg-1'], wave_config: { timing: 'simultaneous', scheduled_at: '2030-01-04T12:00:00Z' } } })).body.wave_id;
+  ids.wave = (await call('scheduleWave', { body: { video_ids: ['cfg-v'], channel_ids: ['cfg-1'], wave_config: { timing: 'simultaneous', scheduled_at: WAVE_AT } } })).body.wave_id;
 });
 afterAll(async () => table?.close());
 
@@ -118,7 +122,7 @@ describe('Every function runs with exactly the configuration its permissions bri
     const consume = (await import('#functions/queue/pipeline-triggers')).handler as unknown as (e: unknown, c: unknown) => Promise<{ batchItemFailures: unknown[] }>;
 
     await runAs(BACKGROUND_FUNCTIONS.fireSlot.permissions);
-    const fired = await fire({ slot_id: `${ids.wave}-20300104T120000Z`, group_id: ids.wave, fire_at: '2030-01-04T12:00:00.000Z' }, lambdaContext('fire-slot'));
+    const fired = await fire({ slot_id: slotIdOf(ids.wave!, WAVE_AT), group_id: ids.wave, fire_at: WAVE_AT }, lambdaContext('fire-slot'));
     expect(['not_due', 'skipped']).toContain(fired.outcome); // the wave was cancelled above
 
     await runAs(BACKGROUND_FUNCTIONS.reconcilePublications.permissions);

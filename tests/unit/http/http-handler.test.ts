@@ -117,6 +117,20 @@ describe('Function: httpHandler', () => {
       expect([none.status, empty.status]).toEqual([200, 200]);
       expect(handle).toHaveBeenCalledTimes(2);
     });
+
+    it('takes a control call with an empty body whatever its content-type (nothing to read)', async () => {
+      // Prepare
+      const { handler, handle } = stubbed(routes.pause);
+
+      // Act
+      const absent = await invoke(handler, apiEvent(routes.pause, { headers: { 'content-type': 'text/plain' } }));
+      const empty = await invoke(handler, apiEvent(routes.pause, { body: '', headers: { 'content-type': 'application/x-www-form-urlencoded' } }));
+      const blank = await invoke(handler, apiEvent(routes.pause, { body: ' \r\n', headers: { 'content-type': 'text/plain' } }));
+
+      // Assess
+      expect([absent.status, empty.status, blank.status]).toEqual([200, 200, 200]);
+      expect(handle).toHaveBeenCalledTimes(3);
+    });
   });
 
   describe('on bad input (the use case is never called)', () => {
@@ -130,6 +144,10 @@ describe('Function: httpHandler', () => {
       ['a JSON null', () => apiEvent(routes.putChannel, { params: { channel_id: 'c1' }, body: 'null' }), routes.putChannel, 400, 'validation_failed'],
       ['a control call with a non-empty body', () => apiEvent(routes.start, { body: { force: true } }), routes.start, 400, 'body_not_allowed'],
       ['a control call with a non-JSON body', () => apiEvent(routes.stop, { body: 'please stop' }), routes.stop, 400, 'body_not_allowed'],
+      ['a control call with a text/plain body', () => apiEvent(routes.start, { body: 'please start', headers: { 'content-type': 'text/plain' } }), routes.start, 415, 'unsupported_media_type', { content_type: 'text/plain' }],
+      ['a control call with a form-encoded body', () => apiEvent(routes.resume, { body: 'now=1', headers: { 'content-type': 'application/x-www-form-urlencoded' } }), routes.resume, 415, 'unsupported_media_type', { content_type: 'application/x-www-form-urlencoded' }],
+      ['a control call with {} labelled text/plain', () => apiEvent(routes.stop, { body: '{}', headers: { 'content-type': 'text/plain' } }), routes.stop, 415, 'unsupported_media_type', { content_type: 'text/plain' }],
+      ['a control call with a text/plain body over 256 KB (size comes first)', () => apiEvent(routes.pause, { body: 'x'.repeat(MAX_BODY_BYTES + 1), headers: { 'content-type': 'text/plain' } }), routes.pause, 413, 'payload_too_large', { limit_bytes: MAX_BODY_BYTES }],
     ];
     for (const [what, event, route, status, code, details] of cases) {
       it(`answers ${status} ${code} to ${what}`, async () => {

@@ -1,6 +1,6 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DynamoActivityLog } from '#shared/adapters/dynamodb/activity-log';
+import { activityListScope, DynamoActivityLog } from '#shared/adapters/dynamodb/activity-log';
 import { encodeCursor } from '#shared/adapters/dynamodb/cursor';
 import { activityKeys } from '#shared/adapters/dynamodb/keys';
 import type { ActivityEntry } from '#shared/domain/activity';
@@ -195,7 +195,7 @@ describe('Class: DynamoActivityLog', () => {
     ] as const) {
       it(`refuses a forged cursor naming ${what} at once (400 invalid_cursor, no walk through the months)`, { timeout: 5_000 }, async () => {
         // Prepare
-        const cursor = encodeCursor({ pk: activityKeys.monthPartition(month), sk: activityKeys.sortKey('01ZZZZ') });
+        const cursor = encodeCursor(activityListScope({}), { pk: activityKeys.monthPartition(month), sk: activityKeys.sortKey('01ZZZZ') });
 
         // Act
         const error = await log.list({ limit: 10, cursor }).catch((e: unknown) => e);

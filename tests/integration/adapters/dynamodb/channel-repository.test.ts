@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DynamoChannelRepository } from '#shared/adapters/dynamodb/channel-repository';
+import { channelListScope, DynamoChannelRepository } from '#shared/adapters/dynamodb/channel-repository';
 import { encodeCursor } from '#shared/adapters/dynamodb/cursor';
 import { DynamoVideoRepository } from '#shared/adapters/dynamodb/video-repository';
 import { ValidationFailed } from '#shared/domain/errors';
@@ -158,7 +158,7 @@ describe('Class: DynamoChannelRepository', () => {
     });
 
     it('refuses a cursor of the wrong shape or garbage as a 400 invalid_cursor', async () => {
-      for (const cursor of ['garbage', encodeCursor({ pk: 'CHANNEL#ch-01', sk: 'CHANNEL' }), encodeCursor({ after: 'ch-01' })]) {
+      for (const cursor of ['garbage', encodeCursor(channelListScope(undefined), { pk: 'CHANNEL#ch-01', sk: 'CHANNEL' }), encodeCursor(channelListScope(undefined), { after: 'ch-01' })]) {
         const error = await channels.list({ limit: 5, cursor }).catch((e: unknown) => e);
         expect(error, cursor).toMatchObject({ code: 'invalid_cursor' });
       }

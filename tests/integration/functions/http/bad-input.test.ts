@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { activityListScope } from '#shared/adapters/dynamodb/activity-log';
 import { encodeCursor } from '#shared/adapters/dynamodb/cursor';
 import { MAX_BODY_BYTES } from '#shared/http/http-handler';
 import { routes } from '#shared/routes';
@@ -109,6 +110,8 @@ describe('Handlers: bad input', () => {
     { what: 'a PUT without a body', handler: 'putChannel', event: () => apiEvent(routes.putChannel, { params: { channel_id: 'known' } }), status: 400, code: 'body_required', fields: ['body:$'] },
     { what: 'a control POST (stop) with a body', handler: 'stop', event: () => apiEvent(routes.stop, { body: { force: true }, headers: key('9') }), status: 400, code: 'body_not_allowed', fields: ['body:$'] },
     { what: 'a control POST (pause) with a text body', handler: 'pause', event: () => apiEvent(routes.pause, { body: 'now please', headers: key('10') }), status: 400, code: 'body_not_allowed', fields: ['body:$'] },
+    { what: 'a control POST (stop) with a text/plain body', handler: 'stop', event: () => apiEvent(routes.stop, { body: 'stop', headers: { ...key('14'), 'content-type': 'text/plain' } }), status: 415, code: 'unsupported_media_type' },
+    { what: 'a control POST (stop) with a form-encoded {}', handler: 'stop', event: () => apiEvent(routes.stop, { body: '{}', headers: { ...key('15'), 'content-type': 'application/x-www-form-urlencoded' } }), status: 415, code: 'unsupported_media_type' },
     // Paths
     { what: 'a channel id with spaces', handler: 'getChannel', event: () => apiEvent(routes.getChannel, { params: { channel_id: 'not an id' } }), status: 400, code: 'validation_failed', fields: ['path:channel_id'] },
     { what: 'a PUT to a channel id over 64 characters (a valid body)', handler: 'putChannel', event: () => apiEvent(routes.putChannel, { params: { channel_id: 'c'.repeat(65) }, body: channelBody() }), status: 400, code: 'validation_failed', fields: ['path:channel_id'] },
@@ -134,7 +137,7 @@ describe('Handlers: bad input', () => {
     {
       what: 'a forged activity cursor naming month 00',
       handler: 'listActivity',
-      event: () => apiEvent(routes.listActivity, { query: { cursor: encodeCursor({ pk: 'ACTIVITY#2026-00', sk: 'ACT#0' }) } }),
+      event: () => apiEvent(routes.listActivity, { query: { cursor: encodeCursor(activityListScope({}), { pk: 'ACTIVITY#2026-00', sk: 'ACT#0' }) } }),
       status: 400,
       code: 'invalid_cursor',
       fields: ['query:cursor'],

@@ -70,6 +70,21 @@ describe('Handlers: channels', () => {
     ]);
   });
 
+  it("stores and answers a time zone in its canonical spelling, whatever the request's case", async () => {
+    // Act
+    const created = await put('zones', channelBody({ publishing: { timezone: 'europe/paris' } }));
+    const read = await get('zones');
+    const replaced = await put('zones', channelBody({ publishing: { timezone: 'utc' } }));
+    const listed = await invoke(http.listChannels, apiEvent(routes.listChannels, { query: { limit: '100' } }));
+
+    // Assess
+    expect(created.body.publishing.timezone).toBe('Europe/Paris');
+    expect(read.body.publishing.timezone).toBe('Europe/Paris');
+    expect(replaced.body.publishing.timezone).toBe('UTC');
+    expect(listed.body.items.find((c: { channel_id: string }) => c.channel_id === 'zones').publishing.timezone).toBe('UTC');
+    expect((await remove('zones')).status).toBe(200);
+  });
+
   it('GET /channels lists them in id order, page by page, and filters by status', async () => {
     // Prepare
     for (const id of ['list-c', 'list-a', 'list-b']) await put(id, channelBody({ status: id === 'list-b' ? 'paused' : 'active' }));

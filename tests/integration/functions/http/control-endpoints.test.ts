@@ -104,6 +104,24 @@ describe('Handlers: system control', () => {
     });
   });
 
+  it('takes an empty body under any content-type, and refuses a non-JSON body with 415 without moving the state', async () => {
+    // Act: curl -X POST -H 'content-type: text/plain' sends a label and no body
+    const emptyLabelled = await invoke(http.start, apiEvent(routes.start, { headers: { 'content-type': 'text/plain' } }));
+    const textBody = await invoke(http.pause, apiEvent(routes.pause, { body: 'pause please', headers: { 'content-type': 'text/plain' } }));
+    const status = await invoke(http.status, apiEvent(routes.status));
+
+    // Assess
+    expect(emptyLabelled.status).toBe(200);
+    expect(emptyLabelled.body).toMatchObject({ status: 'running', changed: true });
+    expect(textBody.status).toBe(415);
+    expect(textBody.body.error).toEqual({
+      code: 'unsupported_media_type',
+      message: expect.any(String),
+      details: { content_type: 'text/plain' },
+    });
+    expect(status.body.status).toBe('running');
+  });
+
   it('GET /status reports the state, the held publications and the queue depth', async () => {
     // Prepare
     await control('start');

@@ -203,9 +203,45 @@ describe('POST /coordinate-publication (against dynalite)', () => {
       expect((await snapshotTable(table)).itemCount).toBe(before.itemCount);
     });
 
+    it('refuses a scheduled_at past 366 days ahead with 422 naming the field and the limit, and writes nothing', async () => {
+      const before = await snapshotTable(table);
+      const schedules = scheduler.schedules.size;
+      const answer = await api.call('coordinatePublication', {
+        body: { video_id: 'v0', channel_ids: ['alpha'], timing: 'simultaneous', scheduled_at: '9999-12-31T23:59:59Z' },
+        headers: { 'idempotency-key': 'too-far-1' },
+      });
+      expect(answer.status).toBe(422);
+      expect(answer.body.error).toEqual({
+        code: 'scheduled_at_too_far',
+        message: expect.stringContaining('366 days'),
+        details: {
+          fields: [{ field: 'scheduled_at', in: 'body', message: 'must be at most 366 days ahead' }],
+          limit_days: 366,
+          latest: '2027-06-02T10:00:00.000Z',
+          now: NOW,
+        },
+      });
+      expect(await snapshotTable(table)).toEqual(before);
+      expect(scheduler.schedules.size).toBe(schedules);
+    });
+
+    it('books at exactly 366 days ahead, and a conflict may still shift it past that (a valid slot id)', async () => {
+      const latest = '2027-06-02T10:00:00Z';
+      const first = await api.call('coordinatePublication', { body: { video_id: 'v13', channel_ids: ['gamma'], timing: 'simultaneous', scheduled_at: latest } });
+      const second = await api.call('coordinatePublication', { body: { video_id: 'v14', channel_ids: ['gamma'], timing: 'simultaneous', scheduled_at: latest } });
+      expect([first.status, second.status]).toEqual([201, 201]);
+      expect(first.body.publications[0].scheduled_at).toBe('2027-06-02T10:00:00.000Z');
+      expect(second.body.publications[0]).toMatchObject({ scheduled_at: '2027-06-02T10:30:00.000Z', shifted_from: '2027-06-02T10:00:00.000Z' });
+      const shifted = await api.call('getPublication', { params: { publication_id: second.body.publications[0].publication_id } });
+      expect(shifted.body.slot_id).toBe(`${second.body.coordination_id}-20270602T103000Z`);
+    });
+
     describe('bad input: 4xx naming the field, nothing written', () => {
       const cases: [string, Record<string, unknown>, number, string, string][] = [
         ['scheduled_at in the past', { video_id: 'v0', channel_ids: ['alpha'], timing: 'simultaneous', scheduled_at: '2026-05-01T00:00:00Z' }, 422, 'scheduled_at_in_past', 'scheduled_at'],
+        ['scheduled_at a second past 366 days ahead', { video_id: 'v0', channel_ids: ['alpha'], timing: 'simultaneous', scheduled_at: '2027-06-02T10:00:01Z' }, 422, 'scheduled_at_too_far', 'scheduled_at'],
+        ['scheduled_at at the end of the year 9999', { video_id: 'v0', channel_ids: ['alpha'], timing: 'simultaneous', scheduled_at: '9999-12-31T23:59:59Z' }, 422, 'scheduled_at_too_far', 'scheduled_at'],
+        ['a stagger past 366 days ahead', { video_id: 'v0', channel_ids: ['alpha', 'beta', 'gamma'], timing: 'staggered', delay_seconds: 604_800, scheduled_at: '2027-05-20T00:00:00Z' }, 422, 'scheduled_at_too_far', 'delay_seconds'],
         ['an unknown channel', { video_id: 'v0', channel_ids: ['alpha', 'nope'], timing: 'simultaneous' }, 422, 'unknown_channels', 'channel_ids.1'],
         ['an inactive channel', { video_id: 'v0', channel_ids: ['sleepy'], timing: 'simultaneous' }, 422, 'inactive_channels', 'channel_ids.0'],
         ['an unknown video', { video_id: 'ghost', channel_ids: ['alpha'], timing: 'simultaneous' }, 422, 'unknown_videos', 'video_id'],
