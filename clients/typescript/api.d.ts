@@ -407,7 +407,6 @@ export interface components {
                 ref?: string;
             } | null;
             publishing?: {
-                /** @default UTC */
                 timezone?: string;
                 /** @default [] */
                 slots?: string[];
