@@ -208,7 +208,7 @@ export const routes = {
     id: 'list-publications',
     method: 'GET',
     path: '/publications',
-    summary: 'List publications by scheduled time (filters: status, channel_id, from, to)',
+    summary: 'List publications by scheduled time (filters: status, channel_id, group_id, video_id, from, to)',
     tag: 'Coordination',
     query: coordination.publicationListQuery,
     response: { status: 200, description: 'one page of publications, earliest first', schema: coordination.publicationPage },

@@ -153,12 +153,20 @@ export const publication = meta(
 
 export const publicationPath = z.strictObject({ publication_id: publicationId });
 
+/** A coordination or a wave: what GET /publications?group_id= takes. */
+export const groupId = meta(
+  z.string().check(z.regex(/^(coord|wave)_[0-9A-HJKMNP-TV-Z]{26}$/, 'must be an id of the form coord_<ULID> or wave_<ULID>')),
+  { description: 'a coordination_id or a wave_id' },
+);
+
 export const publicationListQuery = z
   .strictObject({
     limit: pageLimit,
     cursor: pageCursor,
     status: z.optional(z.enum(PUBLICATION_STATUSES)),
     channel_id: z.optional(resourceId),
+    group_id: meta(z.optional(groupId), { description: 'only the publications of this coordination or wave' }),
+    video_id: meta(z.optional(resourceId), { description: 'only the publications of this video' }),
     from: meta(z.optional(isoDateTime), { description: 'scheduled at or after' }),
     to: meta(z.optional(isoDateTime), { description: 'scheduled before' }),
   })
