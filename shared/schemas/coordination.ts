@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { PUBLICATION_STATUSES } from '#shared/domain/publication';
 import { CONFLICT_POLICIES, STAGGER_BY, TIMINGS } from '#shared/domain/coordination';
+import { SLOT_STATUSES, VISIBLE_GROUP_STATUSES } from '#shared/domain/publication-group';
 import { isoDateTime, meta, page, pageCursor, pageLimit, resourceId, systemId } from './common';
 
 /** Publications a wave may hold (SPEC: more is 413). */
@@ -178,47 +179,70 @@ export const cancelInput = meta(z.strictObject({ reason: z.optional(z.string().c
   id: 'CancelInput',
 });
 
-export const wavePath = z.strictObject({ wave_id: waveId });
+// Either kind of id is well formed on either route: a coordination's id on a wave route (or the reverse) names no such wave, a 404.
+export const wavePath = z.strictObject({ wave_id: meta(groupId, { description: 'wave_<ULID>; a coordination id is not a wave (404)' }) });
+export const coordinationPath = z.strictObject({
+  coordination_id: meta(groupId, { description: 'coord_<ULID>; a wave id is not a coordination (404)' }),
+});
 
-export const wave = meta(
-  z.object({
-    wave_id: waveId,
-    status: z.enum(['scheduled', 'cancelled']),
-    video_count: z.int(),
-    channel_ids: z.array(z.string()),
-    timing,
-    stagger_by: z.enum(STAGGER_BY),
-    scheduled_at: isoDateTime,
-    delay_seconds: z.nullable(z.int()),
-    priority: z.int(),
-    conflict_policy: z.enum(CONFLICT_POLICIES),
-    total_publications: z.int(),
-    first_at: z.nullable(isoDateTime),
-    last_at: z.nullable(isoDateTime),
-    schedules_created: z.int(),
-    slots: z.array(
-      z.object({
-        slot_id: z.string(),
-        fire_at: isoDateTime,
-        status: z.enum(['pending', 'fired', 'cancelled']),
-        publication_count: z.int(),
-        dispatched: z.int(),
-        held: z.int(),
-      }),
-    ),
-    created_at: isoDateTime,
-    cancelled_at: z.nullable(isoDateTime),
-  }),
-  { id: 'Wave' },
-);
+/** A count: never negative. */
+const count = z.int().check(z.minimum(0));
 
-export const waveCancelled = meta(
-  z.object({
-    wave_id: waveId,
-    status: z.literal('cancelled'),
-    cancelled_publications: z.int(),
-    not_cancellable: meta(z.int(), { description: 'publications already on their way (dispatching or later)' }),
-    schedules_deleted: z.int(),
-  }),
-  { id: 'WaveCancelled' },
-);
+/** GET /waves and GET /coordinations: newest first; only groups scheduled or cancelled exist to the API. */
+export const groupListQuery = z.strictObject({
+  limit: pageLimit,
+  cursor: pageCursor,
+  status: z.optional(z.enum(VISIBLE_GROUP_STATUSES)),
+});
+
+/** What a coordination and a wave both show (shared/services/publication-queries.ts). */
+const groupFields = {
+  status: z.enum(VISIBLE_GROUP_STATUSES),
+  channel_ids: z.array(z.string()),
+  timing,
+  scheduled_at: meta(isoDateTime, { description: 'the base time of the plan' }),
+  delay_seconds: z.nullable(z.int()),
+  priority: z.int(),
+  conflict_policy: z.enum(CONFLICT_POLICIES),
+  total_publications: count,
+  first_at: z.nullable(isoDateTime),
+  last_at: z.nullable(isoDateTime),
+  schedules_created: count,
+  created_at: isoDateTime,
+  cancelled_at: z.nullable(isoDateTime),
+};
+
+const slotView = z.object({
+  slot_id: z.string(),
+  fire_at: isoDateTime,
+  status: z.enum(SLOT_STATUSES),
+  publication_count: count,
+  dispatched: count,
+  held: count,
+});
+const slots = meta(z.array(slotView), { description: 'earliest first' });
+
+const waveFields = { wave_id: waveId, video_count: count, stagger_by: z.enum(STAGGER_BY), ...groupFields };
+const coordinationFields = {
+  coordination_id: coordinationId,
+  video_id: meta(z.nullable(z.string()), { description: 'null only for coordinations booked before the video was kept on them' }),
+  ...groupFields,
+};
+
+export const wave = meta(z.object({ ...waveFields, slots }), { id: 'Wave' });
+export const waveSummary = meta(z.object(waveFields), { id: 'WaveSummary' });
+export const wavePage = meta(page(waveSummary), { id: 'WavePage' });
+
+export const coordination = meta(z.object({ ...coordinationFields, slots }), { id: 'Coordination' });
+export const coordinationSummary = meta(z.object(coordinationFields), { id: 'CoordinationSummary' });
+export const coordinationPage = meta(page(coordinationSummary), { id: 'CoordinationPage' });
+
+const cancellationCounts = {
+  status: z.literal('cancelled'),
+  cancelled_publications: count,
+  not_cancellable: meta(count, { description: 'publications already on their way (dispatching or later)' }),
+  schedules_deleted: count,
+};
+
+export const waveCancelled = meta(z.object({ wave_id: waveId, ...cancellationCounts }), { id: 'WaveCancelled' });
+export const coordinationCancelled = meta(z.object({ coordination_id: coordinationId, ...cancellationCounts }), { id: 'CoordinationCancelled' });
