@@ -30,11 +30,13 @@ export interface GroupWalk {
 /** Slots read per Query of the group's partition: small items, most pages need a few. */
 const SLOTS_PER_READ = 25;
 /**
- * At most this many Query calls for one page (slot reads and slot pages).
- * A filtered walk over a group of many slots then answers a short page with
- * a cursor rather than reading the whole group in one request.
+ * Query calls one page may make beyond one per item it returns. Unfiltered,
+ * every slot read gives at least one item, so a page of a group of
+ * one-publication slots still fills; filtered, a walk over many slots
+ * answers a short page with a cursor rather than reading the whole group in
+ * one request.
  */
-const MAX_QUERIES = 25;
+const SPARE_QUERIES = 25;
 /** `after` of a slot read to its end. Never a gsi3 sort key: those are `<channel_id>#<publication_id>`. */
 const SLOT_DONE = '*';
 
@@ -53,6 +55,7 @@ export async function walkGroupPublications(
   const start = decodeWalkCursor(walk.cursor, walk.groupId);
   const lowest = [walk.from, start?.at].filter((t): t is string => t !== undefined).sort().pop();
   const items: Record<string, unknown>[] = [];
+  const maxQueries = walk.limit + SPARE_QUERIES;
   let queries = 0;
   // Where the next page resumes; unset until this page has read something, so a page always moves on.
   let position: WalkPosition | undefined;
@@ -89,7 +92,7 @@ export async function walkGroupPublications(
         if (!startKey) throw invalidCursor();
       }
       do {
-        if (queries >= MAX_QUERIES && position) return { items, nextCursor: encodeWalkCursor(walk.groupId, position) };
+        if (queries >= maxQueries && position) return { items, nextCursor: encodeWalkCursor(walk.groupId, position) };
         const page = await table.doc.send(
           new QueryCommand({
             TableName: table.tableName,

@@ -167,6 +167,28 @@ describe('GET /publications by group and by video (against dynalite)', () => {
     expect(inWindow.items.map((p) => p.channel_id)).toEqual(['p0']);
   });
 
+  it('answers a sparse filter over many slots in short pages whose cursors miss nothing', async () => {
+    // 30 slots of one publication each; only the last one's is cancelled.
+    const videos = Array.from({ length: 30 }, (_, i) => `s${i}`);
+    for (const id of videos) await api.call('createVideo', { body: { video_id: id, title: id } });
+    const wave = await api.call('scheduleWave', {
+      body: { video_ids: videos, channel_ids: ['g0'], wave_config: { timing: 'staggered', delay_seconds: 60, scheduled_at: '2026-08-05T00:00:00Z' } },
+    });
+    // Unfiltered, a page of 30 one-publication slots still fills: a page may make a Query per item, and some to spare.
+    const full = await api.call('listPublications', { query: { group_id: wave.body.wave_id, limit: '30' } });
+    expect(full.body.items).toHaveLength(30);
+    const all = await everyPage({ group_id: wave.body.wave_id, limit: '30' });
+    expect(all.items).toHaveLength(30);
+    const last = all.items[29]!;
+    await api.call('cancelPublication', { params: { publication_id: last.publication_id }, body: {} });
+
+    const first = await api.call('listPublications', { query: { group_id: wave.body.wave_id, status: 'cancelled', limit: '1' } });
+    expect(first.body.items).toEqual([]);
+    expect(first.body.next_cursor).not.toBeNull();
+    const found = await everyPage({ group_id: wave.body.wave_id, status: 'cancelled', limit: '1' });
+    expect(found.items.map((p) => p.publication_id)).toEqual([last.publication_id]);
+  });
+
   it('refuses a cursor of another list or another group, and ids of the wrong shape', async () => {
     const plain = await api.call('listPublications', { query: { limit: '1' } });
     const walk = await api.call('listPublications', { query: { group_id: waveA, limit: '1' } });
