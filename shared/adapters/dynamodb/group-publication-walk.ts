@@ -88,8 +88,9 @@ export async function walkGroupPublications(
       let startKey: Record<string, unknown> | undefined;
       if (start && slot.fireAt === start.at) {
         if (start.after === null) continue;
-        startKey = publicationKeys.slotStartKey(slot.slotId, start.after) ?? undefined;
-        if (!startKey) throw invalidCursor();
+        const resumeAfter = publicationKeys.slotStartKey(slot.slotId, start.after);
+        if (!resumeAfter) throw invalidCursor();
+        startKey = resumeAfter;
       }
       do {
         if (queries >= maxQueries && position) return { items, nextCursor: encodeWalkCursor(walk.groupId, position) };
