@@ -219,7 +219,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List publications by scheduled time (filters: status, channel_id, from, to) */
+        /** List publications by scheduled time (filters: status, channel_id, group_id, video_id, from, to) */
         get: operations["list-publications"];
         put?: never;
         post?: never;
@@ -297,6 +297,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/orchestration/coordinations/{coordination_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read a coordination and its slots */
+        get: operations["get-coordination"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/orchestration/coordinations/{coordination_id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel a coordination's publications that have not gone out */
+        post: operations["cancel-coordination"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/orchestration/waves": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List waves, newest first (filter: status) */
+        get: operations["list-waves"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/orchestration/coordinations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List coordinations, newest first (filter: status) */
+        get: operations["list-coordinations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/orchestration/openapi.json": {
         parameters: {
             query?: never;
@@ -326,7 +394,7 @@ export interface components {
              */
             at: string;
             /** @enum {string} */
-            type: "system.started" | "system.stopped" | "system.paused" | "system.resumed" | "channel.created" | "channel.updated" | "channel.deleted" | "publication.coordinated" | "publication.cancelled" | "publication.preempted" | "wave.scheduled" | "wave.cancelled" | "slot.fired" | "publications.held" | "publications.released" | "pipeline.triggered" | "pipeline.trigger_received" | "coordination.rolled_back";
+            type: "system.started" | "system.stopped" | "system.paused" | "system.resumed" | "channel.created" | "channel.updated" | "channel.deleted" | "publication.coordinated" | "publication.cancelled" | "publication.preempted" | "wave.scheduled" | "wave.cancelled" | "coordination.cancelled" | "slot.fired" | "publications.held" | "publications.released" | "pipeline.triggered" | "pipeline.trigger_received" | "coordination.rolled_back";
             actor: string;
             target: {
                 type: string;
@@ -498,6 +566,63 @@ export interface components {
             /** @default false */
             dry_run?: boolean;
         };
+        Coordination: {
+            coordination_id: string;
+            /** @description null only for coordinations booked before the video was kept on them */
+            video_id: string | null;
+            /** @enum {string} */
+            status: "scheduled" | "cancelled";
+            channel_ids: string[];
+            /** @enum {string} */
+            timing: "simultaneous" | "staggered" | "independent";
+            /**
+             * Format: date-time
+             * @description the base time of the plan
+             * @example 2026-11-21T18:00:00Z
+             */
+            scheduled_at: string;
+            delay_seconds: number | null;
+            priority: number;
+            /** @enum {string} */
+            conflict_policy: "shift" | "reject" | "preempt";
+            total_publications: number;
+            first_at: string | null;
+            last_at: string | null;
+            schedules_created: number;
+            /**
+             * Format: date-time
+             * @example 2026-11-21T18:00:00Z
+             */
+            created_at: string;
+            cancelled_at: string | null;
+            /** @description earliest first */
+            slots: {
+                slot_id: string;
+                /**
+                 * Format: date-time
+                 * @example 2026-11-21T18:00:00Z
+                 */
+                fire_at: string;
+                /** @enum {string} */
+                status: "pending" | "fired" | "cancelled";
+                publication_count: number;
+                dispatched: number;
+                held: number;
+            }[];
+        };
+        CoordinationCancelled: {
+            coordination_id: string;
+            /** @constant */
+            status: "cancelled";
+            cancelled_publications: number;
+            /** @description publications already on their way (dispatching or later) */
+            not_cancellable: number;
+            schedules_deleted: number;
+        };
+        CoordinationPage: {
+            items: components["schemas"]["CoordinationSummary"][];
+            next_cursor: string | null;
+        };
         CoordinationResult: {
             /** @description null for a dry run */
             coordination_id: string | null;
@@ -524,6 +649,36 @@ export interface components {
             conflicts: components["schemas"]["Conflict"][];
             preempted: components["schemas"]["PreemptedPublication"][];
             schedules_created: number;
+        };
+        CoordinationSummary: {
+            coordination_id: string;
+            /** @description null only for coordinations booked before the video was kept on them */
+            video_id: string | null;
+            /** @enum {string} */
+            status: "scheduled" | "cancelled";
+            channel_ids: string[];
+            /** @enum {string} */
+            timing: "simultaneous" | "staggered" | "independent";
+            /**
+             * Format: date-time
+             * @description the base time of the plan
+             * @example 2026-11-21T18:00:00Z
+             */
+            scheduled_at: string;
+            delay_seconds: number | null;
+            priority: number;
+            /** @enum {string} */
+            conflict_policy: "shift" | "reject" | "preempt";
+            total_publications: number;
+            first_at: string | null;
+            last_at: string | null;
+            schedules_created: number;
+            /**
+             * Format: date-time
+             * @example 2026-11-21T18:00:00Z
+             */
+            created_at: string;
+            cancelled_at: string | null;
         };
         Error: {
             error: {
@@ -685,16 +840,17 @@ export interface components {
         };
         Wave: {
             wave_id: string;
+            video_count: number;
+            /** @enum {string} */
+            stagger_by: "video" | "channel";
             /** @enum {string} */
             status: "scheduled" | "cancelled";
-            video_count: number;
             channel_ids: string[];
             /** @enum {string} */
             timing: "simultaneous" | "staggered" | "independent";
-            /** @enum {string} */
-            stagger_by: "video" | "channel";
             /**
              * Format: date-time
+             * @description the base time of the plan
              * @example 2026-11-21T18:00:00Z
              */
             scheduled_at: string;
@@ -706,6 +862,13 @@ export interface components {
             first_at: string | null;
             last_at: string | null;
             schedules_created: number;
+            /**
+             * Format: date-time
+             * @example 2026-11-21T18:00:00Z
+             */
+            created_at: string;
+            cancelled_at: string | null;
+            /** @description earliest first */
             slots: {
                 slot_id: string;
                 /**
@@ -719,12 +882,6 @@ export interface components {
                 dispatched: number;
                 held: number;
             }[];
-            /**
-             * Format: date-time
-             * @example 2026-11-21T18:00:00Z
-             */
-            created_at: string;
-            cancelled_at: string | null;
         };
         WaveCancelled: {
             wave_id: string;
@@ -734,6 +891,10 @@ export interface components {
             /** @description publications already on their way (dispatching or later) */
             not_cancellable: number;
             schedules_deleted: number;
+        };
+        WavePage: {
+            items: components["schemas"]["WaveSummary"][];
+            next_cursor: string | null;
         };
         WaveResult: {
             /** @description null for a dry run */
@@ -748,6 +909,37 @@ export interface components {
             /** @description at most the first 100 */
             conflicts: components["schemas"]["Conflict"][];
             schedules_created: number;
+        };
+        WaveSummary: {
+            wave_id: string;
+            video_count: number;
+            /** @enum {string} */
+            stagger_by: "video" | "channel";
+            /** @enum {string} */
+            status: "scheduled" | "cancelled";
+            channel_ids: string[];
+            /** @enum {string} */
+            timing: "simultaneous" | "staggered" | "independent";
+            /**
+             * Format: date-time
+             * @description the base time of the plan
+             * @example 2026-11-21T18:00:00Z
+             */
+            scheduled_at: string;
+            delay_seconds: number | null;
+            priority: number;
+            /** @enum {string} */
+            conflict_policy: "shift" | "reject" | "preempt";
+            total_publications: number;
+            first_at: string | null;
+            last_at: string | null;
+            schedules_created: number;
+            /**
+             * Format: date-time
+             * @example 2026-11-21T18:00:00Z
+             */
+            created_at: string;
+            cancelled_at: string | null;
         };
     };
     responses: never;
@@ -2195,7 +2387,7 @@ export interface operations {
                 limit?: number;
                 /** @description next_cursor of the previous page */
                 cursor?: string;
-                type?: "system.started" | "system.stopped" | "system.paused" | "system.resumed" | "channel.created" | "channel.updated" | "channel.deleted" | "publication.coordinated" | "publication.cancelled" | "publication.preempted" | "wave.scheduled" | "wave.cancelled" | "slot.fired" | "publications.held" | "publications.released" | "pipeline.triggered" | "pipeline.trigger_received" | "coordination.rolled_back";
+                type?: "system.started" | "system.stopped" | "system.paused" | "system.resumed" | "channel.created" | "channel.updated" | "channel.deleted" | "publication.coordinated" | "publication.cancelled" | "publication.preempted" | "wave.scheduled" | "wave.cancelled" | "coordination.cancelled" | "slot.fired" | "publications.held" | "publications.released" | "pipeline.triggered" | "pipeline.trigger_received" | "coordination.rolled_back";
                 channel_id?: string;
             };
             header?: never;
@@ -2619,6 +2811,10 @@ export interface operations {
                 cursor?: string;
                 status?: "scheduled" | "held" | "dispatching" | "dispatched" | "succeeded" | "failed" | "cancelled";
                 channel_id?: string;
+                /** @description only the publications of this coordination or wave */
+                group_id?: string;
+                /** @description only the publications of this video */
+                video_id?: string;
                 /** @description scheduled at or after */
                 from?: string;
                 /** @description scheduled before */
@@ -2969,6 +3165,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description wave_<ULID>; a coordination id is not a wave (404) */
                 wave_id: string;
             };
             cookie?: never;
@@ -3075,6 +3272,7 @@ export interface operations {
                 "Idempotency-Key"?: string;
             };
             path: {
+                /** @description wave_<ULID>; a coordination id is not a wave (404) */
                 wave_id: string;
             };
             cookie?: never;
@@ -3195,6 +3393,453 @@ export interface operations {
             };
             /** @description well formed but not acceptable (details say why), or idempotency_key_reused: the key came with another request */
             422: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "apigw-requestid": components["headers"]["GatewayRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description failed on our side; safe to retry with the same Idempotency-Key */
+            500: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "apigw-requestid": components["headers"]["GatewayRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "get-coordination": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description coord_<ULID>; a wave id is not a coordination (404) */
+                coordination_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the coordination */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "apigw-requestid": components["headers"]["GatewayRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Coordination"];
+                };
+            };
+            /** @description invalid input: details.fields names each field at fault */
+            400: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "apigw-requestid": components["headers"]["GatewayRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description missing or wrong credentials (the local token, or a JWT refused by the authorizer) */
+            401: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "apigw-requestid": components["headers"]["GatewayRequestId"];
+                    "www-authenticate": components["headers"]["WwwAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description a SigV4 signature refused by the IAM authorizer (answered by API Gateway) */
+            403: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "apigw-requestid": components["headers"]["GatewayRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description no such resource */
+            404: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "apigw-requestid": components["headers"]["GatewayRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description this path does not take this method; the allow header lists those it takes */
+            405: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "apigw-requestid": components["headers"]["GatewayRequestId"];
+                    allow: components["headers"]["Allow"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description too large: the body (over 256 KB) or what it asks for */
+            413: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "apigw-requestid": components["headers"]["GatewayRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description failed on our side; safe to retry with the same Idempotency-Key */
+            500: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "apigw-requestid": components["headers"]["GatewayRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "cancel-coordination": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description repeating a POST with the same key within 24 hours returns the first response and changes nothing */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description coord_<ULID>; a wave id is not a coordination (404) */
+                coordination_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "reason": "the launch moved to next week"
+                 *     }
+                 */
+                "application/json": components["schemas"]["CancelInput"];
+            };
+        };
+        responses: {
+            /** @description what was cancelled */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "apigw-requestid": components["headers"]["GatewayRequestId"];
+                    "idempotent-replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CoordinationCancelled"];
+                };
+            };
+            /** @description invalid input: details.fields names each field at fault */
+            400: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "apigw-requestid": components["headers"]["GatewayRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description missing or wrong credentials (the local token, or a JWT refused by the authorizer) */
+            401: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "apigw-requestid": components["headers"]["GatewayRequestId"];
+                    "www-authenticate": components["headers"]["WwwAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description a SigV4 signature refused by the IAM authorizer (answered by API Gateway) */
+            403: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "apigw-requestid": components["headers"]["GatewayRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description no such resource */
+            404: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "apigw-requestid": components["headers"]["GatewayRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description this path does not take this method; the allow header lists those it takes */
+            405: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "apigw-requestid": components["headers"]["GatewayRequestId"];
+                    allow: components["headers"]["Allow"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description conflicts with the current state (details say which), or idempotency_in_progress: a request with this Idempotency-Key is still running */
+            409: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "apigw-requestid": components["headers"]["GatewayRequestId"];
+                    "retry-after": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description too large: the body (over 256 KB) or what it asks for */
+            413: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "apigw-requestid": components["headers"]["GatewayRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the body is not application/json */
+            415: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "apigw-requestid": components["headers"]["GatewayRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description well formed but not acceptable (details say why), or idempotency_key_reused: the key came with another request */
+            422: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "apigw-requestid": components["headers"]["GatewayRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description failed on our side; safe to retry with the same Idempotency-Key */
+            500: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "apigw-requestid": components["headers"]["GatewayRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "list-waves": {
+        parameters: {
+            query?: {
+                /** @description items per page (1-100) */
+                limit?: number;
+                /** @description next_cursor of the previous page */
+                cursor?: string;
+                status?: "scheduled" | "cancelled";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description one page of waves, without their slots */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "apigw-requestid": components["headers"]["GatewayRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WavePage"];
+                };
+            };
+            /** @description invalid input: details.fields names each field at fault */
+            400: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "apigw-requestid": components["headers"]["GatewayRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description missing or wrong credentials (the local token, or a JWT refused by the authorizer) */
+            401: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "apigw-requestid": components["headers"]["GatewayRequestId"];
+                    "www-authenticate": components["headers"]["WwwAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description a SigV4 signature refused by the IAM authorizer (answered by API Gateway) */
+            403: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "apigw-requestid": components["headers"]["GatewayRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description this path does not take this method; the allow header lists those it takes */
+            405: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "apigw-requestid": components["headers"]["GatewayRequestId"];
+                    allow: components["headers"]["Allow"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description too large: the body (over 256 KB) or what it asks for */
+            413: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "apigw-requestid": components["headers"]["GatewayRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description failed on our side; safe to retry with the same Idempotency-Key */
+            500: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "apigw-requestid": components["headers"]["GatewayRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "list-coordinations": {
+        parameters: {
+            query?: {
+                /** @description items per page (1-100) */
+                limit?: number;
+                /** @description next_cursor of the previous page */
+                cursor?: string;
+                status?: "scheduled" | "cancelled";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description one page of coordinations, without their slots */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "apigw-requestid": components["headers"]["GatewayRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CoordinationPage"];
+                };
+            };
+            /** @description invalid input: details.fields names each field at fault */
+            400: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "apigw-requestid": components["headers"]["GatewayRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description missing or wrong credentials (the local token, or a JWT refused by the authorizer) */
+            401: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "apigw-requestid": components["headers"]["GatewayRequestId"];
+                    "www-authenticate": components["headers"]["WwwAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description a SigV4 signature refused by the IAM authorizer (answered by API Gateway) */
+            403: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "apigw-requestid": components["headers"]["GatewayRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description this path does not take this method; the allow header lists those it takes */
+            405: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "apigw-requestid": components["headers"]["GatewayRequestId"];
+                    allow: components["headers"]["Allow"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description too large: the body (over 256 KB) or what it asks for */
+            413: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
                     "apigw-requestid": components["headers"]["GatewayRequestId"];

@@ -4,5 +4,5 @@ import { routes } from '#shared/routes';
 
 /** POST /api/orchestration/waves/{wave_id}/cancel */
 export const handler = httpHandler(routes.cancelWave, ({ params, body, meta }) =>
-  publicationCancellation().cancelWave(params.wave_id, body.reason, meta),
+  publicationCancellation().cancelGroup('wave', params.wave_id, body.reason, meta),
 );

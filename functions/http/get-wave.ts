@@ -3,4 +3,4 @@ import { httpHandler } from '#shared/http/http-handler';
 import { routes } from '#shared/routes';
 
 /** GET /api/orchestration/waves/{wave_id} */
-export const handler = httpHandler(routes.getWave, ({ params }) => publicationQueries().wave(params.wave_id));
+export const handler = httpHandler(routes.getWave, ({ params }) => publicationQueries().group('wave', params.wave_id));

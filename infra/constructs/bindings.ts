@@ -32,7 +32,7 @@ export const SCHEDULE_ACTIONS = ['scheduler:CreateSchedule', 'scheduler:DeleteSc
 
 /**
  * The table and each of its indexes by name (from table-definition.ts), not
- * `index/*`: the three GSIs are all there is, so no wildcard is needed.
+ * `index/*`: the GSIs declared there are all there is, so no wildcard is needed.
  */
 export function tableResources(table: ITable): string[] {
   return [table.tableArn, ...Object.values(INDEXES).map((index) => `${table.tableArn}/index/${index.name}`)];

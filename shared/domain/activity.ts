@@ -15,6 +15,7 @@ export const ACTIVITY_TYPES = [
   'publication.preempted',
   'wave.scheduled',
   'wave.cancelled',
+  'coordination.cancelled',
   'slot.fired',
   'publications.held',
   'publications.released',

@@ -17,6 +17,8 @@ export interface PublicationGroup {
   kind: GroupKind;
   status: GroupStatus;
   channel_ids: string[];
+  /** A coordination's one video; null for a wave (many videos), and for coordinations booked before it was kept. */
+  video_id: string | null;
   video_count: number;
   timing: Timing;
   stagger_by: StaggerBy;
@@ -35,6 +37,18 @@ export interface PublicationGroup {
   cancelled_at: string | null;
   actor: string;
   request_id: string;
+}
+
+/** The statuses a group is shown in: one still planning is being written, one failed was rolled back. */
+export const VISIBLE_GROUP_STATUSES = ['scheduled', 'cancelled'] as const satisfies readonly GroupStatus[];
+export type VisibleGroupStatus = (typeof VISIBLE_GROUP_STATUSES)[number];
+
+/** A group the API shows (read by id, listed). */
+export type VisibleGroup = PublicationGroup & { status: VisibleGroupStatus };
+
+/** The group if the API shows it; null for one still planning or failed, which answer 404. */
+export function visibleGroup(group: PublicationGroup): VisibleGroup | null {
+  return (VISIBLE_GROUP_STATUSES as readonly string[]).includes(group.status) ? (group as VisibleGroup) : null;
 }
 
 export const SLOT_STATUSES = ['pending', 'fired', 'cancelled'] as const;

@@ -1,4 +1,6 @@
-import type { PublicationGroup, Slot } from '#shared/domain/publication-group';
+import type { Page, PageRequest } from '#shared/domain/pagination';
+import type { GroupKind } from '#shared/domain/publication';
+import type { PublicationGroup, Slot, VisibleGroupStatus } from '#shared/domain/publication-group';
 
 export interface SlotFired {
   at: string;
@@ -12,6 +14,11 @@ export interface PublicationGroupRepository {
   get(groupId: string): Promise<PublicationGroup | null>;
   /** Replaces the group's mutable fields (status, counts, times). */
   update(group: PublicationGroup): Promise<void>;
+  /**
+   * One page of the groups of one kind, newest first: only those scheduled or
+   * cancelled (`status` narrows to one), never those planning or failed.
+   */
+  list(kind: GroupKind, request: PageRequest & { status?: VisibleGroupStatus | undefined }): Promise<Page<PublicationGroup>>;
   /** Groups still `planning` that were created before `before` (their requests died half-way). */
   listPlanningBefore(before: string, limit: number): Promise<PublicationGroup[]>;
   /** Writes a new group's slots (batched). */

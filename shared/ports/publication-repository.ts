@@ -6,6 +6,10 @@ export interface PublicationQuery {
   cursor?: string | undefined;
   status?: PublicationStatus | undefined;
   channelId?: string | undefined;
+  /** Only the publications of this coordination or wave. */
+  groupId?: string | undefined;
+  /** Only the publications of this video. */
+  videoId?: string | undefined;
   /** ISO instants: scheduled at or after `from`, before `to`. */
   from?: string | undefined;
   to?: string | undefined;
@@ -31,7 +35,10 @@ export interface PublicationRepository {
   deleteMany(publicationIds: readonly string[]): Promise<void>;
   get(publicationId: string): Promise<Publication | null>;
   getMany(publicationIds: readonly string[]): Promise<Map<string, Publication>>;
-  /** Earliest first by scheduled time. */
+  /**
+   * Earliest first by scheduled time; ties by publication id, or, within a
+   * group (`groupId`), by channel then publication id.
+   */
   list(query: PublicationQuery): Promise<Page<Publication>>;
   /** One page of a slot's publications, grouped by channel. */
   listBySlot(slotId: string, limit: number, cursor?: string): Promise<Page<Publication>>;

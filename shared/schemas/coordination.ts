@@ -1,7 +1,8 @@
 import * as z from 'zod/mini';
 import { PUBLICATION_STATUSES } from '#shared/domain/publication';
 import { CONFLICT_POLICIES, STAGGER_BY, TIMINGS } from '#shared/domain/coordination';
-import { count, isoDateTime, meta, page, priorityValue, pageCursor, pageLimit, resourceId, systemId } from './common';
+import { SLOT_STATUSES, VISIBLE_GROUP_STATUSES } from '#shared/domain/publication-group';
+import { count, isoDateTime, meta, page, pageCursor, pageLimit, priorityValue, resourceId, systemId } from './common';
 
 /** Publications a wave may hold (SPEC: more is 413). */
 export const MAX_WAVE_PUBLICATIONS = 10_000;
@@ -153,12 +154,20 @@ export const publication = meta(
 
 export const publicationPath = z.strictObject({ publication_id: publicationId });
 
+/** A coordination or a wave: what GET /publications?group_id= takes. */
+export const groupId = meta(
+  z.string().check(z.regex(/^(coord|wave)_[0-9A-HJKMNP-TV-Z]{26}$/, 'must be an id of the form coord_<ULID> or wave_<ULID>')),
+  { description: 'a coordination_id or a wave_id' },
+);
+
 export const publicationListQuery = z
   .strictObject({
     limit: pageLimit,
     cursor: pageCursor,
     status: z.optional(z.enum(PUBLICATION_STATUSES)),
     channel_id: z.optional(resourceId),
+    group_id: meta(z.optional(groupId), { description: 'only the publications of this coordination or wave' }),
+    video_id: meta(z.optional(resourceId), { description: 'only the publications of this video' }),
     from: meta(z.optional(isoDateTime), { description: 'scheduled at or after' }),
     to: meta(z.optional(isoDateTime), { description: 'scheduled before' }),
   })
@@ -170,47 +179,67 @@ export const cancelInput = meta(z.strictObject({ reason: z.optional(z.string().c
   id: 'CancelInput',
 });
 
-export const wavePath = z.strictObject({ wave_id: waveId });
+// Either kind of id is well formed on either route: a coordination's id on a wave route (or the reverse) names no such wave, a 404.
+export const wavePath = z.strictObject({ wave_id: meta(groupId, { description: 'wave_<ULID>; a coordination id is not a wave (404)' }) });
+export const coordinationPath = z.strictObject({
+  coordination_id: meta(groupId, { description: 'coord_<ULID>; a wave id is not a coordination (404)' }),
+});
 
-export const wave = meta(
-  z.object({
-    wave_id: waveId,
-    status: z.enum(['scheduled', 'cancelled']),
-    video_count: count,
-    channel_ids: z.array(z.string()),
-    timing,
-    stagger_by: z.enum(STAGGER_BY),
-    scheduled_at: isoDateTime,
-    delay_seconds: z.nullable(delaySeconds),
-    priority: priorityValue,
-    conflict_policy: z.enum(CONFLICT_POLICIES),
-    total_publications: count,
-    first_at: z.nullable(isoDateTime),
-    last_at: z.nullable(isoDateTime),
-    schedules_created: count,
-    slots: z.array(
-      z.object({
-        slot_id: z.string(),
-        fire_at: isoDateTime,
-        status: z.enum(['pending', 'fired', 'cancelled']),
-        publication_count: count,
-        dispatched: count,
-        held: count,
-      }),
-    ),
-    created_at: isoDateTime,
-    cancelled_at: z.nullable(isoDateTime),
-  }),
-  { id: 'Wave' },
-);
+/** GET /waves and GET /coordinations: newest first; only groups scheduled or cancelled exist to the API. */
+export const groupListQuery = z.strictObject({
+  limit: pageLimit,
+  cursor: pageCursor,
+  status: z.optional(z.enum(VISIBLE_GROUP_STATUSES)),
+});
 
-export const waveCancelled = meta(
-  z.object({
-    wave_id: waveId,
-    status: z.literal('cancelled'),
-    cancelled_publications: count,
-    not_cancellable: meta(count, { description: 'publications already on their way (dispatching or later)' }),
-    schedules_deleted: count,
-  }),
-  { id: 'WaveCancelled' },
-);
+/** What a coordination and a wave both show (shared/services/publication-queries.ts). */
+const groupFields = {
+  status: z.enum(VISIBLE_GROUP_STATUSES),
+  channel_ids: z.array(z.string()),
+  timing,
+  scheduled_at: meta(isoDateTime, { description: 'the base time of the plan' }),
+  delay_seconds: z.nullable(delaySeconds),
+  priority: priorityValue,
+  conflict_policy: z.enum(CONFLICT_POLICIES),
+  total_publications: count,
+  first_at: z.nullable(isoDateTime),
+  last_at: z.nullable(isoDateTime),
+  schedules_created: count,
+  created_at: isoDateTime,
+  cancelled_at: z.nullable(isoDateTime),
+};
+
+const slotView = z.object({
+  slot_id: z.string(),
+  fire_at: isoDateTime,
+  status: z.enum(SLOT_STATUSES),
+  publication_count: count,
+  dispatched: count,
+  held: count,
+});
+const slots = meta(z.array(slotView), { description: 'earliest first' });
+
+const waveFields = { wave_id: waveId, video_count: count, stagger_by: z.enum(STAGGER_BY), ...groupFields };
+const coordinationFields = {
+  coordination_id: coordinationId,
+  video_id: meta(z.nullable(z.string()), { description: 'null only for coordinations booked before the video was kept on them' }),
+  ...groupFields,
+};
+
+export const wave = meta(z.object({ ...waveFields, slots }), { id: 'Wave' });
+export const waveSummary = meta(z.object(waveFields), { id: 'WaveSummary' });
+export const wavePage = meta(page(waveSummary), { id: 'WavePage' });
+
+export const coordination = meta(z.object({ ...coordinationFields, slots }), { id: 'Coordination' });
+export const coordinationSummary = meta(z.object(coordinationFields), { id: 'CoordinationSummary' });
+export const coordinationPage = meta(page(coordinationSummary), { id: 'CoordinationPage' });
+
+const cancellationCounts = {
+  status: z.literal('cancelled'),
+  cancelled_publications: count,
+  not_cancellable: meta(count, { description: 'publications already on their way (dispatching or later)' }),
+  schedules_deleted: count,
+};
+
+export const waveCancelled = meta(z.object({ wave_id: waveId, ...cancellationCounts }), { id: 'WaveCancelled' });
+export const coordinationCancelled = meta(z.object({ coordination_id: coordinationId, ...cancellationCounts }), { id: 'CoordinationCancelled' });

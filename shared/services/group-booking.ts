@@ -203,6 +203,8 @@ export class GroupBooking {
       kind: request.kind,
       status: 'planning',
       channel_ids: request.channelIds,
+      // A coordination is one video, which its view names; a wave's videos are its publications'.
+      video_id: request.kind === 'coordination' ? (request.videoIds[0] ?? null) : null,
       video_count: request.videoIds.length,
       timing: request.timing,
       stagger_by: request.staggerBy,

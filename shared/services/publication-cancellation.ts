@@ -1,7 +1,7 @@
-import type { RequestMeta } from '#shared/domain/activity';
+import type { ActivityType, RequestMeta } from '#shared/domain/activity';
 import { shadowIdOf } from '#shared/domain/channel-ledger';
 import { Conflict, NotFound } from '#shared/domain/errors';
-import { PENDING_STATUSES, type Publication } from '#shared/domain/publication';
+import { PENDING_STATUSES, type GroupKind, type Publication } from '#shared/domain/publication';
 import { fireAtOfSlotId, isoOf } from '#shared/domain/publication-group';
 import { mapConcurrent } from '#shared/concurrency';
 import type { ActivityLog } from '#shared/ports/activity-log';
@@ -28,20 +28,30 @@ export interface PublicationCancellationDeps {
   ids: IdGenerator;
 }
 
-export interface WaveCancellation {
-  wave_id: string;
+/** What a group cancel did; named `wave_id` or `coordination_id` by the group's kind (GroupCancellation). */
+interface CancellationCounts {
   status: 'cancelled';
   cancelled_publications: number;
   not_cancellable: number;
   schedules_deleted: number;
 }
+export type WaveCancellation = { wave_id: string } & CancellationCounts;
+export type CoordinationCancellation = { coordination_id: string } & CancellationCounts;
+interface GroupCancellations {
+  wave: WaveCancellation;
+  coordination: CoordinationCancellation;
+}
+export type GroupCancellation<K extends GroupKind> = GroupCancellations[K];
+
+/** The audit entry of a group cancel, by kind. */
+const CANCELLED_ACTIVITY = { wave: 'wave.cancelled', coordination: 'coordination.cancelled' } as const satisfies Record<GroupKind, ActivityType>;
 
 /**
  * Cancelling publications that have not gone out (scheduled or held): one, a
- * whole wave, or all of a channel's. Each publication is cancelled by a
- * conditional write (one already on its way is left alone), its booking
- * leaves the channel's ledger, a slot left with nothing pending loses its
- * schedule, and its video counts one pending publication fewer.
+ * whole coordination or wave, or all of a channel's. Each publication is
+ * cancelled by a conditional write (one already on its way is left alone),
+ * its booking leaves the channel's ledger, a slot left with nothing pending
+ * loses its schedule, and its video counts one pending publication fewer.
  */
 export class PublicationCancellation {
   private readonly audit: AuditRecorder;
@@ -68,10 +78,17 @@ export class PublicationCancellation {
     });
   }
 
-  async cancelWave(waveId: string, reason: string | undefined, meta: RequestMeta): Promise<WaveCancellation> {
-    const group = await this.deps.groups.get(waveId);
-    if (!group || group.kind !== 'wave' || group.status === 'failed') throw new NotFound('wave', waveId);
-    const slots = await this.deps.groups.listSlots(waveId);
+  /**
+   * Cancels a coordination's or a wave's publications that have not gone
+   * out, slot by slot, and marks the group cancelled. Again on a cancelled
+   * group it cancels nothing and answers zeros; every call is audited. An id
+   * of the other kind, or a group whose request failed, is not found.
+   */
+  async cancelGroup<K extends GroupKind>(kind: K, groupId: string, reason: string | undefined, meta: RequestMeta): Promise<GroupCancellation<K>>;
+  async cancelGroup(kind: GroupKind, groupId: string, reason: string | undefined, meta: RequestMeta): Promise<GroupCancellation<GroupKind>> {
+    const group = await this.deps.groups.get(groupId);
+    if (!group || group.kind !== kind || group.status === 'failed') throw new NotFound(kind, groupId);
+    const slots = await this.deps.groups.listSlots(groupId);
     let notCancellable = 0;
     const cancelled: Publication[] = [];
     // Reading each slot whole here tells which are left with nothing pending: no second read to find out.
@@ -82,26 +99,32 @@ export class PublicationCancellation {
       let cancelledHere = 0;
       do {
         const page = await this.deps.publications.listBySlot(slot.slot_id, PAGE_SIZE, cursor);
-        const pending = page.items.filter((p) => p.group_id === waveId && isPending(p));
+        const pending = page.items.filter((p) => p.group_id === groupId && isPending(p));
         const done = await this.cancelStatuses(pending, reason);
         cancelled.push(...done);
         cancelledHere += done.length;
         stillPending += pending.length - done.length;
-        notCancellable += page.items.filter((p) => p.group_id === waveId && p.status !== 'cancelled').length - done.length;
+        notCancellable += page.items.filter((p) => p.group_id === groupId && p.status !== 'cancelled').length - done.length;
         cursor = page.next_cursor ?? undefined;
       } while (cursor);
-      if (cancelledHere > 0 && stillPending === 0) emptied.push({ slotId: slot.slot_id, groupId: waveId });
+      if (cancelledHere > 0 && stillPending === 0) emptied.push({ slotId: slot.slot_id, groupId });
     }
     const schedulesDeleted = await this.settle(cancelled, emptied);
     const at = isoOf(this.deps.clock.now().getTime());
     await this.deps.groups.update({ ...group, status: 'cancelled', cancelled_at: group.cancelled_at ?? at, updated_at: at });
-    await this.record('wave.cancelled', { type: 'wave', id: waveId }, cancelled, meta, {
-      reason: reason ?? null,
+    const counts: CancellationCounts = {
+      status: 'cancelled',
       cancelled_publications: cancelled.length,
       not_cancellable: notCancellable,
       schedules_deleted: schedulesDeleted,
+    };
+    await this.record(CANCELLED_ACTIVITY[kind], { type: kind, id: groupId }, cancelled, meta, {
+      reason: reason ?? null,
+      cancelled_publications: counts.cancelled_publications,
+      not_cancellable: counts.not_cancellable,
+      schedules_deleted: counts.schedules_deleted,
     });
-    return { wave_id: waveId, status: 'cancelled', cancelled_publications: cancelled.length, not_cancellable: notCancellable, schedules_deleted: schedulesDeleted };
+    return kind === 'wave' ? { wave_id: groupId, ...counts } : { coordination_id: groupId, ...counts };
   }
 
   /** Cancels every pending publication of a channel (DELETE /channels/{id}?force=true); returns how many. */
@@ -184,8 +207,8 @@ export class PublicationCancellation {
   }
 
   private async record(
-    type: 'publication.cancelled' | 'wave.cancelled',
-    target: { type: 'publication' | 'wave' | 'channel'; id: string },
+    type: 'publication.cancelled' | (typeof CANCELLED_ACTIVITY)[GroupKind],
+    target: { type: 'publication' | 'channel' | GroupKind; id: string },
     cancelled: Publication[],
     meta: RequestMeta,
     details: Record<string, unknown>,

@@ -1,7 +1,13 @@
 import { NotFound } from '#shared/domain/errors';
-import type { Page } from '#shared/domain/pagination';
-import type { Publication } from '#shared/domain/publication';
-import type { PublicationGroup, Slot } from '#shared/domain/publication-group';
+import type { Page, PageRequest } from '#shared/domain/pagination';
+import type { GroupKind, Publication } from '#shared/domain/publication';
+import {
+  visibleGroup,
+  type PublicationGroup,
+  type Slot,
+  type VisibleGroup,
+  type VisibleGroupStatus,
+} from '#shared/domain/publication-group';
 import type { PublicationGroupRepository } from '#shared/ports/publication-group-repository';
 import type { PublicationQuery, PublicationRepository } from '#shared/ports/publication-repository';
 
@@ -11,13 +17,14 @@ export type PublicationView = Omit<Publication, 'group_id' | 'group_kind' | 'tri
   wave_id: string | null;
 };
 
-export interface WaveView {
-  wave_id: string;
-  status: 'scheduled' | 'cancelled';
-  video_count: number;
+/** A slot as a group's view shows it. */
+export type SlotView = Pick<Slot, 'slot_id' | 'fire_at' | 'status' | 'publication_count' | 'dispatched' | 'held'>;
+
+/** What every group shows, whatever its kind. */
+interface GroupFields {
+  status: VisibleGroupStatus;
   channel_ids: string[];
   timing: PublicationGroup['timing'];
-  stagger_by: PublicationGroup['stagger_by'];
   scheduled_at: string;
   delay_seconds: number | null;
   priority: number;
@@ -26,12 +33,26 @@ export interface WaveView {
   first_at: string | null;
   last_at: string | null;
   schedules_created: number;
-  slots: Pick<Slot, 'slot_id' | 'fire_at' | 'status' | 'publication_count' | 'dispatched' | 'held'>[];
   created_at: string;
   cancelled_at: string | null;
 }
 
-/** Reads publications and waves. */
+/** A wave as GET /waves lists it. */
+export type WaveSummary = { wave_id: string; video_count: number; stagger_by: PublicationGroup['stagger_by'] } & GroupFields;
+/** A coordination as GET /coordinations lists it. */
+export type CoordinationSummary = { coordination_id: string; video_id: string | null } & GroupFields;
+
+interface GroupSummaries {
+  wave: WaveSummary;
+  coordination: CoordinationSummary;
+}
+export type GroupSummary<K extends GroupKind> = GroupSummaries[K];
+/** A group read by id: its summary and its slots, earliest first. */
+export type GroupView<K extends GroupKind> = GroupSummary<K> & { slots: SlotView[] };
+export type WaveView = GroupView<'wave'>;
+export type CoordinationView = GroupView<'coordination'>;
+
+/** Reads publications, and coordinations and waves alike (a group parametrised by its kind). */
 export class PublicationQueries {
   constructor(
     private readonly publications: PublicationRepository,
@@ -49,38 +70,72 @@ export class PublicationQueries {
     return toPublicationView(publication);
   }
 
-  /** A wave and its slots. A wave whose request failed (rolled back) is not found. */
-  async wave(waveId: string): Promise<WaveView> {
-    const group = await this.groups.get(waveId);
-    if (!group || group.kind !== 'wave' || group.status === 'planning' || group.status === 'failed') throw new NotFound('wave', waveId);
-    const slots = (await this.groups.listSlots(waveId)).sort((a, b) => (a.fire_at < b.fire_at ? -1 : 1));
-    return {
-      wave_id: group.group_id,
-      status: group.status,
-      video_count: group.video_count,
-      channel_ids: group.channel_ids,
-      timing: group.timing,
-      stagger_by: group.stagger_by,
-      scheduled_at: group.scheduled_at,
-      delay_seconds: group.delay_seconds,
-      priority: group.priority,
-      conflict_policy: group.conflict_policy,
-      total_publications: group.total_publications,
-      first_at: group.first_at,
-      last_at: group.last_at,
-      schedules_created: group.schedules_created,
-      slots: slots.map(({ slot_id, fire_at, status, publication_count, dispatched, held }) => ({
-        slot_id,
-        fire_at,
-        status,
-        publication_count,
-        dispatched,
-        held,
-      })),
-      created_at: group.created_at,
-      cancelled_at: group.cancelled_at,
-    };
+  /**
+   * A coordination or a wave and its slots. An id of the other kind, a group
+   * whose request is still writing it, and one whose request failed (rolled
+   * back) are not found.
+   */
+  async group<K extends GroupKind>(kind: K, groupId: string): Promise<GroupView<K>> {
+    const group = await this.groups.get(groupId);
+    const shown = group && group.kind === kind ? visibleGroup(group) : null;
+    if (!shown) throw new NotFound(kind, groupId);
+    const slots = (await this.groups.listSlots(groupId)).sort((a, b) => (a.fire_at < b.fire_at ? -1 : 1));
+    return groupViewOf(kind, shown, slots);
   }
+
+  /** One page of the coordinations or waves, newest first, without their slots. */
+  async listGroups<K extends GroupKind>(
+    kind: K,
+    request: PageRequest & { status?: VisibleGroupStatus | undefined },
+  ): Promise<Page<GroupSummary<K>>> {
+    const page = await this.groups.list(kind, request);
+    // The repository lists only groups shown; narrowing here keeps a planning or failed one out whatever it returns.
+    const shown = page.items.flatMap((group) => {
+      const listed = visibleGroup(group);
+      return listed ? [groupSummaryOf(kind, listed)] : [];
+    });
+    return { items: shown, next_cursor: page.next_cursor };
+  }
+}
+
+/** A group as lists show it: named by its kind's id field, with the fields of its kind. */
+export function groupSummaryOf<K extends GroupKind>(kind: K, group: VisibleGroup): GroupSummary<K>;
+export function groupSummaryOf(kind: GroupKind, group: VisibleGroup): GroupSummary<GroupKind> {
+  const plan = { channel_ids: group.channel_ids, timing: group.timing };
+  const outcome = {
+    scheduled_at: group.scheduled_at,
+    delay_seconds: group.delay_seconds,
+    priority: group.priority,
+    conflict_policy: group.conflict_policy,
+    total_publications: group.total_publications,
+    first_at: group.first_at,
+    last_at: group.last_at,
+    schedules_created: group.schedules_created,
+    created_at: group.created_at,
+    cancelled_at: group.cancelled_at,
+  };
+  return kind === 'wave'
+    ? { wave_id: group.group_id, status: group.status, video_count: group.video_count, ...plan, stagger_by: group.stagger_by, ...outcome }
+    : { coordination_id: group.group_id, status: group.status, video_id: group.video_id, ...plan, ...outcome };
+}
+
+/** A group read by id: its summary with its slots (given earliest first) before its creation and cancellation times. */
+export function groupViewOf<K extends GroupKind>(kind: K, group: VisibleGroup, slots: readonly Slot[]): GroupView<K>;
+export function groupViewOf(kind: GroupKind, group: VisibleGroup, slots: readonly Slot[]): GroupView<GroupKind> {
+  const { created_at, cancelled_at, ...head } = groupSummaryOf(kind, group);
+  return {
+    ...head,
+    slots: slots.map(({ slot_id, fire_at, status, publication_count, dispatched, held }) => ({
+      slot_id,
+      fire_at,
+      status,
+      publication_count,
+      dispatched,
+      held,
+    })),
+    created_at,
+    cancelled_at,
+  };
 }
 
 export function toPublicationView(p: Publication): PublicationView {

@@ -301,13 +301,17 @@ export class InMemoryPublicationRepository implements PublicationRepository {
   }
 
   async list(query: PublicationQuery): Promise<Page<Publication>> {
+    // A group is read slot by slot, so ties at one time go by channel first, as the DynamoDB walk of gsi3 does.
+    const keyOf = query.groupId === undefined ? timeKey : (p: Publication) => `${p.scheduled_at}#${p.channel_id}#${p.publication_id}`;
     const sorted = this.all()
       .filter((p) => query.status === undefined || p.status === query.status)
       .filter((p) => query.channelId === undefined || p.channel_id === query.channelId)
+      .filter((p) => query.groupId === undefined || p.group_id === query.groupId)
+      .filter((p) => query.videoId === undefined || p.video_id === query.videoId)
       .filter((p) => query.from === undefined || p.scheduled_at >= normalize(query.from))
       .filter((p) => query.to === undefined || p.scheduled_at < normalize(query.to))
-      .sort(byKey(timeKey));
-    return pageOf(sorted, timeKey, query);
+      .sort(byKey(keyOf));
+    return pageOf(sorted, keyOf, query);
   }
 
   async listBySlot(slotId: string, limit: number, cursor?: string): Promise<Page<Publication>> {

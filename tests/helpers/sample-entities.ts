@@ -1,6 +1,7 @@
 import type { ActivityEntry } from '#shared/domain/activity';
 import type { ChannelDefinition } from '#shared/domain/channel';
 import type { Publication } from '#shared/domain/publication';
+import type { PublicationGroup } from '#shared/domain/publication-group';
 import type { Video, VideoDefinition } from '#shared/domain/video';
 
 /** Who the service tests act as. */
@@ -87,6 +88,35 @@ export function publication(overrides: Partial<Publication> = {}): Publication {
     trigger_received_at: null,
     created_at: '2026-03-15T12:00:00.000Z',
     updated_at: '2026-03-15T12:00:00.000Z',
+    ...overrides,
+  };
+}
+
+/** A coordination as booking leaves it (scheduled, two channels, one slot); `kind: 'wave'` with `video_id: null` for a wave. */
+export function publicationGroup(overrides: Partial<PublicationGroup> = {}): PublicationGroup {
+  return {
+    group_id: 'coord_01J00000000000000000000000',
+    kind: 'coordination',
+    status: 'scheduled',
+    channel_ids: ['channel-1', 'channel-2'],
+    video_id: 'video-1',
+    video_count: 1,
+    timing: 'simultaneous',
+    stagger_by: 'channel',
+    scheduled_at: '2026-03-20T18:00:00.000Z',
+    delay_seconds: null,
+    priority: 5,
+    conflict_policy: 'shift',
+    total_publications: 2,
+    slot_count: 1,
+    first_at: '2026-03-20T18:00:00.000Z',
+    last_at: '2026-03-20T18:00:00.000Z',
+    schedules_created: 1,
+    created_at: '2026-03-15T12:00:00.000Z',
+    updated_at: '2026-03-15T12:00:00.000Z',
+    cancelled_at: null,
+    actor: 'test:operator',
+    request_id: 'req-test-1',
     ...overrides,
   };
 }

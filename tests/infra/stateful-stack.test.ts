@@ -22,9 +22,10 @@ describe('Class: StatefulStack', () => {
   const logicalId = (construct: { node: { defaultChild?: unknown } }) =>
     stack.getLogicalId(construct.node.defaultChild as Parameters<StatefulStack['getLogicalId']>[0]);
 
-  it('builds the single table from table-definition.ts: keys, three string GSIs projecting ALL', () => {
+  it('builds the single table from table-definition.ts: keys, four string GSIs projecting ALL', () => {
     // Assess
     const indexes = Object.values(INDEXES);
+    expect(indexes.map((index) => index.name)).toEqual(['gsi1', 'gsi2', 'gsi3', 'gsi4']);
     template.resourceCountIs('AWS::DynamoDB::Table', 1);
     template.hasResourceProperties('AWS::DynamoDB::Table', {
       KeySchema: [

@@ -176,14 +176,14 @@ describe('Class: StatelessStack', () => {
       }
     });
 
-    it('scopes table access to the table and its three indexes by name', () => {
+    it('scopes table access to the table and its four indexes by name', () => {
       const tableArn = stateless.resolve(stateful.table.tableArn);
       const tableStatements = allStatements().filter((s) => actionsOf(s).some((a) => a.startsWith('dynamodb:')));
       expect(tableStatements.length).toBeGreaterThan(0);
       for (const statement of tableStatements) {
         expect(resourcesOf(statement)).toEqual([
           tableArn,
-          ...['gsi1', 'gsi2', 'gsi3'].map((name) => ({ 'Fn::Join': ['', [tableArn, `/index/${name}`]] })),
+          ...['gsi1', 'gsi2', 'gsi3', 'gsi4'].map((name) => ({ 'Fn::Join': ['', [tableArn, `/index/${name}`]] })),
         ]);
       }
     });

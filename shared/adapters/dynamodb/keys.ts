@@ -65,6 +65,22 @@ export const publicationKeys = {
   /** gsi3: the publications of one slot, grouped by channel. */
   slotPartition: (slotId: string) => `SLOT#${slotId}`,
   slotSortKey: (channelId: string, publicationId: string) => `${channelId}#${publicationId}`,
+  /**
+   * The gsi3 key a walk of a slot resumes after: that of the publication
+   * whose gsi3 sort key is `slotSortKey`. Null when `slotSortKey` is not
+   * shaped like one (a made-up cursor).
+   */
+  slotStartKey: (slotId: string, slotSortKey: string): Record<string, string> | null => {
+    const cut = slotSortKey.lastIndexOf('#');
+    if (cut <= 0 || cut === slotSortKey.length - 1) return null;
+    return {
+      ...publicationKeys.key(slotSortKey.slice(cut + 1)),
+      gsi3pk: publicationKeys.slotPartition(slotId),
+      gsi3sk: slotSortKey,
+    };
+  },
+  /** gsi4: one video's publications, by scheduled time (any status, any group). */
+  videoPartition: (videoId: string) => `VIDEO#${videoId}#PUB`,
   /** The index attributes of a publication in a status; rewritten with it on every status change. */
   statusIndexes: (channelId: string, status: string, scheduledAt: string, publicationId: string) => ({
     gsi1pk: publicationKeys.channelStatusPartition(channelId, status),
@@ -72,11 +88,13 @@ export const publicationKeys = {
     gsi2pk: publicationKeys.statusPartition(status),
     gsi2sk: publicationKeys.timeSortKey(scheduledAt, publicationId),
   }),
-  item: (p: { publication_id: string; channel_id: string; status: string; scheduled_at: string; slot_id: string }) => ({
+  item: (p: { publication_id: string; channel_id: string; video_id: string; status: string; scheduled_at: string; slot_id: string }) => ({
     ...publicationKeys.key(p.publication_id),
     ...publicationKeys.statusIndexes(p.channel_id, p.status, p.scheduled_at, p.publication_id),
     gsi3pk: publicationKeys.slotPartition(p.slot_id),
     gsi3sk: publicationKeys.slotSortKey(p.channel_id, p.publication_id),
+    gsi4pk: publicationKeys.videoPartition(p.video_id),
+    gsi4sk: publicationKeys.timeSortKey(p.scheduled_at, p.publication_id),
   }),
 };
 
@@ -87,8 +105,15 @@ export const groupKeys = {
   /** gsi2, sparse: only groups still `planning` carry it, so stale requests are found without a scan. */
   planningPartition: 'GROUP#STATUS#planning',
   planningIndex: (groupId: string, createdAt: string) => ({ gsi2pk: groupKeys.planningPartition, gsi2sk: `${createdAt}#${groupId}` }),
-  slot: (groupId: string, fireAt: string): Key => ({ pk: groupKeys.partition(groupId), sk: `SLOT#${fireAt}` }),
+  /** gsi1: every group of one kind (`coordination` or `wave`), by creation time. */
+  listPartition: (kind: string) => `GROUPS#${kind}`,
+  listIndex: (kind: string, groupId: string, createdAt: string) => ({ gsi1pk: groupKeys.listPartition(kind), gsi1sk: `${createdAt}#${groupId}` }),
+  slot: (groupId: string, fireAt: string): Key => ({ pk: groupKeys.partition(groupId), sk: groupKeys.slotSortKey(fireAt) }),
+  /** A slot's sort key: its fire time, so the group's slots are read in time order and time ranges are key conditions. */
+  slotSortKey: (fireAt: string) => `SLOT#${fireAt}`,
   slotPrefix: 'SLOT#',
+  /** Above every slot's sort key (`SLOT#<ISO instant>`): an open upper bound. */
+  slotSortKeyMax: 'SLOT#~',
 };
 
 /** One item a channel: the channel's bookings, the reservation that concurrent planners race on. */

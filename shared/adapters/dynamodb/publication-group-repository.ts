@@ -1,13 +1,16 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { PublicationGroup, Slot } from '#shared/domain/publication-group';
+import type { Page, PageRequest } from '#shared/domain/pagination';
+import type { GroupKind } from '#shared/domain/publication';
+import { VISIBLE_GROUP_STATUSES, type PublicationGroup, type Slot, type VisibleGroupStatus } from '#shared/domain/publication-group';
 import type { PublicationGroupRepository, SlotFired } from '#shared/ports/publication-group-repository';
 import { batchWrite } from './batch';
 import type { TableContext } from './document-client';
 import { groupKeys } from './keys';
+import { queryPage } from './query-pages';
 import { INDEXES } from './table-definition';
 
-/** A coordination or wave and its slots, together in the group's partition. */
+/** A coordination or wave and its slots, together in the group's partition; the groups of a kind listed through gsi1. */
 export class DynamoPublicationGroupRepository implements PublicationGroupRepository {
   constructor(private readonly table: TableContext) {}
 
@@ -32,6 +35,26 @@ export class DynamoPublicationGroupRepository implements PublicationGroupReposit
 
   async update(group: PublicationGroup): Promise<void> {
     await this.table.doc.send(new PutCommand({ TableName: this.table.tableName, Item: groupItem(group) }));
+  }
+
+  async list(kind: GroupKind, request: PageRequest & { status?: VisibleGroupStatus | undefined }): Promise<Page<PublicationGroup>> {
+    // Every group of the kind is in the one gsi1 partition; those planning or failed are filtered out, never shown.
+    const statuses = request.status ? [request.status] : VISIBLE_GROUP_STATUSES;
+    const page = await queryPage(
+      this.table,
+      {
+        index: INDEXES.byOwner.name,
+        partition: groupKeys.listPartition(kind),
+        filter: {
+          expression: `#status IN (${statuses.map((_, i) => `:status${i}`).join(', ')})`,
+          names: { '#status': 'status' },
+          values: Object.fromEntries(statuses.map((status, i) => [`:status${i}`, status])),
+        },
+        ascending: false,
+      },
+      { limit: request.limit, cursor: request.cursor, scope: { list: `groups:${kind}`, filters: { status: request.status } } },
+    );
+    return { items: page.items.map(toGroup), next_cursor: page.nextCursor };
   }
 
   async listPlanningBefore(before: string, limit: number): Promise<PublicationGroup[]> {
@@ -144,12 +167,17 @@ export class DynamoPublicationGroupRepository implements PublicationGroupReposit
   }
 }
 
-/** A group still planning carries the sparse planning index; any other status drops it. */
+/**
+ * The group's item, for create and update alike: listed under its kind
+ * (gsi1, newest first) in every status, the list filtering; a group still
+ * planning also carries the sparse planning index, which any other status drops.
+ */
 function groupItem(group: PublicationGroup): Record<string, unknown> {
   return {
     ...groupKeys.key(group.group_id),
     entity: 'group',
     ...group,
+    ...groupKeys.listIndex(group.kind, group.group_id, group.created_at),
     ...(group.status === 'planning' ? groupKeys.planningIndex(group.group_id, group.created_at) : {}),
   };
 }
@@ -160,6 +188,8 @@ function toGroup(item: Record<string, unknown>): PublicationGroup {
     kind: item.kind as PublicationGroup['kind'],
     status: item.status as PublicationGroup['status'],
     channel_ids: (item.channel_ids as string[] | undefined) ?? [],
+    // Groups written before the coordination's video was kept have none.
+    video_id: (item.video_id as string | null | undefined) ?? null,
     video_count: Number(item.video_count ?? 0),
     timing: item.timing as PublicationGroup['timing'],
     stagger_by: item.stagger_by as PublicationGroup['stagger_by'],

@@ -13,7 +13,8 @@ import { batchGet, batchWrite } from './batch';
 import { decodeCursor, encodeCursor, type CursorScope } from './cursor';
 import type { TableContext } from './document-client';
 import { publicationKeys } from './keys';
-import { countPartition, partitionAttributeOf, queryPage, sortAttributeOf } from './query-pages';
+import { walkGroupPublications } from './group-publication-walk';
+import { countPartition, partitionAttributeOf, queryPage, sortAttributeOf, type PartitionQuery } from './query-pages';
 import { INDEXES, type IndexName } from './table-definition';
 
 /** Above every sort key (`<ISO instant>#<id>`): an open upper bound. */
@@ -21,7 +22,7 @@ const SORT_KEY_MAX = '~';
 
 /**
  * Publications: one item each, indexed per channel and status (gsi1), per
- * status (gsi2) and per slot (gsi3). A status change rewrites the index keys
+ * status (gsi2), per slot (gsi3) and per video (gsi4). A status change rewrites the index keys
  * with it, so "the held ones, in scheduled order" is a key-ordered query.
  */
 export class DynamoPublicationRepository implements PublicationRepository {
@@ -56,14 +57,19 @@ export class DynamoPublicationRepository implements PublicationRepository {
   }
 
   /**
-   * One filtered list, earliest scheduled first. A channel and a status name
-   * one gsi1 partition, a status one gsi2 partition; without them the page is
-   * merged from the partition of every status. The cursor is the sort key of
-   * the last item returned, so it resumes any of these the same way; it is
-   * bound to the filters, since the same key means another page under others.
+   * One filtered list, earliest scheduled first. A group is walked slot by
+   * slot (group-publication-walk.ts); a video is one gsi4 partition; the
+   * other filters then apply to what those read. Otherwise a channel and a
+   * status name one gsi1 partition, a status one gsi2 partition, and without
+   * them the page is merged from the partition of every status: there the
+   * cursor is the sort key of the last item returned, so it resumes any of
+   * these the same way. Every cursor is bound to the filters, since the same
+   * position means another page under others.
    */
   async list(query: PublicationQuery): Promise<Page<Publication>> {
     const scope = publicationListScope(query);
+    if (query.groupId !== undefined) return this.listGroup(query.groupId, query, scope);
+    if (query.videoId !== undefined) return this.listVideo(query.videoId, query, scope);
     const statuses = query.status ? [query.status] : PUBLICATION_STATUSES;
     const partitions = statuses.map((status) =>
       query.channelId
@@ -86,6 +92,37 @@ export class DynamoPublicationRepository implements PublicationRepository {
       items: taken.map((entry) => toPublication(entry.item)),
       next_cursor: more && last ? encodeCursor(scope, { after: last.sortKey }) : null,
     };
+  }
+
+  /** A group's publications: its slots in time order, each slot's publications from gsi3; video, status and channel filtered. */
+  private async listGroup(groupId: string, query: PublicationQuery, scope: CursorScope): Promise<Page<Publication>> {
+    const page = await walkGroupPublications(this.table, {
+      groupId,
+      limit: query.limit,
+      cursor: query.cursor,
+      from: query.from ? normalize(query.from) : undefined,
+      to: query.to ? normalize(query.to) : undefined,
+      // The group too: a slot only ever holds its own group's publications, and the filter keeps it so.
+      filter: publicationFilter({ group_id: groupId, status: query.status, channel_id: query.channelId, video_id: query.videoId }),
+      scope,
+    });
+    return { items: page.items.map(toPublication), next_cursor: page.nextCursor };
+  }
+
+  /** A video's publications: one gsi4 partition ranged by from/to; status and channel filtered. */
+  private async listVideo(videoId: string, query: PublicationQuery, scope: CursorScope): Promise<Page<Publication>> {
+    const page = await queryPage(
+      this.table,
+      {
+        index: INDEXES.byVideo.name,
+        partition: publicationKeys.videoPartition(videoId),
+        sortKey: timeRange(query.from, query.to),
+        filter: publicationFilter({ status: query.status, channel_id: query.channelId }),
+        ascending: true,
+      },
+      { limit: query.limit, cursor: query.cursor, scope },
+    );
+    return { items: page.items.map(toPublication), next_cursor: page.nextCursor };
   }
 
   async listBySlot(slotId: string, limit: number, cursor?: string): Promise<Page<Publication>> {
@@ -169,7 +206,8 @@ export class DynamoPublicationRepository implements PublicationRepository {
           TableName: this.table.tableName,
           Key: publicationKeys.key(publicationId),
           UpdateExpression:
-            'SET scheduled_at = :to, shifted_from = :from, slot_id = :slot, updated_at = :at, gsi1sk = :sort, gsi2sk = :sort, gsi3pk = :slotPartition',
+            // Every index ordered by time moves with it: per channel and status, per status, per video; and it joins its new slot.
+            'SET scheduled_at = :to, shifted_from = :from, slot_id = :slot, updated_at = :at, gsi1sk = :sort, gsi2sk = :sort, gsi4sk = :sort, gsi3pk = :slotPartition',
           ConditionExpression: '#status = :scheduled AND scheduled_at = :from',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {
@@ -255,7 +293,33 @@ export function publicationListScope(query: Omit<PublicationQuery, 'limit' | 'cu
       channel_id: query.channelId,
       from: query.from ? normalize(query.from) : undefined,
       to: query.to ? normalize(query.to) : undefined,
+      group_id: query.groupId,
+      video_id: query.videoId,
     },
+  };
+}
+
+/**
+ * A key condition on a `<scheduled_at>#<publication_id>` sort key: at or
+ * after `from`, before `to` (`<to>#...` sorts above `<to>`, so BETWEEN
+ * leaves `to` out). No bound is written as an empty string, which DynamoDB
+ * refuses as a key value.
+ */
+function timeRange(from: string | undefined, to: string | undefined): PartitionQuery['sortKey'] {
+  if (from && to) return { expression: '#sk BETWEEN :from AND :to', values: { ':from': normalize(from), ':to': normalize(to) } };
+  if (from) return { expression: '#sk >= :from', values: { ':from': normalize(from) } };
+  if (to) return { expression: '#sk < :to', values: { ':to': normalize(to) } };
+  return undefined;
+}
+
+/** Equality filters on the attributes given (undefined ones are left out); none is no filter. */
+function publicationFilter(equal: Record<string, string | undefined>): PartitionQuery['filter'] {
+  const given = Object.entries(equal).filter((entry): entry is [string, string] => entry[1] !== undefined);
+  if (given.length === 0) return undefined;
+  return {
+    expression: given.map((_, i) => `#f${i} = :f${i}`).join(' AND '),
+    names: Object.fromEntries(given.map(([name], i) => [`#f${i}`, name])),
+    values: Object.fromEntries(given.map(([, value], i) => [`:f${i}`, value])),
   };
 }
 

@@ -8,12 +8,14 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 export const PRIMARY_KEY = { partitionKey: 'pk', sortKey: 'sk' } as const;
 
 export const INDEXES = {
-  /** By owner, ordered: a channel's publications per status, the channel and video lists. */
+  /** By owner, ordered: a channel's publications per status, the channel, video and group lists. */
   byOwner: { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
   /** By status or type, ordered: publications and videos per status, activity per type. */
   byStatus: { name: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
   /** By group: the publications of one slot. */
   byGroup: { name: 'gsi3', partitionKey: 'gsi3pk', sortKey: 'gsi3sk' },
+  /** By video: one video's publications, by scheduled time. */
+  byVideo: { name: 'gsi4', partitionKey: 'gsi4pk', sortKey: 'gsi4sk' },
 } as const;
 
 export type IndexName = (typeof INDEXES)[keyof typeof INDEXES]['name'];

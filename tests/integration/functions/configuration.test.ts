@@ -74,6 +74,10 @@ const REQUESTS: Record<RouteId, () => EventInput> = {
   cancelPublication: () => ({ params: { publication_id: ids.publication! }, body: {} }),
   getWave: () => ({ params: { wave_id: ids.wave! } }),
   cancelWave: () => ({ params: { wave_id: ids.wave! }, body: {} }),
+  getCoordination: () => ({ params: { coordination_id: ids.coordination! } }),
+  cancelCoordination: () => ({ params: { coordination_id: ids.coordination! }, body: {} }),
+  listWaves: () => ({}),
+  listCoordinations: () => ({}),
   deleteChannel: () => ({ params: { channel_id: 'cfg-1' }, query: { force: 'true' } }),
   openapi: () => ({}),
 };
@@ -81,8 +85,8 @@ const REQUESTS: Record<RouteId, () => EventInput> = {
 /** The order the routes are called in: state first, removal last. */
 const ORDER: RouteId[] = [
   'status', 'start', 'pause', 'resume', 'putChannel', 'getChannel', 'listChannels', 'createVideo', 'listVideos', 'getVideo',
-  'coordinatePublication', 'scheduleWave', 'listPublications', 'getPublication', 'getWave', 'listActivity', 'openapi',
-  'cancelPublication', 'cancelWave', 'deleteChannel', 'stop',
+  'coordinatePublication', 'scheduleWave', 'listPublications', 'getPublication', 'getWave', 'getCoordination', 'listWaves',
+  'listCoordinations', 'listActivity', 'openapi', 'cancelPublication', 'cancelWave', 'cancelCoordination', 'deleteChannel', 'stop',
 ];
 
 beforeAll(async () => {
@@ -99,6 +103,7 @@ beforeAll(async () => {
   await call('createVideo', { body: { video_id: 'cfg-v', title: 'cfg' } });
   const coordinated = await call('coordinatePublication', { body: { video_id: 'cfg-v', channel_ids: ['cfg-1'], timing: 'simultaneous', scheduled_at: SCHEDULED } });
   ids.publication = coordinated.body.publications[0].publication_id;
+  ids.coordination = coordinated.body.coordination_id;
   ids.wave = (await call('scheduleWave', { body: { video_ids: ['cfg-v'], channel_ids: ['cfg-1'], wave_config: { timing: 'simultaneous', scheduled_at: WAVE_AT } } })).body.wave_id;
 });
 afterAll(async () => table?.close());

@@ -58,7 +58,7 @@ describe('PublicationReconciliation and request rollback (against dynalite)', ()
     const groupId = 'coord_01JZZZZZZZZZZZZZZZZZZZZZZZ';
     const created = '2026-09-01T09:40:00.000Z';
     await groupRepository().create({
-      group_id: groupId, kind: 'coordination', status: 'planning', channel_ids: ['r1'], video_count: 1, timing: 'simultaneous',
+      group_id: groupId, kind: 'coordination', status: 'planning', channel_ids: ['r1'], video_id: 'a', video_count: 1, timing: 'simultaneous',
       stagger_by: 'channel', scheduled_at: '2026-09-03T12:00:00.000Z', delay_seconds: null, priority: 5, conflict_policy: 'shift',
       total_publications: 0, slot_count: 0, first_at: null, last_at: null, schedules_created: 0, created_at: created,
       updated_at: created, cancelled_at: null, actor: 'test', request_id: 'dead-request',

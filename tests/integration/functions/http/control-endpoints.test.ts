@@ -129,6 +129,7 @@ describe('Handlers: system control', () => {
     const held = Array.from({ length: 3 }, (_, i) => ({
       publication_id: `pub_HELD${i}`,
       channel_id: `channel-${i}`,
+      video_id: 'video-1',
       status: 'held',
       scheduled_at: `2026-03-20T18:00:0${i}.000Z`,
       slot_id: 'slot-1',
