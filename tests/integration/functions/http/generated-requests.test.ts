@@ -138,9 +138,13 @@ describe('Generated requests (fast-check, from the OpenAPI document) against eve
     const wave = await api.call('scheduleWave', {
       body: { video_ids: known.video_id, channel_ids: known.channel_id, wave_config: { timing: 'simultaneous', scheduled_at: '2026-07-02T00:00:00Z' } },
     });
-    const page = await api.call('listPublications', { query: { status: 'scheduled', limit: '100' } });
+    const coordination = await api.call('coordinatePublication', {
+      body: { video_id: known.video_id![0], channel_ids: known.channel_id, timing: 'simultaneous', scheduled_at: '2026-07-03T00:00:00Z' },
+    });
+    const page = await api.call('listPublications', { query: { group_id: wave.body.wave_id, limit: '100' } });
     known.wave_id = [wave.body.wave_id];
-    known.group_id = [wave.body.wave_id];
+    known.coordination_id = [coordination.body.coordination_id];
+    known.group_id = [wave.body.wave_id, coordination.body.coordination_id];
     known.publication_id = page.body.items.map((p: Json) => p.publication_id);
   });
   afterAll(async () => table.close());
