@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -17,6 +18,7 @@ import { DynamoSystemStateRepository } from './adapters/dynamodb/system-state-re
 import { DynamoVideoRepository } from './adapters/dynamodb/video-repository';
 import { DynamoLedgerRepository } from './adapters/dynamodb/ledger-repository';
 import { DynamoPublicationGroupRepository } from './adapters/dynamodb/publication-group-repository';
+import { DynamoJobCursorRepository } from './adapters/dynamodb/job-cursor-repository';
 import { idempotencyKeys } from './adapters/dynamodb/keys';
 import { PRIMARY_KEY, TTL_ATTRIBUTE } from './adapters/dynamodb/table-definition';
 import { SqsTriggerQueue } from './adapters/sqs/sqs-trigger-queue';
@@ -74,6 +76,14 @@ export function resetComposition(): void {
 
 export const clock = (): Clock => overrides.clock ?? systemClock;
 
+/**
+ * This process, as the lease owner of the bookings it writes: one per Lambda
+ * execution environment, or per local server (which tells the reconciliation
+ * that every other owner's unfinished booking died with its process).
+ */
+const PROCESS_OWNER = `proc_${randomUUID()}`;
+export const processOwner = (): string => PROCESS_OWNER;
+
 export const ids = (): IdGenerator => once('ids', () => ulidGenerator(clock()));
 
 export const dynamoClient = (): DynamoDBClient =>
@@ -100,6 +110,7 @@ export const videoRepository = () => once('videos', () => new DynamoVideoReposit
 export const publicationRepository = () => once('publications', () => new DynamoPublicationRepository(table()));
 export const ledgerRepository = () => once('ledgers', () => new DynamoLedgerRepository(table()));
 export const groupRepository = () => once('groups', () => new DynamoPublicationGroupRepository(table()));
+export const jobCursorRepository = () => once('jobCursors', () => new DynamoJobCursorRepository(table()));
 export const activityLog = () =>
   once('activity', () => new DynamoActivityLog(table(), clock(), settings().ACTIVITY_RETENTION_DAYS));
 
@@ -162,7 +173,7 @@ export const channelRegistry = () =>
   once(
     'channelRegistry',
     () =>
-      new ChannelRegistry({ channels: channelRepository(), activity: activityLog(), clock: clock(), ids: ids() }),
+      new ChannelRegistry({ channels: channelRepository(), ledgers: ledgerRepository(), activity: activityLog(), clock: clock(), ids: ids() }),
   );
 
 export const channelRemoval = () =>
@@ -172,10 +183,12 @@ export const channelRemoval = () =>
       new ChannelRemoval({
         channels: channelRepository(),
         publications: publicationRepository(),
+        ledgers: ledgerRepository(),
+        groups: groupRepository(),
         activity: activityLog(),
         clock: clock(),
         ids: ids(),
-        cancelChannelPublications: (channelId, meta) => publicationCancellation().cancelChannelPublications(channelId, meta),
+        cancelChannelPublications: (channelId, meta, known) => publicationCancellation().cancelChannelPublications(channelId, meta, known),
       }),
   );
 
@@ -221,6 +234,7 @@ export const groupBooking = () =>
         dispatch: slotDispatch(),
         clock: clock(),
         ids: ids(),
+        owner: processOwner(),
       }),
   );
 
@@ -241,6 +255,7 @@ export const publicationCancellation = () =>
         bookkeeping: ledgerBookkeeping(),
         clock: clock(),
         ids: ids(),
+        rollbackGroup: (groupId, reason) => groupBooking().rollback(groupId, reason),
       }),
   );
 
@@ -255,8 +270,10 @@ export const publicationReconciliation = () =>
         booking: groupBooking(),
         dispatch: slotDispatch(),
         activity: activityLog(),
+        cursors: jobCursorRepository(),
         clock: clock(),
         ids: ids(),
+        owner: processOwner(),
       }),
   );
 

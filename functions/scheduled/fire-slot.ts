@@ -11,7 +11,7 @@ import { slotFiredEvent } from '#shared/schemas/events';
  * (twice) and then sends it to the slot dead-letter queue (the stack's
  * on-failure destination, a record with the slot event under
  * `requestPayload`); reconciliation fires the slot's overdue publications
- * meanwhile. An event that is not a slot is logged and dropped, since no
+ * meanwhile. A slot whose group is not committed fails the same way. An event that is not a slot is logged and dropped, since no
  * retry could make it one.
  */
 export const handler = middy(async (event: unknown, context: Context) => {
@@ -22,5 +22,8 @@ export const handler = middy(async (event: unknown, context: Context) => {
   }
   const result = await slotDispatch().fire(parsed.data, { actor: 'scheduler', request_id: context.awsRequestId });
   logger.info('slot fired', { ...result });
+  // Its group is not committed yet: fail, so that the invocation is retried once the request has committed or
+  // rolled back; past the retries, the reconciliation fires what is then overdue.
+  if (result.outcome === 'uncommitted') throw new Error(`slot ${result.slot_id}: its group is not committed yet`);
   return result;
 }).use(injectLambdaContext(logger, { resetKeys: true }));

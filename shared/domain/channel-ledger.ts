@@ -18,6 +18,12 @@ export interface ChannelLedger {
   /** 0 when the channel never booked anything. */
   version: number;
   bookings: LedgerBooking[];
+  /**
+   * Set when the channel is being deleted: no booking may be added from then
+   * on (a booking that read the ledger before fails its versioned write, reads
+   * again and sees it). Re-creating the channel reopens it.
+   */
+  closed_at: string | null;
 }
 
 /** Bookings older than this no longer bear on new ones (the widest local day plus the widest gap) and are dropped. */
@@ -30,6 +36,8 @@ export const LEDGER_KEEP_PAST_MS = 2 * 86_400_000;
  */
 export const shadowIdOf = (publicationId: string): string => `${publicationId}~was`;
 export const isShadow = (bookingId: string): boolean => bookingId.endsWith('~was');
+/** The moved publication a shadow stands for. */
+export const movedIdOf = (shadowId: string): string => shadowId.slice(0, -'~was'.length);
 
 /** The bookings to keep on a write at `now`: recent or future ones. */
 export function pruneLedger(bookings: readonly LedgerBooking[], now: number): LedgerBooking[] {

@@ -5,9 +5,12 @@ import type { GroupKind } from './publication';
  * A coordination (one video) or a wave (many videos): the publications one
  * request booked, and the slots they fire in.
  *
- * `planning` is the group's state while its request is writing: a group still
- * planning long after its request ended belongs to a request that died
- * half-way, and reconciliation rolls it back.
+ * The group item is the booking's commit record (docs/architecture.md, "The
+ * commit protocol"): written `planning` before any other write (the intent),
+ * made `scheduled` by one conditional write once everything is written (the
+ * commit), or `failed` by a rollback. Nothing of a group that is not
+ * committed ever fires. A group planning past its lease belongs to a request
+ * that died: the reconciliation rolls it back.
  */
 export const GROUP_STATUSES = ['planning', 'scheduled', 'cancelled', 'failed'] as const;
 export type GroupStatus = (typeof GROUP_STATUSES)[number];
@@ -37,6 +40,14 @@ export interface PublicationGroup {
   cancelled_at: string | null;
   actor: string;
   request_id: string;
+  /** The process (a Lambda invocation, a local server) writing a planning group. */
+  lease_owner: string | null;
+  /** Until when that process may still commit it; past it, the group is rolled back. */
+  lease_until: string | null;
+  /** A cancel arrived while it was planning: the commit will fail and the booking is rolled back, ending `cancelled`. */
+  cancel_requested_at: string | null;
+  /** A rollback began: the commit can no longer happen. */
+  rollback_started_at: string | null;
 }
 
 /** The statuses a group is shown in: one still planning is being written, one failed was rolled back. */

@@ -9,4 +9,11 @@ export interface LedgerRepository {
    * @returns false when another writer got there first (read again and re-plan).
    */
   replace(channelId: string, expectedVersion: number, bookings: readonly LedgerBooking[], at: string): Promise<boolean>;
+  /**
+   * Closes the ledger to new bookings (a channel being deleted), if it is still at `expectedVersion`.
+   * @returns false when another writer got there first.
+   */
+  close(channelId: string, expectedVersion: number, at: string): Promise<boolean>;
+  /** Opens a closed ledger again (the channel is created anew); nothing when it is open. */
+  reopen(channelId: string, at: string): Promise<void>;
 }

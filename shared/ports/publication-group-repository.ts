@@ -8,23 +8,46 @@ export interface SlotFired {
   held: number;
 }
 
+/** What the commit records of a booking. */
+export type GroupTotals = Pick<PublicationGroup, 'total_publications' | 'slot_count' | 'first_at' | 'last_at' | 'schedules_created'>;
+
 export interface PublicationGroupRepository {
-  /** Writes a new group (in `planning`); false if the id exists. */
+  /** Writes a new group (in `planning`): the booking's intent. false if the id exists. */
   create(group: PublicationGroup): Promise<boolean>;
   get(groupId: string): Promise<PublicationGroup | null>;
-  /** Replaces the group's mutable fields (status, counts, times). */
-  update(group: PublicationGroup): Promise<void>;
+  /** Groups by id, read consistently (those missing are absent). */
+  getMany(groupIds: readonly string[]): Promise<Map<string, PublicationGroup>>;
+  /**
+   * The commit: `planning` -> `scheduled` with the booking's totals, in one
+   * conditional write that fails once a rollback began or a cancel was asked.
+   * @returns false when the group was not committed (it is rolled back instead).
+   */
+  commit(groupId: string, totals: GroupTotals, at: string): Promise<boolean>;
+  /**
+   * Marks a planning group as being rolled back (so it can never commit);
+   * again on one already marked, it answers the group as well.
+   * @returns the group, or null when it is not planning (committed, or already rolled back).
+   */
+  beginRollback(groupId: string, at: string): Promise<PublicationGroup | null>;
+  /** Ends a rollback: `planning` -> `failed` (or `cancelled` when a cancel was asked); the group leaves the planning index. */
+  finishRollback(groupId: string, at: string): Promise<void>;
+  /** Asks a planning group to stop: its commit will fail. false when it is not planning. */
+  requestCancel(groupId: string, at: string): Promise<boolean>;
+  /** A committed group is cancelled (`cancelled_at` kept from the first time). false when it is not scheduled or cancelled. */
+  markCancelled(groupId: string, at: string): Promise<boolean>;
   /**
    * One page of the groups of one kind, newest first: only those scheduled or
    * cancelled (`status` narrows to one), never those planning or failed.
    */
   list(kind: GroupKind, request: PageRequest & { status?: VisibleGroupStatus | undefined }): Promise<Page<PublicationGroup>>;
-  /** Groups still `planning` that were created before `before` (their requests died half-way). */
-  listPlanningBefore(before: string, limit: number): Promise<PublicationGroup[]>;
+  /** One page of the groups still `planning`, earliest lease end first (`before`: only leases ended before it). */
+  listPlanning(limit: number, cursor?: string, before?: string): Promise<Page<PublicationGroup>>;
   /** Writes a new group's slots (batched). */
   putSlots(slots: readonly Slot[]): Promise<void>;
   /** Adds publications to a slot of an existing group (a preempted move), creating the slot if needed. */
   addToSlot(slot: Pick<Slot, 'slot_id' | 'group_id' | 'fire_at'>, count: number): Promise<void>;
+  /** Takes a moved publication off its old slot. @returns the slot's count after, or null when there is no such slot. */
+  removeFromSlot(groupId: string, fireAt: string): Promise<number | null>;
   getSlot(groupId: string, fireAt: string): Promise<Slot | null>;
   listSlots(groupId: string): Promise<Slot[]>;
   /** Records a firing: status fired, counts added. */

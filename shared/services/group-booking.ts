@@ -1,6 +1,6 @@
 import type { RequestMeta } from '#shared/domain/activity';
 import type { Channel } from '#shared/domain/channel';
-import { isShadow, pruneLedger, shadowIdOf, type ChannelLedger, type LedgerBooking } from '#shared/domain/channel-ledger';
+import { isShadow, movedIdOf, pruneLedger, shadowIdOf, type ChannelLedger, type LedgerBooking } from '#shared/domain/channel-ledger';
 import type { ConflictPolicy, StaggerBy, Timing } from '#shared/domain/coordination';
 import { Conflict, ContentionExhausted, PayloadTooLarge, UnprocessableRequest } from '#shared/domain/errors';
 import { isoOf, slotIdOf, type PublicationGroup, type Slot } from '#shared/domain/publication-group';
@@ -21,7 +21,7 @@ import type { ChannelRepository } from '#shared/ports/channel-repository';
 import type { Clock } from '#shared/ports/clock';
 import type { IdGenerator } from '#shared/ports/id-generator';
 import type { LedgerRepository } from '#shared/ports/ledger-repository';
-import type { PublicationGroupRepository } from '#shared/ports/publication-group-repository';
+import type { GroupTotals, PublicationGroupRepository } from '#shared/ports/publication-group-repository';
 import type { PublicationRepository } from '#shared/ports/publication-repository';
 import type { SlotScheduler } from '#shared/ports/slot-scheduler';
 import type { SystemStateRepository } from '#shared/ports/system-state-repository';
@@ -41,6 +41,12 @@ export const SEARCH_HORIZON_MS = 400 * 86_400_000;
 /** A slot due within this is fired by the request itself: "now" (times round up to the whole second) included. */
 export const DUE_WITHIN_MS = 1_000;
 const MAX_LEDGER_ATTEMPTS = 25;
+/**
+ * How long a booking may take before its group counts as abandoned: well
+ * past the API's 30-second limit and any worker's timeout, so a request still
+ * running is never rolled back under it (its commit would fail if it were).
+ */
+export const BOOKING_LEASE_MS = 10 * 60_000;
 const CHANNEL_CONCURRENCY = 8;
 /** Ledgers written by a request that fails are restored with the same bound. */
 const UNDO_CONCURRENCY = 8;
@@ -113,6 +119,8 @@ export interface GroupBookingDeps {
   dispatch: SlotDispatch;
   clock: Clock;
   ids: IdGenerator;
+  /** This process (a Lambda execution environment, a local server): the lease owner of the groups it writes. */
+  owner: string;
 }
 
 interface ChannelBooking {
@@ -187,10 +195,11 @@ export class GroupBooking {
 
     // One consistent batch read of every ledger: the plan of a dry run or a reject check, and each channel's first booking attempt.
     const ledgers = await this.deps.ledgers.getMany(request.channelIds);
+    for (const channel of channels) if (ledgers.get(channel.channel_id)?.closed_at) throw channelsGone([channel.channel_id], request.channelIds);
     if (request.dryRun || request.policy === 'reject') {
-      const plans = channels.map((channel) => {
-        const ledger = ledgers.get(channel.channel_id);
-        return this.planChannel(channel, ledger?.bookings ?? [], byChannel.get(channel.channel_id) ?? [], request, now);
+      const plans = await mapConcurrent(channels, CHANNEL_CONCURRENCY, async (channel) => {
+        const bookings = ledgers.get(channel.channel_id)?.bookings ?? [];
+        return this.planChannel(channel, bookings, byChannel.get(channel.channel_id) ?? [], request, now, await this.immovable(bookings, request));
       });
       if (request.dryRun) return this.dryRunOutcome(plans);
       const rejected = plans.filter((p) => p.plan.rejected);
@@ -222,44 +231,110 @@ export class GroupBooking {
       cancelled_at: null,
       actor: meta.actor,
       request_id: meta.request_id,
+      lease_owner: this.deps.owner,
+      lease_until: isoOf(now + BOOKING_LEASE_MS),
+      cancel_requested_at: null,
+      rollback_started_at: null,
     };
+    // The intent, before any other write: whatever follows can be found from it and undone.
     await this.deps.groups.create(group);
 
+    let written: Written;
     try {
       const booked = await this.bookChannels(channels, byChannel, ledgers, request, groupId, now);
       const rejected = booked.filter((b) => b.plan.rejected);
       if (rejected.length > 0) throw conflictError(rejected);
-      return await this.commit(group, booked, request, meta, now);
+      written = await this.writeAndCommit(group, booked, request, now);
     } catch (error) {
-      // If the undo fails too, the group stays `planning` and reconciliation finishes it.
-      await this.rollback(group, `request failed: ${(error as Error).message}`.slice(0, 300)).catch(() => undefined);
+      // If the undo fails too, the group stays `planning` and the reconciliation finishes it once its lease ends.
+      await this.rollback(groupId, `request failed: ${(error as Error).message}`.slice(0, 300)).catch(() => undefined);
       throw error;
     }
+    return this.afterCommit(group, written, request, meta, now);
   }
 
   /**
-   * Undoes a group that did not reach `scheduled`: its bookings leave the
-   * ledgers, its publications that have not gone out are cancelled, its
-   * schedules are deleted, and the group is marked `failed`. Used when a
-   * request fails, and by reconciliation for requests that died half-way.
+   * Undoes a group that was not committed, from durable state alone, each
+   * step idempotent, so that a rollback stopped anywhere finishes when run
+   * again (by the reconciliation, or a retry):
+   * 1. marks the group (its commit can no longer happen); a committed or
+   *    finished group is left alone;
+   * 2. finds its publications: the bookings its channels' ledgers hold for it
+   *    (read consistently, and written before any publication) and its
+   *    slots' publications;
+   * 3. cancels those still pending;
+   * 4. settles the preempt moves it started (its shadow bookings): a
+   *    publication not yet moved gets its old time back, a moved one keeps
+   *    its new time;
+   * 5. deletes its schedules and marks its slots cancelled;
+   * 6. lifts its bookings, only now: until here they are how step 2 finds
+   *    every publication, even one whose slot index entry lags;
+   * 7. ends the group `failed` (`cancelled` when a cancel asked for it).
+   * @returns how many publications this call cancelled.
    */
-  async rollback(group: PublicationGroup, reason: string): Promise<number> {
+  async rollback(groupId: string, reason: string): Promise<number> {
     const at = isoOf(this.deps.clock.now().getTime());
-    const removed = (
-      await mapConcurrent(group.channel_ids, UNDO_CONCURRENCY, (channelId) =>
-        this.deps.bookkeeping.remove(channelId, (bookings) => bookings.filter((b) => b.group_id !== group.group_id || isShadow(b.publication_id))),
-      )
-    ).flat();
-    const ownIds = removed.filter((b) => b.group_id === group.group_id).map((b) => b.publication_id);
-    const existing = await this.deps.publications.getMany(ownIds);
-    const cancelled = await mapConcurrent([...existing.values()], 16, (p) =>
+    const group = await this.deps.groups.beginRollback(groupId, at);
+    if (!group) return 0;
+    const ledgers = await this.deps.ledgers.getMany(group.channel_ids);
+    const own = [...ledgers.values()].flatMap((ledger) =>
+      ledger.bookings.filter((b) => b.group_id === groupId).map((booking) => ({ channelId: ledger.channel_id, booking })),
+    );
+    const shadows = own.filter((o) => isShadow(o.booking.publication_id));
+    const slots = await this.deps.groups.listSlots(groupId);
+    const inSlots = await this.publicationsOfSlots(slots.map((slot) => slot.slot_id), groupId);
+    const ids = new Set([...own.filter((o) => !isShadow(o.booking.publication_id)).map((o) => o.booking.publication_id), ...inSlots]);
+    const existing = [...(await this.deps.publications.getMany([...ids])).values()].filter((p) => p.group_id === groupId);
+    const cancelled = await mapConcurrent(existing, 16, (p) =>
       this.deps.publications.changeStatus(p, { from: ['scheduled', 'held'], to: 'cancelled', at, reason }),
     );
-    const fireTimes = [...new Set(removed.map((b) => isoOf(b.at)))];
-    await this.deps.scheduler.remove(fireTimes.map((fireAt) => slotIdOf(group.group_id, fireAt)));
-    await mapConcurrent(fireTimes, 8, (fireAt) => this.deps.groups.markSlotCancelled(group.group_id, fireAt, at));
-    await this.deps.groups.update({ ...group, status: 'failed', updated_at: at });
+    await this.settleMoves(shadows);
+    const ownTimes = own.filter((o) => !isShadow(o.booking.publication_id)).map((o) => isoOf(o.booking.at));
+    await this.deps.scheduler.remove([...new Set([...slots.map((slot) => slot.slot_id), ...ownTimes.map((t) => slotIdOf(groupId, t))])]);
+    await mapConcurrent(slots, 8, (slot) => this.deps.groups.markSlotCancelled(groupId, slot.fire_at, at));
+    await mapConcurrent([...new Set(own.map((o) => o.channelId))], UNDO_CONCURRENCY, (channelId) =>
+      this.deps.bookkeeping.remove(channelId, (bookings) => bookings.filter((b) => b.group_id !== groupId)),
+    );
+    await this.deps.groups.finishRollback(groupId, at);
     return cancelled.filter(Boolean).length;
+  }
+
+  /** The ids of a group's publications in the given slots (every page of each). */
+  private async publicationsOfSlots(slotIds: string[], groupId: string): Promise<string[]> {
+    const found: string[] = [];
+    for (const slotId of slotIds) {
+      let cursor: string | undefined;
+      do {
+        const page = await this.deps.publications.listBySlot(slotId, 100, cursor);
+        found.push(...page.items.filter((p) => p.group_id === groupId).map((p) => p.publication_id));
+        cursor = page.next_cursor ?? undefined;
+      } while (cursor);
+    }
+    return found;
+  }
+
+  /**
+   * The preempt moves a group being rolled back started, each left as a
+   * shadow booking (booked by the mover) at the moved publication's old time:
+   * a publication not yet moved gets its booking back at that time; a moved
+   * one keeps its new time. The shadow goes either way.
+   */
+  private async settleMoves(shadows: { channelId: string; booking: LedgerBooking }[]): Promise<void> {
+    if (shadows.length === 0) return;
+    const publications = await this.deps.publications.getMany(shadows.map((s) => movedIdOf(s.booking.publication_id)));
+    const byChannel = new Map<string, LedgerBooking[]>();
+    for (const shadow of shadows) byChannel.set(shadow.channelId, [...(byChannel.get(shadow.channelId) ?? []), shadow.booking]);
+    await mapConcurrent([...byChannel], UNDO_CONCURRENCY, ([channelId, channelShadows]) =>
+      this.deps.bookkeeping.remove(channelId, (bookings) => {
+        const shadowIds = new Set(channelShadows.map((s) => s.publication_id));
+        const back = new Map(
+          channelShadows
+            .filter((s) => publications.get(movedIdOf(s.publication_id))?.scheduled_at === isoOf(s.at))
+            .map((s) => [movedIdOf(s.publication_id), s.at] as const),
+        );
+        return bookings.filter((b) => !shadowIds.has(b.publication_id)).map((b) => (back.has(b.publication_id) ? { ...b, at: back.get(b.publication_id) as number } : b));
+      }),
+    );
   }
 
   /** The named channels, in request order; unknown or not active ones are a 422 naming each. */
@@ -322,6 +397,7 @@ export class GroupBooking {
     requests: { publication_id: string; video_id: string; requested_at: number; order: number }[],
     request: BookingRequest,
     now: number,
+    immovable: ReadonlySet<string>,
   ): ChannelBooking {
     const live = pruneLedger(ledger, now);
     if (live.length + requests.length > MAX_LEDGER_BOOKINGS) {
@@ -333,8 +409,13 @@ export class GroupBooking {
     }
     const plan = placeOnChannel({
       channel: { channel_id: channel.channel_id, priority: channel.priority, publishing: channel.publishing },
-      // A shadow is never moved: it only keeps a preempted publication's old time blocked.
-      existing: live.map((b) => ({ publication_id: b.publication_id, at: b.at, priority: isShadow(b.publication_id) ? 10 : b.priority })),
+      // Never moved: a shadow (it only keeps a preempted publication's old time blocked), and a booking
+      // of a group not committed (its publication may not be written yet, and its request may still undo it).
+      existing: live.map((b) => ({
+        publication_id: b.publication_id,
+        at: b.at,
+        priority: isShadow(b.publication_id) || immovable.has(b.publication_id) ? 10 : b.priority,
+      })),
       requests,
       timing: request.timing,
       policy: request.policy,
@@ -347,8 +428,21 @@ export class GroupBooking {
   }
 
   /**
+   * The bookings preempt must not move: those of groups not committed (read
+   * consistently). Only preempt moves anything, so only it pays the read.
+   */
+  private async immovable(bookings: LedgerBooking[], request: BookingRequest): Promise<ReadonlySet<string>> {
+    if (request.policy !== 'preempt') return new Set();
+    const candidates = bookings.filter((b) => !isShadow(b.publication_id) && b.priority < request.priority);
+    if (candidates.length === 0) return new Set();
+    const groups = await this.deps.groups.getMany(candidates.map((b) => b.group_id));
+    return new Set(candidates.filter((b) => groups.get(b.group_id)?.status !== 'scheduled').map((b) => b.publication_id));
+  }
+
+  /**
    * Step 5: each channel's ledger, planned and replaced on the version read
    * (first the one read in the batch, then, after a lost race, a fresh one).
+   * A ledger closed by a channel's deletion refuses the whole request.
    */
   private async bookChannels(
     channels: Channel[],
@@ -364,7 +458,8 @@ export class GroupBooking {
         if (attempt > 0) await sleep(backoffDelay(attempt, 10, 500));
         const first = attempt === 0 ? read.get(channel.channel_id) : undefined;
         const ledger = first ?? (await this.deps.ledgers.get(channel.channel_id));
-        const booking = this.planChannel(channel, ledger.bookings, requests, request, now);
+        if (ledger.closed_at) throw channelsGone([channel.channel_id], request.channelIds);
+        const booking = this.planChannel(channel, ledger.bookings, requests, request, now, await this.immovable(ledger.bookings, request));
         if (booking.plan.rejected) return booking;
         const next = this.ledgerAfter(booking, ledger.bookings, groupId, now);
         if (await this.deps.ledgers.replace(channel.channel_id, ledger.version, next, isoOf(now))) return booking;
@@ -373,7 +468,11 @@ export class GroupBooking {
     });
   }
 
-  /** The ledger after a plan: its bookings tagged with their groups, plus a shadow at each moved publication's old time. */
+  /**
+   * The ledger after a plan: its bookings tagged with their groups, plus a
+   * shadow at each moved publication's old time, booked by this group (so
+   * that its rollback finds and settles the moves it started).
+   */
   private ledgerAfter(booking: ChannelBooking, before: LedgerBooking[], groupId: string, now: number): LedgerBooking[] {
     const shadows = before.filter((b) => isShadow(b.publication_id));
     const planned = booking.plan.bookings.filter((b) => !isShadow(b.publication_id));
@@ -381,7 +480,7 @@ export class GroupBooking {
       publication_id: shadowIdOf(m.publication_id),
       at: m.from,
       priority: before.find((b) => b.publication_id === m.publication_id)?.priority ?? 0,
-      group_id: booking.groupOf.get(m.publication_id) ?? groupId,
+      group_id: groupId,
     }));
     return pruneLedger(
       [
@@ -393,14 +492,13 @@ export class GroupBooking {
     );
   }
 
-  /** Step 6: everything after the ledgers, in an order whose every stop is repairable. */
-  private async commit(
-    group: PublicationGroup,
-    booked: ChannelBooking[],
-    request: BookingRequest,
-    meta: RequestMeta,
-    now: number,
-  ): Promise<BookingOutcome> {
+  /**
+   * Step 6: everything after the ledgers, then the commit. Each write before
+   * the commit is undone by `rollback` if the request stops; nothing of the
+   * group fires before the commit (SlotDispatch checks it).
+   * @throws Conflict `booking_cancelled` when a cancel (or a rollback) won the race with the commit.
+   */
+  private async writeAndCommit(group: PublicationGroup, booked: ChannelBooking[], request: BookingRequest, now: number): Promise<Written> {
     const at = isoOf(now);
     const moves = await this.applyMoves(booked, now);
 
@@ -439,18 +537,33 @@ export class GroupBooking {
     const due = slots.filter((s) => Date.parse(s.fire_at) <= now + DUE_WITHIN_MS || late.has(s.slot_id));
 
     const times = publications.map((p) => p.scheduled_at).sort();
-    const scheduled: PublicationGroup = {
-      ...group,
-      status: 'scheduled',
+    const totals: GroupTotals = {
       total_publications: publications.length,
       slot_count: slots.length,
       first_at: times[0] ?? null,
       last_at: times[times.length - 1] ?? null,
       schedules_created: created,
-      updated_at: at,
     };
-    await this.deps.groups.update(scheduled);
+    if (!(await this.deps.groups.commit(group.group_id, totals, at))) {
+      throw new Conflict('booking_cancelled', 'the request was cancelled while it was being booked; nothing of it was kept', {
+        group_id: group.group_id,
+      });
+    }
+    return { publications, slots, due, moves, totals, booked };
+  }
 
+  /**
+   * Step 7, after the commit: the videos' counts, the audit entry, and the
+   * slots already due fired inline. Should the process stop here, the
+   * reconciliation fires the due slots; the counts and the entry are lost
+   * with it (docs/architecture.md).
+   */
+  private async afterCommit(group: PublicationGroup, written: Written, request: BookingRequest, meta: RequestMeta, now: number): Promise<BookingOutcome> {
+    const at = isoOf(now);
+    const { publications, slots, due, moves, totals } = written;
+    const booked = written.booked;
+    const scheduled = { ...group, ...totals };
+    const created = totals.schedules_created;
     const perVideo = new Map<string, number>();
     for (const p of publications) perVideo.set(p.video_id, (perVideo.get(p.video_id) ?? 0) + 1);
     await mapConcurrent([...perVideo], 8, ([videoId, count]) => this.deps.videos.addPending(videoId, count, at));
@@ -530,10 +643,16 @@ export class GroupBooking {
     );
     await mapConcurrent(moves, 8, async ({ groupId, move }) => {
       const to = isoOf(move.to);
+      const from = isoOf(move.from);
       const slot = { slot_id: slotIdOf(groupId, to), group_id: groupId, fire_at: to };
       await this.deps.groups.addToSlot(slot, 1);
-      if (await this.deps.publications.reschedule(move.publication_id, { from: isoOf(move.from), to, slotId: slot.slot_id, at })) {
+      if (await this.deps.publications.reschedule(move.publication_id, { from, to, slotId: slot.slot_id, at })) {
         await this.deps.scheduler.ensure([slot]);
+        // The old slot counts one fewer; left empty, it loses its schedule and shows cancelled.
+        if ((await this.deps.groups.removeFromSlot(groupId, from)) === 0) {
+          await this.deps.scheduler.remove([slotIdOf(groupId, from)]);
+          await this.deps.groups.markSlotCancelled(groupId, from, at);
+        }
       }
     });
     const shadowsByChannel = new Map<string, Set<string>>();
@@ -628,4 +747,23 @@ function slotsOf(groupId: string, publications: Publication[]): Slot[] {
     held: 0,
     fired_at: null,
   }));
+}
+
+/** What a booking wrote before its commit, and what follows it needs. */
+interface Written {
+  publications: Publication[];
+  slots: Slot[];
+  /** Slots already due: fired inline after the commit. */
+  due: Slot[];
+  moves: MoveReport[];
+  totals: GroupTotals;
+  booked: ChannelBooking[];
+}
+
+/** 422 for channels whose ledger a deletion closed: they are gone as far as booking goes. */
+function channelsGone(gone: string[], channelIds: string[]): UnprocessableRequest {
+  return new UnprocessableRequest('unknown_channels', `unknown channel(s): ${gone.slice(0, 20).join(', ')} (deleted)`, {
+    channel_ids: gone,
+    fields: gone.map((id) => ({ field: `channel_ids.${channelIds.indexOf(id)}`, in: 'body', message: 'no such channel (deleted)' })),
+  });
 }

@@ -26,6 +26,8 @@ export interface PublicationCancellationDeps {
   bookkeeping: LedgerBookkeeping;
   clock: Clock;
   ids: IdGenerator;
+  /** Rolls back a group not committed (GroupBooking.rollback); returns how many publications it cancelled. */
+  rollbackGroup: (groupId: string, reason: string) => Promise<number>;
 }
 
 /** What a group cancel did; named `wave_id` or `coordination_id` by the group's kind (GroupCancellation). */
@@ -88,6 +90,15 @@ export class PublicationCancellation {
   async cancelGroup(kind: GroupKind, groupId: string, reason: string | undefined, meta: RequestMeta): Promise<GroupCancellation<GroupKind>> {
     const group = await this.deps.groups.get(groupId);
     if (!group || group.kind !== kind || group.status === 'failed') throw new NotFound(kind, groupId);
+    const at = isoOf(this.deps.clock.now().getTime());
+    // A group still being booked: its commit is made to fail, and its booking undone now (and, should it
+    // still be writing, again by its own request when the commit fails, or by the reconciliation).
+    if (group.status === 'planning' && (await this.deps.groups.requestCancel(groupId, at))) {
+      const undone = await this.deps.rollbackGroup(groupId, reason ?? 'cancelled while it was being booked');
+      const counts: CancellationCounts = { status: 'cancelled', cancelled_publications: undone, not_cancellable: 0, schedules_deleted: 0 };
+      await this.record(CANCELLED_ACTIVITY[kind], { type: kind, id: groupId }, [], meta, { reason: reason ?? null, while_booking: true, ...counts });
+      return kind === 'wave' ? { wave_id: groupId, ...counts } : { coordination_id: groupId, ...counts };
+    }
     const slots = await this.deps.groups.listSlots(groupId);
     let notCancellable = 0;
     const cancelled: Publication[] = [];
@@ -110,8 +121,7 @@ export class PublicationCancellation {
       if (cancelledHere > 0 && stillPending === 0) emptied.push({ slotId: slot.slot_id, groupId });
     }
     const schedulesDeleted = await this.settle(cancelled, emptied);
-    const at = isoOf(this.deps.clock.now().getTime());
-    await this.deps.groups.update({ ...group, status: 'cancelled', cancelled_at: group.cancelled_at ?? at, updated_at: at });
+    await this.deps.groups.markCancelled(groupId, at);
     const counts: CancellationCounts = {
       status: 'cancelled',
       cancelled_publications: cancelled.length,
@@ -127,9 +137,13 @@ export class PublicationCancellation {
     return kind === 'wave' ? { wave_id: groupId, ...counts } : { coordination_id: groupId, ...counts };
   }
 
-  /** Cancels every pending publication of a channel (DELETE /channels/{id}?force=true); returns how many. */
-  async cancelChannelPublications(channelId: string, meta: RequestMeta): Promise<number> {
-    const cancelled: Publication[] = [];
+  /**
+   * Cancels every pending publication of a channel (DELETE /channels/{id}?force=true):
+   * those `known` (its ledger's, read consistently) and those its index lists. Returns how many.
+   */
+  async cancelChannelPublications(channelId: string, meta: RequestMeta, known: readonly string[] = []): Promise<number> {
+    const named = [...(await this.deps.publications.getMany(known)).values()].filter((p) => p.channel_id === channelId && isPending(p));
+    const cancelled: Publication[] = await this.cancelStatuses(named, 'channel deleted');
     for (const status of PENDING_STATUSES) {
       let cursor: string | undefined;
       do {

@@ -35,8 +35,12 @@ export interface SlotDispatchDeps {
 
 export interface FireResult {
   slot_id: string;
-  /** skipped: cancelled, or nothing left to send; not_due: invoked more than a minute before its time. */
-  outcome: 'dispatched' | 'held' | 'skipped' | 'not_due';
+  /**
+   * skipped: cancelled, rolled back, or nothing left to send; not_due:
+   * invoked more than a minute before its time; uncommitted: its group's
+   * request is still booking (or died doing so), so nothing of it may fire yet.
+   */
+  outcome: 'dispatched' | 'held' | 'skipped' | 'not_due' | 'uncommitted';
   dispatched: number;
   held: number;
 }
@@ -62,8 +66,11 @@ export class SlotDispatch {
   }
 
   async fire(event: SlotFiredEvent, meta: RequestMeta = { actor: 'scheduler', request_id: event.slot_id }): Promise<FireResult> {
-    const slot = await this.deps.groups.getSlot(event.group_id, event.fire_at);
+    const [slot, group] = await Promise.all([this.deps.groups.getSlot(event.group_id, event.fire_at), this.deps.groups.get(event.group_id)]);
     if (slot?.status === 'cancelled') return { slot_id: event.slot_id, outcome: 'skipped', dispatched: 0, held: 0 };
+    // What is not committed never fires: the commit (or the rollback) decides, and a later firing acts on it.
+    if (group?.status === 'planning') return { slot_id: event.slot_id, outcome: 'uncommitted', dispatched: 0, held: 0 };
+    if (!group || group.status === 'failed') return { slot_id: event.slot_id, outcome: 'skipped', dispatched: 0, held: 0 };
     // Scheduler fires within the minute of the slot: wait out the seconds, refuse anything earlier.
     const early = Date.parse(event.fire_at) - this.deps.clock.now().getTime();
     if (early > MAX_EARLY_WAIT_MS) return { slot_id: event.slot_id, outcome: 'not_due', dispatched: 0, held: 0 };
@@ -107,6 +114,8 @@ export class SlotDispatch {
     await this.deps.queue.send([...outbox, ...triggers.takeAllBut(undefined)]);
 
     if (slot) await this.deps.groups.markSlotFired(event.group_id, event.fire_at, { at, dispatched, held });
+    // A start or resume that came while this firing held work may have released before it held: release again.
+    if (hold && held > 0 && (await this.deps.state.get()).status === 'running') await this.releaseHeld(meta);
     if (dispatched + held > 0) {
       await this.audit.record(meta, {
         type: hold ? 'publications.held' : 'slot.fired',

@@ -13,6 +13,10 @@ import type { SystemStateRepository, TransitionWrite } from '#shared/ports/syste
 import type { SlotSchedule, SlotScheduler } from '#shared/ports/slot-scheduler';
 import type { PipelineTrigger, QueueDepth, TriggerQueue } from '#shared/ports/trigger-queue';
 import type { VideoRepository } from '#shared/ports/video-repository';
+import type { ChannelLedger, LedgerBooking } from '#shared/domain/channel-ledger';
+import type { PublicationGroup } from '#shared/domain/publication-group';
+import type { LedgerRepository } from '#shared/ports/ledger-repository';
+import type { PublicationGroupRepository } from '#shared/ports/publication-group-repository';
 
 /**
  * In-memory fakes of the ports, with the semantics the DynamoDB adapters
@@ -430,9 +434,56 @@ export class InMemorySlotScheduler implements SlotScheduler {
   }
 }
 
+/** Channel ledgers: versioned replaces, as the DynamoDB adapter's conditional writes. */
+export class InMemoryLedgerRepository implements LedgerRepository {
+  private readonly ledgers = new Map<string, ChannelLedger>();
+
+  async get(channelId: string): Promise<ChannelLedger> {
+    return clone(this.ledgers.get(channelId) ?? { channel_id: channelId, version: 0, bookings: [], closed_at: null });
+  }
+
+  async getMany(channelIds: readonly string[]): Promise<Map<string, ChannelLedger>> {
+    return new Map(await Promise.all(channelIds.map(async (id) => [id, await this.get(id)] as const)));
+  }
+
+  async replace(channelId: string, expectedVersion: number, bookings: readonly LedgerBooking[]): Promise<boolean> {
+    const ledger = await this.get(channelId);
+    if (ledger.version !== expectedVersion) return false;
+    this.ledgers.set(channelId, { ...ledger, version: expectedVersion + 1, bookings: clone([...bookings]) });
+    return true;
+  }
+
+  async close(channelId: string, expectedVersion: number, at: string): Promise<boolean> {
+    const ledger = await this.get(channelId);
+    if (ledger.version !== expectedVersion) return false;
+    this.ledgers.set(channelId, { ...ledger, version: expectedVersion + 1, closed_at: ledger.closed_at ?? at });
+    return true;
+  }
+
+  async reopen(channelId: string): Promise<void> {
+    const ledger = await this.get(channelId);
+    if (ledger.closed_at) this.ledgers.set(channelId, { ...ledger, version: ledger.version + 1, closed_at: null });
+  }
+}
+
+/** Groups by id (what the services here read of them); the DynamoDB adapter's other methods are tested against dynalite. */
+export class InMemoryGroupReader implements Pick<PublicationGroupRepository, 'get' | 'getMany'> {
+  readonly groups = new Map<string, PublicationGroup>();
+
+  async get(groupId: string): Promise<PublicationGroup | null> {
+    return clone(this.groups.get(groupId) ?? null);
+  }
+
+  async getMany(groupIds: readonly string[]): Promise<Map<string, PublicationGroup>> {
+    return new Map(groupIds.flatMap((id) => (this.groups.has(id) ? [[id, clone(this.groups.get(id) as PublicationGroup)] as const] : [])));
+  }
+}
+
 /** Every fake, sharing one clock and one id generator. */
 export function inMemoryPorts(clock = new FixedClock()) {
   return {
+    ledgers: new InMemoryLedgerRepository(),
+    groups: new InMemoryGroupReader(),
     clock,
     ids: new SequentialIds(),
     state: new InMemorySystemStateRepository(),

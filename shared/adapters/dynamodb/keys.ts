@@ -102,9 +102,9 @@ export const publicationKeys = {
 export const groupKeys = {
   partition: (groupId: string) => `GROUP#${groupId}`,
   key: (groupId: string): Key => ({ pk: groupKeys.partition(groupId), sk: 'GROUP' }),
-  /** gsi2, sparse: only groups still `planning` carry it, so stale requests are found without a scan. */
+  /** gsi2, sparse: only groups still `planning` carry it, by the end of their lease, so dead requests are found without a scan. */
   planningPartition: 'GROUP#STATUS#planning',
-  planningIndex: (groupId: string, createdAt: string) => ({ gsi2pk: groupKeys.planningPartition, gsi2sk: `${createdAt}#${groupId}` }),
+  planningIndex: (groupId: string, leaseUntil: string) => ({ gsi2pk: groupKeys.planningPartition, gsi2sk: `${leaseUntil}#${groupId}` }),
   /** gsi1: every group of one kind (`coordination` or `wave`), by creation time. */
   listPartition: (kind: string) => `GROUPS#${kind}`,
   listIndex: (kind: string, groupId: string, createdAt: string) => ({ gsi1pk: groupKeys.listPartition(kind), gsi1sk: `${createdAt}#${groupId}` }),
@@ -119,6 +119,11 @@ export const groupKeys = {
 /** One item a channel: the channel's bookings, the reservation that concurrent planners race on. */
 export const ledgerKeys = {
   key: (channelId: string): Key => ({ pk: channelKeys.key(channelId).pk, sk: 'LEDGER' }),
+};
+
+/** A periodic job's resume point (the reconciliation's walks). */
+export const jobKeys = {
+  cursor: (job: string): Key => ({ pk: `JOB#${job}`, sk: 'CURSOR' }),
 };
 
 /** Powertools idempotency records share the table: one static partition, the hashed key as sort key. */

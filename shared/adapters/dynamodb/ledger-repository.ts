@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ChannelLedger, LedgerBooking } from '#shared/domain/channel-ledger';
 import type { LedgerRepository } from '#shared/ports/ledger-repository';
 import { batchGet } from './batch';
@@ -29,20 +29,46 @@ export class DynamoLedgerRepository implements LedgerRepository {
   }
 
   async replace(channelId: string, expectedVersion: number, bookings: readonly LedgerBooking[], at: string): Promise<boolean> {
+    // An update, not a put: a closed ledger stays closed whoever rewrites its bookings.
+    return this.versioned(channelId, expectedVersion, 'SET bookings = :bookings', { ':bookings': bookings.map(encode) }, at);
+  }
+
+  async close(channelId: string, expectedVersion: number, at: string): Promise<boolean> {
+    return this.versioned(channelId, expectedVersion, 'SET closed_at = if_not_exists(closed_at, :at)', {}, at);
+  }
+
+  async reopen(channelId: string, at: string): Promise<void> {
+    await this.table.doc.send(
+      new UpdateCommand({
+        TableName: this.table.tableName,
+        Key: ledgerKeys.key(channelId),
+        // The version moves too, so a deletion that read the closed ledger cannot act on it afterwards.
+        UpdateExpression: 'REMOVE closed_at SET updated_at = :at ADD version :one',
+        ConditionExpression: 'attribute_exists(closed_at)',
+        ExpressionAttributeValues: { ':at': at, ':one': 1 },
+      }),
+    ).catch((error: unknown) => {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    });
+  }
+
+  /** One write of the ledger conditioned on the version read (0: no ledger yet), moving it to the next. */
+  private async versioned(channelId: string, expectedVersion: number, set: string, values: Record<string, unknown>, at: string): Promise<boolean> {
     try {
       await this.table.doc.send(
-        new PutCommand({
+        new UpdateCommand({
           TableName: this.table.tableName,
-          Item: {
-            ...ledgerKeys.key(channelId),
-            entity: 'ledger',
-            channel_id: channelId,
-            version: expectedVersion + 1,
-            bookings: bookings.map(encode),
-            updated_at: at,
-          },
+          Key: ledgerKeys.key(channelId),
+          UpdateExpression: `${set}, entity = :entity, channel_id = :channel, version = :next, updated_at = :at`,
           ConditionExpression: expectedVersion === 0 ? 'attribute_not_exists(pk)' : 'version = :expected',
-          ExpressionAttributeValues: expectedVersion === 0 ? undefined : { ':expected': expectedVersion },
+          ExpressionAttributeValues: {
+            ...values,
+            ':entity': 'ledger',
+            ':channel': channelId,
+            ':next': expectedVersion + 1,
+            ':at': at,
+            ...(expectedVersion === 0 ? {} : { ':expected': expectedVersion }),
+          },
         }),
       );
       return true;
@@ -54,11 +80,12 @@ export class DynamoLedgerRepository implements LedgerRepository {
 }
 
 function toLedger(channelId: string, item: Record<string, unknown> | undefined): ChannelLedger {
-  if (!item) return { channel_id: channelId, version: 0, bookings: [] };
+  if (!item) return { channel_id: channelId, version: 0, bookings: [], closed_at: null };
   return {
     channel_id: channelId,
     version: Number(item.version),
     bookings: ((item.bookings as string[] | undefined) ?? []).map(decode),
+    closed_at: (item.closed_at as string | null | undefined) ?? null,
   };
 }
 

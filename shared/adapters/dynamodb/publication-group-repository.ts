@@ -1,10 +1,10 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { Page, PageRequest } from '#shared/domain/pagination';
 import type { GroupKind } from '#shared/domain/publication';
 import { VISIBLE_GROUP_STATUSES, type PublicationGroup, type Slot, type VisibleGroupStatus } from '#shared/domain/publication-group';
-import type { PublicationGroupRepository, SlotFired } from '#shared/ports/publication-group-repository';
-import { batchWrite } from './batch';
+import type { GroupTotals, PublicationGroupRepository, SlotFired } from '#shared/ports/publication-group-repository';
+import { batchGet, batchWrite } from './batch';
 import type { TableContext } from './document-client';
 import { groupKeys } from './keys';
 import { queryPage } from './query-pages';
@@ -33,8 +33,98 @@ export class DynamoPublicationGroupRepository implements PublicationGroupReposit
     return Item ? toGroup(Item) : null;
   }
 
-  async update(group: PublicationGroup): Promise<void> {
-    await this.table.doc.send(new PutCommand({ TableName: this.table.tableName, Item: groupItem(group) }));
+  async getMany(groupIds: readonly string[]): Promise<Map<string, PublicationGroup>> {
+    const items = await batchGet(this.table.doc, this.table.tableName, [...new Set(groupIds)].map(groupKeys.key));
+    return new Map(items.map((item) => [String(item.group_id), toGroup(item)]));
+  }
+
+  async commit(groupId: string, totals: GroupTotals, at: string): Promise<boolean> {
+    return this.conditionally({
+      Key: groupKeys.key(groupId),
+      UpdateExpression:
+        'SET #status = :scheduled, total_publications = :total, slot_count = :slots, first_at = :first, last_at = :last, schedules_created = :created, updated_at = :at, lease_until = :null REMOVE gsi2pk, gsi2sk',
+      ConditionExpression: `#status = :planning AND ${absent('rollback_started_at')} AND ${absent('cancel_requested_at')}`,
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: {
+        ':scheduled': 'scheduled',
+        ':planning': 'planning',
+        ':total': totals.total_publications,
+        ':slots': totals.slot_count,
+        ':first': totals.first_at,
+        ':last': totals.last_at,
+        ':created': totals.schedules_created,
+        ':at': at,
+        ':null': null,
+      },
+    });
+  }
+
+  async beginRollback(groupId: string, at: string): Promise<PublicationGroup | null> {
+    try {
+      const { Attributes } = await this.table.doc.send(
+        new UpdateCommand({
+          TableName: this.table.tableName,
+          Key: groupKeys.key(groupId),
+          UpdateExpression: 'SET rollback_started_at = :at, updated_at = :at',
+          ConditionExpression: '#status = :planning',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':planning': 'planning', ':at': at },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return Attributes ? toGroup(Attributes) : null;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return null;
+      throw error;
+    }
+  }
+
+  async finishRollback(groupId: string, at: string): Promise<void> {
+    // A cancel asked while planning ends the group cancelled; otherwise its request failed.
+    await this.conditionally({
+      Key: groupKeys.key(groupId),
+      UpdateExpression:
+        'SET #status = if_not_exists(cancel_marker, :failed), cancelled_at = if_not_exists(cancel_marker_at, :null), updated_at = :at, lease_until = :null REMOVE gsi2pk, gsi2sk',
+      ConditionExpression: '#status = :planning',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':planning': 'planning', ':failed': 'failed', ':at': at, ':null': null },
+    });
+  }
+
+  async requestCancel(groupId: string, at: string): Promise<boolean> {
+    return this.conditionally({
+      Key: groupKeys.key(groupId),
+      // cancel_marker(_at) feed finishRollback's if_not_exists: the group ends `cancelled` at this time.
+      UpdateExpression: 'SET cancel_requested_at = :at, cancel_marker = :cancelled, cancel_marker_at = :at, updated_at = :at',
+      ConditionExpression: '#status = :planning',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':planning': 'planning', ':cancelled': 'cancelled', ':at': at },
+    });
+  }
+
+  async markCancelled(groupId: string, at: string): Promise<boolean> {
+    // Items keep their nulls, so `if_not_exists` cannot keep the first time: two conditional writes do, the second a no-op once set.
+    const first = await this.conditionally({
+      Key: groupKeys.key(groupId),
+      UpdateExpression: 'SET #status = :cancelled, cancelled_at = :at, updated_at = :at',
+      ConditionExpression: `#status = :scheduled OR (#status = :cancelled AND ${absent('cancelled_at')})`,
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':scheduled': 'scheduled', ':cancelled': 'cancelled', ':at': at, ':null': null },
+    });
+    if (first) return true;
+    const group = await this.get(groupId);
+    return group?.status === 'cancelled';
+  }
+
+  /** One conditional UpdateItem on the group's partition; false when its condition failed. */
+  private async conditionally(update: Omit<UpdateCommandInput, 'TableName'>): Promise<boolean> {
+    try {
+      await this.table.doc.send(new UpdateCommand({ TableName: this.table.tableName, ...update }));
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
   }
 
   async list(kind: GroupKind, request: PageRequest & { status?: VisibleGroupStatus | undefined }): Promise<Page<PublicationGroup>> {
@@ -57,18 +147,18 @@ export class DynamoPublicationGroupRepository implements PublicationGroupReposit
     return { items: page.items.map(toGroup), next_cursor: page.nextCursor };
   }
 
-  async listPlanningBefore(before: string, limit: number): Promise<PublicationGroup[]> {
-    const { Items } = await this.table.doc.send(
-      new QueryCommand({
-        TableName: this.table.tableName,
-        IndexName: INDEXES.byStatus.name,
-        KeyConditionExpression: '#pk = :pk AND #sk < :before',
-        ExpressionAttributeNames: { '#pk': INDEXES.byStatus.partitionKey, '#sk': INDEXES.byStatus.sortKey },
-        ExpressionAttributeValues: { ':pk': groupKeys.planningPartition, ':before': before },
-        Limit: limit,
-      }),
+  async listPlanning(limit: number, cursor?: string, before?: string): Promise<Page<PublicationGroup>> {
+    const page = await queryPage(
+      this.table,
+      {
+        index: INDEXES.byStatus.name,
+        partition: groupKeys.planningPartition,
+        sortKey: before ? { expression: '#sk < :before', values: { ':before': before } } : undefined,
+        ascending: true,
+      },
+      { limit, cursor, scope: { list: 'groups:planning', filters: { before } } },
     );
-    return (Items ?? []).map(toGroup);
+    return { items: page.items.map(toGroup), next_cursor: page.nextCursor };
   }
 
   async putSlots(slots: readonly Slot[]): Promise<void> {
@@ -100,6 +190,25 @@ export class DynamoPublicationGroupRepository implements PublicationGroupReposit
         },
       }),
     );
+  }
+
+  async removeFromSlot(groupId: string, fireAt: string): Promise<number | null> {
+    try {
+      const { Attributes } = await this.table.doc.send(
+        new UpdateCommand({
+          TableName: this.table.tableName,
+          Key: groupKeys.slot(groupId, fireAt),
+          UpdateExpression: 'ADD publication_count :minus',
+          ConditionExpression: 'attribute_exists(pk) AND publication_count > :zero',
+          ExpressionAttributeValues: { ':minus': -1, ':zero': 0 },
+          ReturnValues: 'UPDATED_NEW',
+        }),
+      );
+      return Number(Attributes?.publication_count ?? 0);
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return null;
+      throw error;
+    }
   }
 
   async getSlot(groupId: string, fireAt: string): Promise<Slot | null> {
@@ -178,7 +287,7 @@ function groupItem(group: PublicationGroup): Record<string, unknown> {
     entity: 'group',
     ...group,
     ...groupKeys.listIndex(group.kind, group.group_id, group.created_at),
-    ...(group.status === 'planning' ? groupKeys.planningIndex(group.group_id, group.created_at) : {}),
+    ...(group.status === 'planning' ? groupKeys.planningIndex(group.group_id, group.lease_until ?? group.created_at) : {}),
   };
 }
 
@@ -207,7 +316,16 @@ function toGroup(item: Record<string, unknown>): PublicationGroup {
     cancelled_at: (item.cancelled_at as string | null | undefined) ?? null,
     actor: item.actor as string,
     request_id: item.request_id as string,
+    lease_owner: (item.lease_owner as string | null | undefined) ?? null,
+    lease_until: (item.lease_until as string | null | undefined) ?? null,
+    cancel_requested_at: (item.cancel_requested_at as string | null | undefined) ?? null,
+    rollback_started_at: (item.rollback_started_at as string | null | undefined) ?? null,
   };
+}
+
+/** An attribute that is absent or null (items are written with nulls kept). */
+function absent(name: string): string {
+  return `(attribute_not_exists(${name}) OR ${name} = :null)`;
 }
 
 function toSlot(item: Record<string, unknown>): Slot {

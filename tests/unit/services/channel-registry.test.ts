@@ -6,7 +6,7 @@ import { channelDefinition, META } from '#tests/helpers/sample-entities';
 
 function registry() {
   const ports = inMemoryPorts();
-  const service = new ChannelRegistry({ channels: ports.channels, activity: ports.activity, clock: ports.clock, ids: ports.ids });
+  const service = new ChannelRegistry({ channels: ports.channels, ledgers: ports.ledgers, activity: ports.activity, clock: ports.clock, ids: ports.ids });
   return { ports, service };
 }
 
