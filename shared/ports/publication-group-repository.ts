@@ -24,9 +24,10 @@ export interface PublicationGroupRepository {
    */
   commit(groupId: string, totals: GroupTotals, at: string): Promise<boolean>;
   /**
-   * Marks a planning group as being rolled back (so it can never commit);
-   * again on one already marked, it answers the group as well.
-   * @returns the group, or null when it is not planning (committed, or already rolled back).
+   * Marks a planning group as being rolled back (so it can never commit).
+   * On a group already rolled back it answers the group too, so that a
+   * rollback run again also undoes what its request wrote after the first.
+   * @returns the group, or null when it was committed (or never rolled back).
    */
   beginRollback(groupId: string, at: string): Promise<PublicationGroup | null>;
   /** Ends a rollback: `planning` -> `failed` (or `cancelled` when a cancel was asked); the group leaves the planning index. */

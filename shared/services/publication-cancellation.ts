@@ -91,10 +91,11 @@ export class PublicationCancellation {
     const group = await this.deps.groups.get(groupId);
     if (!group || group.kind !== kind || group.status === 'failed') throw new NotFound(kind, groupId);
     const at = isoOf(this.deps.clock.now().getTime());
-    // A group still being booked: its commit is made to fail, and its booking undone now (and, should it
-    // still be writing, again by its own request when the commit fails, or by the reconciliation).
+    // A group still being booked: its commit is made to fail. Its request then undoes what it wrote (it alone
+    // knows all of it); if that request's lease is over it died, and the undo happens here (and, again, in the reconciliation).
     if (group.status === 'planning' && (await this.deps.groups.requestCancel(groupId, at))) {
-      const undone = await this.deps.rollbackGroup(groupId, reason ?? 'cancelled while it was being booked');
+      const leaseOver = Date.parse(group.lease_until ?? group.created_at) < Date.parse(at);
+      const undone = leaseOver ? await this.deps.rollbackGroup(groupId, reason ?? 'cancelled while it was being booked') : 0;
       const counts: CancellationCounts = { status: 'cancelled', cancelled_publications: undone, not_cancellable: 0, schedules_deleted: 0 };
       await this.record(CANCELLED_ACTIVITY[kind], { type: kind, id: groupId }, [], meta, { reason: reason ?? null, while_booking: true, ...counts });
       return kind === 'wave' ? { wave_id: groupId, ...counts } : { coordination_id: groupId, ...counts };

@@ -72,10 +72,15 @@ export class PublicationReconciliation {
       ids: IdGenerator;
       /** This process: its own planning groups are dead only once their lease ended. */
       owner: string;
+      /** Publications each walk reads in one run (WALK_BUDGET by default). */
+      walkBudget?: number;
     },
   ) {
     this.audit = new AuditRecorder(deps.activity, deps.ids, deps.clock);
+    this.budget = deps.walkBudget ?? WALK_BUDGET;
   }
+
+  private readonly budget: number;
 
   async run(meta: RequestMeta, options: ReconciliationOptions = {}): Promise<ReconciliationReport> {
     const now = this.deps.clock.now().getTime();
@@ -113,11 +118,11 @@ export class PublicationReconciliation {
     let cursor: string | undefined;
     let read = 0;
     do {
-      const page = await this.deps.publications.listByStatus('scheduled', PAGE, cursor, isoOf(now - OVERDUE_MS));
+      const page = await this.deps.publications.listByStatus('scheduled', Math.min(PAGE, this.budget - read), cursor, isoOf(now - OVERDUE_MS));
       for (const p of page.items) slots.set(p.slot_id, p.group_id);
       read += page.items.length;
       cursor = page.next_cursor ?? undefined;
-    } while (cursor && read < WALK_BUDGET);
+    } while (cursor && read < this.budget);
     let fired = 0;
     for (const [slotId, groupId] of slots) {
       const fireAt = fireAtOfSlotId(slotId);
@@ -139,17 +144,18 @@ export class PublicationReconciliation {
     let resent = 0;
     do {
       // A cursor that no longer fits the list (the release before changed it) starts the walk over.
-      const page = await this.deps.publications.listByStatus('dispatching', PAGE, cursor).catch((error: unknown) => {
+      const size = Math.min(PAGE, this.budget - read);
+      const page = await this.deps.publications.listByStatus('dispatching', size, cursor).catch((error: unknown) => {
         if (cursor === undefined || (error as { code?: string }).code !== 'invalid_cursor') throw error;
         cursor = undefined;
-        return this.deps.publications.listByStatus('dispatching', PAGE);
+        return this.deps.publications.listByStatus('dispatching', size);
       });
       const lost = page.items.filter((p: Publication) => p.trigger_received_at === null && Date.parse(p.updated_at) < now - UNRECEIVED_MS);
       await this.deps.dispatch.resend(lost);
       resent += lost.length;
       read += page.items.length;
       cursor = page.next_cursor ?? undefined;
-    } while (cursor && read < WALK_BUDGET);
+    } while (cursor && read < this.budget);
     await this.deps.cursors.put(RESEND_JOB, cursor ?? null, isoOf(now));
     return resent;
   }

@@ -70,7 +70,8 @@ export class SlotDispatch {
     if (slot?.status === 'cancelled') return { slot_id: event.slot_id, outcome: 'skipped', dispatched: 0, held: 0 };
     // What is not committed never fires: the commit (or the rollback) decides, and a later firing acts on it.
     if (group?.status === 'planning') return { slot_id: event.slot_id, outcome: 'uncommitted', dispatched: 0, held: 0 };
-    if (!group || group.status === 'failed') return { slot_id: event.slot_id, outcome: 'skipped', dispatched: 0, held: 0 };
+    // Only a committed group fires: one rolled back (failed) or cancelled has nothing to send.
+    if (group?.status !== 'scheduled') return { slot_id: event.slot_id, outcome: 'skipped', dispatched: 0, held: 0 };
     // Scheduler fires within the minute of the slot: wait out the seconds, refuse anything earlier.
     const early = Date.parse(event.fire_at) - this.deps.clock.now().getTime();
     if (early > MAX_EARLY_WAIT_MS) return { slot_id: event.slot_id, outcome: 'not_due', dispatched: 0, held: 0 };

@@ -74,8 +74,10 @@ export class DynamoPublicationGroupRepository implements PublicationGroupReposit
       );
       return Attributes ? toGroup(Attributes) : null;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return null;
-      throw error;
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      // Rolled back already: running it again finds what its request wrote after that rollback looked.
+      const group = await this.get(groupId);
+      return group && group.status !== 'scheduled' && group.rollback_started_at ? group : null;
     }
   }
 
