@@ -235,6 +235,7 @@ export const groupBooking = () =>
         clock: clock(),
         ids: ids(),
         owner: processOwner(),
+        keyWindowSeconds: settings().IDEMPOTENCY_TTL_SECONDS,
       }),
   );
 

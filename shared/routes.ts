@@ -62,7 +62,8 @@ export interface RouteSpec<
     status: SuccessStatus;
     description: string;
     schema: z.ZodMiniType;
-    alternatives?: readonly { status: SuccessStatus; description: string }[];
+    /** Other success answers; with their own schema when their body differs. */
+    alternatives?: readonly { status: SuccessStatus; description: string; schema?: z.ZodMiniType }[];
   };
   /**
    * The error statuses the route's service answers (NotFound, Conflict, ...).
@@ -246,7 +247,10 @@ export const routes = {
       status: 201,
       description: 'the plan as booked',
       schema: coordination.coordinationResult,
-      alternatives: [{ status: 200, description: 'a dry run: the plan, nothing written' }],
+      alternatives: [
+        { status: 200, description: 'a dry run: the plan, nothing written' },
+        { status: 202, description: 'a retry whose first attempt lost its answer: that attempt\'s coordination, never a second booking', schema: coordination.coordinationAccepted },
+      ],
     },
     errors: [409, 413, 422],
     example: {
@@ -271,7 +275,10 @@ export const routes = {
       status: 201,
       description: 'the wave as booked',
       schema: coordination.waveResult,
-      alternatives: [{ status: 200, description: 'a dry run: the plan, nothing written' }],
+      alternatives: [
+        { status: 200, description: 'a dry run: the plan, nothing written' },
+        { status: 202, description: 'a retry whose first attempt lost its answer: that attempt\'s wave, never a second booking', schema: coordination.waveAccepted },
+      ],
     },
     errors: [409, 413, 422],
     example: {

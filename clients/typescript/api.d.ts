@@ -610,6 +610,15 @@ export interface components {
                 held: number;
             }[];
         };
+        CoordinationAccepted: {
+            coordination_id: string;
+            /**
+             * @description where the first attempt stands
+             * @enum {string}
+             */
+            status: "planning" | "scheduled" | "cancelled" | "failed";
+            message: string;
+        };
         CoordinationCancelled: {
             coordination_id: string;
             /** @constant */
@@ -882,6 +891,15 @@ export interface components {
                 dispatched: number;
                 held: number;
             }[];
+        };
+        WaveAccepted: {
+            wave_id: string;
+            /**
+             * @description where the first attempt stands
+             * @enum {string}
+             */
+            status: "planning" | "scheduled" | "cancelled" | "failed";
+            message: string;
         };
         WaveCancelled: {
             wave_id: string;
@@ -2532,6 +2550,18 @@ export interface operations {
                     "application/json": components["schemas"]["CoordinationResult"];
                 };
             };
+            /** @description a retry whose first attempt lost its answer: that attempt's coordination, never a second booking */
+            202: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "apigw-requestid": components["headers"]["GatewayRequestId"];
+                    "idempotent-replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CoordinationAccepted"];
+                };
+            };
             /** @description invalid input: details.fields names each field at fault */
             400: {
                 headers: {
@@ -2696,6 +2726,18 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["WaveResult"];
+                };
+            };
+            /** @description a retry whose first attempt lost its answer: that attempt's wave, never a second booking */
+            202: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "apigw-requestid": components["headers"]["GatewayRequestId"];
+                    "idempotent-replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WaveAccepted"];
                 };
             };
             /** @description invalid input: details.fields names each field at fault */

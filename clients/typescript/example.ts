@@ -13,6 +13,8 @@ import { fileURLToPath } from 'node:url';
 import type { components, paths } from './api';
 
 type Wave = components['schemas']['WaveResult'];
+/** 201 and 200 answer the wave as booked or planned; 202 (a retry) where its first attempt stands. */
+const isWave = (answer: Wave | components['schemas']['WaveAccepted']): answer is Wave => 'dry_run' in answer;
 type ApiError = components['schemas']['Error'] | components['schemas']['GatewayError'];
 
 /** Our errors are {error: {code, message}}; API Gateway's own refusals (401, 403) are {message}. */
@@ -45,10 +47,12 @@ export async function tour(baseUrl: string, token?: string): Promise<{ planned: 
     wave_config: { timing: 'simultaneous' as const, scheduled_at: new Date(Date.now() + 3_600_000).toISOString() },
   };
   const plan = await api.POST('/api/orchestration/schedule-wave', { body: { ...body, dry_run: true } });
-  if (!plan.data) throw new Error(`dry run: ${describe(plan.error)}`);
+  if (!plan.data || !isWave(plan.data)) throw new Error(`dry run: ${describe(plan.error)}`);
 
-  const booked = await api.POST('/api/orchestration/schedule-wave', { body });
+  // With an Idempotency-Key, a retry after a lost answer (a timeout) gets 202 and the first attempt's wave, never a second one.
+  const booked = await api.POST('/api/orchestration/schedule-wave', { body, params: { header: { 'Idempotency-Key': `tour-${Date.now()}` } } });
   if (!booked.data) throw new Error(`schedule-wave: ${describe(booked.error)}`);
+  if (!isWave(booked.data)) throw new Error(`schedule-wave: an earlier attempt's wave ${booked.data.wave_id} is ${booked.data.status}`);
 
   const wave = await api.GET('/api/orchestration/waves/{wave_id}', { params: { path: { wave_id: booked.data.wave_id! } } });
   if (!wave.data) throw new Error(`GET wave: ${describe(wave.error)}`);

@@ -2,8 +2,9 @@ import { coordinatePublication } from '#shared/composition-root';
 import { httpHandler, reply } from '#shared/http/http-handler';
 import { routes } from '#shared/routes';
 
-/** POST /api/orchestration/coordinate-publication: 201 booked, 200 for a dry run. */
+/** POST /api/orchestration/coordinate-publication: 201 booked, 200 for a dry run, 202 for a retry whose first attempt's answer was lost. */
 export const handler = httpHandler(routes.coordinatePublication, async ({ body, meta }) => {
-  const result = await coordinatePublication().run(body, meta);
-  return result.dry_run ? reply(200, result) : result;
+  const answer = await coordinatePublication().run(body, meta);
+  if ('earlier' in answer) return reply(202, answer.earlier);
+  return answer.booked.dry_run ? reply(200, answer.booked) : answer.booked;
 });

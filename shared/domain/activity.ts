@@ -47,4 +47,6 @@ export interface ActivityEntry {
 export interface RequestMeta {
   actor: string;
   request_id: string;
+  /** The request's Idempotency-Key, when it sent one: a booking retried with it finds its first attempt's group. */
+  idempotency_key?: string | undefined;
 }

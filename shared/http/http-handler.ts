@@ -132,7 +132,8 @@ function requestMeta(route: AnyRoute): MiddlewareObj<Event, Result, Error, Route
   return {
     before: async (request: Request) => {
       const requestId = request.event.requestContext?.requestId ?? request.context.awsRequestId;
-      const meta: RequestMeta = { actor: actorOf(request.event), request_id: requestId };
+      const key = Object.entries(request.event.headers ?? {}).find(([name]) => name.toLowerCase() === 'idempotency-key')?.[1];
+      const meta: RequestMeta = { actor: actorOf(request.event), request_id: requestId, ...(route.method === 'POST' && key ? { idempotency_key: key } : {}) };
       request.context.orchestrator = { input: { params: undefined, query: undefined, body: undefined }, meta, startedAt: Date.now() };
       logger.appendKeys({ route: route.id, request_id: requestId, actor: meta.actor });
     },

@@ -150,22 +150,22 @@ function operation(route: AnyRoute, components: Components): JsonSchema {
         ]
       : []),
   ];
-  const successes = new Map<number, string>([
-    [route.response.status, route.response.description],
-    ...(route.response.alternatives ?? []).map((a) => [a.status, a.description] as [number, string]),
+  const successes = new Map<number, { description: string; schema: z.ZodMiniType }>([
+    [route.response.status, route.response],
+    ...(route.response.alternatives ?? []).map((a) => [a.status, { description: a.description, schema: a.schema ?? route.response.schema }] as const),
   ]);
   const responses = Object.fromEntries(
     declaredStatuses(route).map((status) => {
       const success = successes.get(status);
       const schema = success
-        ? components.use(route.response.schema, 'output')
+        ? components.use(success.schema, 'output')
         : status === 401 || status === 403
           ? { anyOf: [components.use(errorBody, 'output'), components.use(gatewayErrorBody, 'output')] }
           : components.use(errorBody, 'output');
       const headers = Object.fromEntries(declaredHeaders(route, status).map((id) => [HEADER_NAMES[id], { $ref: HEADER_REF(id) }]));
       return [
         String(status),
-        { description: success ?? ERROR_DESCRIPTIONS[status] ?? 'error', headers, content: { 'application/json': { schema } } },
+        { description: success?.description ?? ERROR_DESCRIPTIONS[status] ?? 'error', headers, content: { 'application/json': { schema } } },
       ];
     }),
   );

@@ -15,6 +15,14 @@ export interface PublicationGroupRepository {
   /** Writes a new group (in `planning`): the booking's intent. false if the id exists. */
   create(group: PublicationGroup): Promise<boolean>;
   get(groupId: string): Promise<PublicationGroup | null>;
+  /** The group a booking's Idempotency-Key started (hashed with its kind), if any. */
+  findByKey(kind: GroupKind, keyHash: string): Promise<{ groupId: string; group: PublicationGroup | null } | null>;
+  /**
+   * Links a booking's key to its group, unless another group holds it;
+   * `replacing` names a group that failed, whose link may be taken over.
+   * @returns false when another attempt holds the key.
+   */
+  claimKey(kind: GroupKind, keyHash: string, groupId: string, replacing: string | null, expiresAt: number): Promise<boolean>;
   /** Groups by id, read consistently (those missing are absent). */
   getMany(groupIds: readonly string[]): Promise<Map<string, PublicationGroup>>;
   /**

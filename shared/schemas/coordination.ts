@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { PUBLICATION_STATUSES } from '#shared/domain/publication';
 import { CONFLICT_POLICIES, STAGGER_BY, TIMINGS } from '#shared/domain/coordination';
-import { SLOT_STATUSES, VISIBLE_GROUP_STATUSES } from '#shared/domain/publication-group';
+import { GROUP_STATUSES, SLOT_STATUSES, VISIBLE_GROUP_STATUSES } from '#shared/domain/publication-group';
 import { count, isoDateTime, meta, page, pageCursor, pageLimit, priorityValue, resourceId, systemId } from './common';
 
 /** Publications a wave may hold (SPEC: more is 413). */
@@ -240,6 +240,14 @@ const cancellationCounts = {
   not_cancellable: meta(count, { description: 'publications already on their way (dispatching or later)' }),
   schedules_deleted: count,
 };
+
+const earlierAttempt = {
+  status: meta(z.enum(GROUP_STATUSES), { description: 'where the first attempt stands' }),
+  message: z.string(),
+};
+/** 202: a retry whose Idempotency-Key's first attempt lost its answer (timed out, died, or still running). */
+export const waveAccepted = meta(z.object({ wave_id: waveId, ...earlierAttempt }), { id: 'WaveAccepted' });
+export const coordinationAccepted = meta(z.object({ coordination_id: coordinationId, ...earlierAttempt }), { id: 'CoordinationAccepted' });
 
 export const waveCancelled = meta(z.object({ wave_id: waveId, ...cancellationCounts }), { id: 'WaveCancelled' });
 export const coordinationCancelled = meta(z.object({ coordination_id: coordinationId, ...cancellationCounts }), { id: 'CoordinationCancelled' });

@@ -1,6 +1,7 @@
 import type { RequestMeta } from '#shared/domain/activity';
 import type { ConflictPolicy, Timing } from '#shared/domain/coordination';
 import type { BookingOutcome, ConflictReport, GroupBooking, MoveReport } from './group-booking';
+import { earlierAttemptAnswer, type EarlierAttemptAnswer } from './earlier-attempt';
 
 export interface CoordinatePublicationInput {
   video_id: string;
@@ -28,7 +29,11 @@ export interface CoordinationResult {
 export class CoordinatePublication {
   constructor(private readonly booking: GroupBooking) {}
 
-  async run(input: CoordinatePublicationInput, meta: RequestMeta): Promise<CoordinationResult> {
+  /** The coordination booked (or planned, for a dry run); or, for a retry, where its first attempt stands. */
+  async run(
+    input: CoordinatePublicationInput,
+    meta: RequestMeta,
+  ): Promise<{ booked: CoordinationResult } | { earlier: EarlierAttemptAnswer<'coordination'> }> {
     const outcome = await this.booking.book(
       {
         kind: 'coordination',
@@ -45,7 +50,8 @@ export class CoordinatePublication {
       },
       meta,
     );
-    return resultOf(input, outcome);
+    if ('earlier' in outcome) return { earlier: earlierAttemptAnswer('coordination', outcome.earlier) };
+    return { booked: resultOf(input, outcome) };
   }
 }
 

@@ -15,6 +15,7 @@ import {
   type PlanConflict,
   type RequestedPublication,
 } from '#shared/domain/planner/index';
+import { createHash } from 'node:crypto';
 import { backoffDelay, mapConcurrent, sleep } from '#shared/concurrency';
 import type { ActivityLog } from '#shared/ports/activity-log';
 import type { ChannelRepository } from '#shared/ports/channel-repository';
@@ -121,6 +122,13 @@ export interface GroupBookingDeps {
   ids: IdGenerator;
   /** This process (a Lambda execution environment, a local server): the lease owner of the groups it writes. */
   owner: string;
+  /** How long a booking's Idempotency-Key leads a retry to its first attempt's group (the idempotency window). */
+  keyWindowSeconds?: number;
+}
+
+/** A retry's answer: the group its Idempotency-Key's first attempt started, whatever became of that attempt. */
+export interface EarlierAttempt {
+  earlier: PublicationGroup;
 }
 
 interface ChannelBooking {
@@ -159,7 +167,7 @@ export class GroupBooking {
     this.audit = new AuditRecorder(deps.activity, deps.ids, deps.clock);
   }
 
-  async book(request: BookingRequest, meta: RequestMeta): Promise<BookingOutcome> {
+  async book(request: BookingRequest, meta: RequestMeta): Promise<BookingOutcome | EarlierAttempt> {
     const now = this.deps.clock.now().getTime();
     const window: BookingWindow = { now, searchHorizonMs: SEARCH_HORIZON_MS, fieldPrefix: request.timingFieldPrefix };
     const base = baseTimeOf(request.scheduledAt, window);
@@ -191,6 +199,11 @@ export class GroupBooking {
     }
 
     const groupId = `${request.kind === 'wave' ? 'wave' : 'coord'}_${this.deps.ids.next()}`;
+    // A retry (same Idempotency-Key) of an attempt that timed out, died or is still running never books again.
+    if (!request.dryRun && meta.idempotency_key) {
+      const earlier = await this.claimKey(request.kind, meta.idempotency_key, groupId, now);
+      if (earlier) return { earlier };
+    }
     const byChannel = this.withIds(requested);
 
     // One consistent batch read of every ledger: the plan of a dry run or a reject check, and each channel's first booking attempt.
@@ -251,6 +264,23 @@ export class GroupBooking {
       throw error;
     }
     return this.afterCommit(group, written, request, meta, now);
+  }
+
+  /**
+   * Links the request's Idempotency-Key to the group it is about to write
+   * (before the group itself: a link to a group never written counts as a
+   * failed attempt). @returns the group of an earlier attempt with the key,
+   * unless that attempt failed (then this one takes the key over).
+   */
+  private async claimKey(kind: GroupKind, key: string, groupId: string, now: number): Promise<PublicationGroup | null> {
+    const keyHash = createHash('sha256').update(key).digest('hex').slice(0, 40);
+    const expiresAt = Math.floor(now / 1000) + (this.deps.keyWindowSeconds ?? 86_400);
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const found = await this.deps.groups.findByKey(kind, keyHash);
+      if (found?.group && found.group.status !== 'failed') return found.group;
+      if (await this.deps.groups.claimKey(kind, keyHash, groupId, found?.groupId ?? null, expiresAt)) return null;
+    }
+    throw new ContentionExhausted('this Idempotency-Key');
   }
 
   /**

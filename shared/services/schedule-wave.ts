@@ -1,6 +1,7 @@
 import type { RequestMeta } from '#shared/domain/activity';
 import type { ConflictPolicy, StaggerBy, Timing } from '#shared/domain/coordination';
 import type { ConflictReport, GroupBooking } from './group-booking';
+import { earlierAttemptAnswer, type EarlierAttemptAnswer } from './earlier-attempt';
 
 export interface ScheduleWaveInput {
   video_ids: string[];
@@ -31,7 +32,8 @@ const LISTED_CONFLICTS = 100;
 export class ScheduleWave {
   constructor(private readonly booking: GroupBooking) {}
 
-  async run(input: ScheduleWaveInput, meta: RequestMeta): Promise<WaveResult> {
+  /** The wave booked (or planned, for a dry run); or, for a retry, where its first attempt stands. */
+  async run(input: ScheduleWaveInput, meta: RequestMeta): Promise<{ booked: WaveResult } | { earlier: EarlierAttemptAnswer<'wave'> }> {
     const outcome = await this.booking.book(
       {
         kind: 'wave',
@@ -48,7 +50,8 @@ export class ScheduleWave {
       },
       meta,
     );
-    return {
+    if ('earlier' in outcome) return { earlier: earlierAttemptAnswer('wave', outcome.earlier) };
+    const booked: WaveResult = {
       wave_id: outcome.group_id,
       dry_run: outcome.dry_run,
       total_publications: outcome.publications.length,
@@ -60,5 +63,6 @@ export class ScheduleWave {
       conflicts: outcome.conflicts.slice(0, LISTED_CONFLICTS),
       schedules_created: outcome.schedules_created,
     };
+    return { booked };
   }
 }

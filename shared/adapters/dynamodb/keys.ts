@@ -121,6 +121,11 @@ export const ledgerKeys = {
   key: (channelId: string): Key => ({ pk: channelKeys.key(channelId).pk, sk: 'LEDGER' }),
 };
 
+/** Which group a booking request's Idempotency-Key started (hashed), so that a retry finds it whatever became of the first attempt. */
+export const bookingKeyKeys = {
+  link: (kind: string, keyHash: string): Key => ({ pk: `BOOKINGKEY#${kind}#${keyHash}`, sk: 'LINK' }),
+};
+
 /** A periodic job's resume point (the reconciliation's walks). */
 export const jobKeys = {
   cursor: (job: string): Key => ({ pk: `JOB#${job}`, sk: 'CURSOR' }),

@@ -6,9 +6,9 @@ import { VISIBLE_GROUP_STATUSES, type PublicationGroup, type Slot, type VisibleG
 import type { GroupTotals, PublicationGroupRepository, SlotFired } from '#shared/ports/publication-group-repository';
 import { batchGet, batchWrite } from './batch';
 import type { TableContext } from './document-client';
-import { groupKeys } from './keys';
+import { bookingKeyKeys, groupKeys } from './keys';
 import { queryPage } from './query-pages';
-import { INDEXES } from './table-definition';
+import { INDEXES, TTL_ATTRIBUTE } from './table-definition';
 
 /** A coordination or wave and its slots, together in the group's partition; the groups of a kind listed through gsi1. */
 export class DynamoPublicationGroupRepository implements PublicationGroupRepository {
@@ -31,6 +31,32 @@ export class DynamoPublicationGroupRepository implements PublicationGroupReposit
       new GetCommand({ TableName: this.table.tableName, Key: groupKeys.key(groupId), ConsistentRead: true }),
     );
     return Item ? toGroup(Item) : null;
+  }
+
+  async findByKey(kind: GroupKind, keyHash: string): Promise<{ groupId: string; group: PublicationGroup | null } | null> {
+    const { Item } = await this.table.doc.send(
+      new GetCommand({ TableName: this.table.tableName, Key: bookingKeyKeys.link(kind, keyHash), ConsistentRead: true }),
+    );
+    if (!Item) return null;
+    const groupId = String(Item.group_id);
+    return { groupId, group: await this.get(groupId) };
+  }
+
+  async claimKey(kind: GroupKind, keyHash: string, groupId: string, replacing: string | null, expiresAt: number): Promise<boolean> {
+    try {
+      await this.table.doc.send(
+        new PutCommand({
+          TableName: this.table.tableName,
+          Item: { ...bookingKeyKeys.link(kind, keyHash), entity: 'booking_key', group_id: groupId, [TTL_ATTRIBUTE]: expiresAt },
+          ConditionExpression: replacing ? 'attribute_not_exists(pk) OR group_id = :replacing' : 'attribute_not_exists(pk)',
+          ExpressionAttributeValues: replacing ? { ':replacing': replacing } : undefined,
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
   }
 
   async getMany(groupIds: readonly string[]): Promise<Map<string, PublicationGroup>> {

@@ -97,7 +97,7 @@ describe('Function: openApiDocument', () => {
 
     // Assess
     expect(statusesOf('putChannel')).toEqual([200, 201, 400, 401, 403, 405, 413, 415, 500]);
-    expect(statusesOf('coordinatePublication')).toEqual([200, 201, 400, 401, 403, 405, 409, 413, 415, 422, 500]);
+    expect(statusesOf('coordinatePublication')).toEqual([200, 201, 202, 400, 401, 403, 405, 409, 413, 415, 422, 500]);
     expect(statusesOf('cancelWave')).toEqual([200, 400, 401, 403, 404, 405, 409, 413, 415, 422, 500]);
     expect(statusesOf('start')).toEqual([200, 400, 401, 403, 405, 409, 413, 415, 422, 500]);
     expect(statusesOf('getChannel')).toEqual([200, 400, 401, 403, 404, 405, 413, 500]);
