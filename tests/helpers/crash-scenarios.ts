@@ -116,6 +116,8 @@ export class GuaranteeWorld {
    * DELETE), and the consumer takes what the slot sent.
    */
   async runUntil(graph: ServiceGraph, until: number): Promise<void> {
+    // The consumer runs all along: what was sent before time moves is taken at once.
+    await this.deliverTriggers(graph);
     for (;;) {
       const due = [...this.scheduler.schedules.values()]
         .filter((s) => Date.parse(s.fire_at) <= until)
