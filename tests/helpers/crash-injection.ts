@@ -330,6 +330,9 @@ export function serviceGraph(table: Pick<TableContext, 'tableName'> & { endpoint
   return {
     life,
     table: context,
+    /** The scheduler and queue as this process sees them (they die with it). */
+    scheduler,
+    queue,
     repositories,
     ledgerBookkeeping,
     slotDispatch,
