@@ -188,7 +188,7 @@ export interface StoredPublication {
 
 export interface TableView {
   publications: StoredPublication[];
-  groups: { group_id: string; status: string; request_id: string; kind: string }[];
+  groups: { group_id: string; status: string; request_id: string; kind: string; video_id: string | null }[];
   /** Bookings per channel, as stored (`publication_id|at_ms|priority|group_id`). */
   ledgers: Map<string, string[]>;
   channels: Set<string>;
@@ -295,9 +295,9 @@ export function groupsOfOperation(view: TableView) {
  * live) or fully undone (its group failed, or never written, owning no live
  * publication, no booking and no schedule). Never left planning.
  */
-export function bookingDoneOrUndone(world: GuaranteeWorld, view: TableView, expected: number): string[] {
+export function bookingDoneOrUndone(world: GuaranteeWorld, view: TableView, expected: number, groups = groupsOfOperation(view)): string[] {
   const problems: string[] = [];
-  for (const group of groupsOfOperation(view)) {
+  for (const group of groups) {
     const own = view.publications.filter((p) => p.group_id === group.group_id);
     const live = own.filter((p) => LIVE.includes(p.status));
     const bookings = [...view.ledgers].flatMap(([channel, list]) =>
