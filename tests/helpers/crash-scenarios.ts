@@ -1,10 +1,10 @@
+import { afterAll, describe, expect, it } from 'vitest';
 import type { RequestMeta } from '#shared/domain/activity';
 import type { ChannelDefinition } from '#shared/domain/channel';
-import type { BookingRequest } from '#shared/services/group-booking';
 import { isoOf } from '#shared/domain/publication-group';
+import type { BookingRequest } from '#shared/services/group-booking';
 import { OVERDUE_MS, STALE_PLANNING_MS, UNRECEIVED_MS } from '#shared/services/publication-reconciliation';
-import { afterAll, describe, expect, it } from 'vitest';
-import { crashPointsOf, ProcessLife, SimulatedCrash, serviceGraph, type ServiceGraph, type ServiceGraphOptions } from './crash-injection';
+import { crashPointsOf, type ProcessLife, SimulatedCrash, serviceGraph, type ServiceGraph, type ServiceGraphOptions } from './crash-injection';
 import { scanTable, startEmbeddedDynamo, type EmbeddedDynamo, type EmbeddedTable } from './embedded-table';
 import { FixedClock } from './in-memory-ports';
 import { checkInvariants, describeViolations, type InvariantOptions } from './invariants';
@@ -26,6 +26,11 @@ export const MINUTE = 60_000;
 export const RECOVERY_MS = Math.max(STALE_PLANNING_MS, OVERDUE_MS, UNRECEIVED_MS) + MINUTE;
 /** How often the reconciliation runs (the local default of RECONCILE_INTERVAL_SECONDS; an EventBridge rule in AWS). */
 export const RECONCILE_INTERVAL_MS = 5 * MINUTE;
+
+export const SETUP_META: RequestMeta = { actor: 'test:setup', request_id: 'req-setup' };
+/** The request under test: its groups are found by this request id. */
+export const OPERATION_META: RequestMeta = { actor: 'test:operator', request_id: 'req-under-test' };
+const RECONCILE_META: RequestMeta = { actor: 'reconciliation', request_id: 'reconcile' };
 
 /** The instant `minutes` after T0, as stored. */
 export const at = (minutes: number): string => new Date(Date.parse(T0) + minutes * MINUTE).toISOString();
@@ -54,11 +59,6 @@ export async function book(world: GuaranteeWorld, graph: ServiceGraph, request: 
   world.accept(outcome.publications.map((p) => p.publication_id));
   return outcome;
 }
-
-export const SETUP_META: RequestMeta = { actor: 'test:setup', request_id: 'req-setup' };
-/** The request under test: its groups are found by this request id. */
-export const OPERATION_META: RequestMeta = { actor: 'test:operator', request_id: 'req-under-test' };
-const RECONCILE_META: RequestMeta = { actor: 'reconciliation', request_id: 'reconcile' };
 
 /** Three channels (UTC and Europe/Paris), 30 minutes apart, three a day at most; and videos v0-v3. */
 export const CHANNELS: Record<string, Partial<ChannelDefinition>> = {
