@@ -31,6 +31,10 @@ export interface PublicationGroupRepository {
    * @returns false when the group was not committed (it is rolled back instead).
    */
   commit(groupId: string, totals: GroupTotals, at: string): Promise<boolean>;
+  /** Ends what follows a commit: the group leaves the index of groups still finishing. */
+  finishCommit(groupId: string): Promise<void>;
+  /** Committed groups still finishing since before `before` (their request stopped right after the commit). */
+  listFinishing(before: string, limit: number): Promise<PublicationGroup[]>;
   /**
    * Marks a planning group as being rolled back (so it can never commit).
    * On a group already rolled back it answers the group too, so that a

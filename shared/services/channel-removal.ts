@@ -61,10 +61,8 @@ export class ChannelRemoval {
 
   async delete(channelId: string, force: boolean, meta: RequestMeta): Promise<DeleteResult> {
     if (!(await this.deps.channels.get(channelId))) throw new NotFound('channel', channelId);
-    const pending = await this.closeLedger(channelId, force);
-    const cancelled = force && pending.length + (await this.deps.publications.countPendingForChannel(channelId)) > 0
-      ? await this.deps.cancelChannelPublications(channelId, meta, pending)
-      : 0;
+    const booked = await this.closeLedger(channelId, force);
+    const cancelled = force ? await this.deps.cancelChannelPublications(channelId, meta, booked) : 0;
     await this.deps.channels.delete(channelId);
     await this.audit.record(meta, {
       type: 'channel.deleted',
@@ -75,7 +73,7 @@ export class ChannelRemoval {
     return { channel_id: channelId, deleted: true, cancelled_publications: cancelled };
   }
 
-  /** Steps 1-3. @returns the ids of the pending publications the ledger books. */
+  /** Steps 1-3. @returns the ids of the publications the ledger books (pending, or cancelled by a deletion that stopped half-way). */
   private async closeLedger(channelId: string, force: boolean): Promise<string[]> {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const now = this.deps.clock.now().getTime();
@@ -100,7 +98,7 @@ export class ChannelRemoval {
           { channel_id: channelId, pending_publications: count },
         );
       }
-      if (ledger.closed_at || (await this.deps.ledgers.close(channelId, ledger.version, isoOf(now)))) return pending;
+      if (ledger.closed_at || (await this.deps.ledgers.close(channelId, ledger.version, isoOf(now)))) return live.map((b) => b.publication_id);
     }
     throw new ContentionExhausted(`channel '${channelId}' bookings`);
   }

@@ -344,24 +344,52 @@ export class GroupBooking {
   }
 
   /**
-   * The preempt moves a group being rolled back started, each left as a
-   * shadow booking (booked by the mover) at the moved publication's old time:
-   * a publication not yet moved gets its booking back at that time; a moved
-   * one keeps its new time. The shadow goes either way.
+   * Undoes the preempt moves a group being rolled back started, each left as
+   * a shadow booking (booked by the mover, at the moved publication's old
+   * time): a publication moved is moved back (its old slot and schedule
+   * first, then the publication, then its new slot emptied), a publication
+   * not moved keeps its time; then its booking goes back to the old time and
+   * the shadow goes. Run again, each step finds its work done.
    */
   private async settleMoves(shadows: { channelId: string; booking: LedgerBooking }[]): Promise<void> {
     if (shadows.length === 0) return;
+    const at = isoOf(this.deps.clock.now().getTime());
     const publications = await this.deps.publications.getMany(shadows.map((s) => movedIdOf(s.booking.publication_id)));
+    const ledgers = await this.deps.ledgers.getMany([...new Set(shadows.map((s) => s.channelId))]);
+    await mapConcurrent(shadows, 8, async ({ channelId, booking: shadow }) => {
+      const movedId = movedIdOf(shadow.publication_id);
+      const publication = publications.get(movedId);
+      const old = isoOf(shadow.at);
+      const movedTo = ledgers.get(channelId)?.bookings.find((b) => b.publication_id === movedId)?.at;
+      if (!publication) return;
+      if (publication.status === 'scheduled' || publication.status === 'held') {
+        const oldSlot = { slot_id: slotIdOf(publication.group_id, old), group_id: publication.group_id, fire_at: old };
+        // Counted as it was (the move's count down stays the move's; counts only inform), shown pending again.
+        await this.deps.groups.addToSlot(oldSlot, 0);
+        await this.deps.scheduler.ensure([oldSlot]);
+        if (publication.scheduled_at !== old) {
+          await this.deps.publications.reschedule(movedId, { from: publication.scheduled_at, to: old, slotId: oldSlot.slot_id, at });
+        }
+      }
+      // The slot it was moved (or about to be moved) to, left without it: released if nothing else is pending there.
+      if (movedTo !== undefined && movedTo !== shadow.at) await this.releaseIfEmpty(publication.group_id, isoOf(movedTo), at);
+    });
+    // Each moved publication's booking where the publication now is: back at its old time if still pending,
+    // where it went out otherwise.
     const byChannel = new Map<string, LedgerBooking[]>();
     for (const shadow of shadows) byChannel.set(shadow.channelId, [...(byChannel.get(shadow.channelId) ?? []), shadow.booking]);
+    const timeOf = (shadow: LedgerBooking): number | undefined => {
+      const publication = publications.get(movedIdOf(shadow.publication_id));
+      if (!publication) return undefined;
+      return publication.status === 'scheduled' || publication.status === 'held' ? shadow.at : Date.parse(publication.scheduled_at);
+    };
     await mapConcurrent([...byChannel], UNDO_CONCURRENCY, ([channelId, channelShadows]) =>
       this.deps.bookkeeping.remove(channelId, (bookings) => {
         const shadowIds = new Set(channelShadows.map((s) => s.publication_id));
-        const back = new Map(
-          channelShadows
-            .filter((s) => publications.get(movedIdOf(s.publication_id))?.scheduled_at === isoOf(s.at))
-            .map((s) => [movedIdOf(s.publication_id), s.at] as const),
-        );
+        const back = new Map(channelShadows.flatMap((s) => {
+          const time = timeOf(s);
+          return time === undefined ? [] : [[movedIdOf(s.publication_id), time] as const];
+        }));
         return bookings.filter((b) => !shadowIds.has(b.publication_id)).map((b) => (back.has(b.publication_id) ? { ...b, at: back.get(b.publication_id) as number } : b));
       }),
     );
@@ -459,14 +487,16 @@ export class GroupBooking {
 
   /**
    * The bookings preempt must not move: those of groups not committed (read
-   * consistently). Only preempt moves anything, so only it pays the read.
+   * consistently), and those another request is moving (their shadow is
+   * booked). Only preempt moves anything, so only it pays the read.
    */
   private async immovable(bookings: LedgerBooking[], request: BookingRequest): Promise<ReadonlySet<string>> {
     if (request.policy !== 'preempt') return new Set();
-    const candidates = bookings.filter((b) => !isShadow(b.publication_id) && b.priority < request.priority);
-    if (candidates.length === 0) return new Set();
-    const groups = await this.deps.groups.getMany(candidates.map((b) => b.group_id));
-    return new Set(candidates.filter((b) => groups.get(b.group_id)?.status !== 'scheduled').map((b) => b.publication_id));
+    // A publication whose move is still in flight (its shadow is booked) waits for that move to commit or undo.
+    const moving = new Set(bookings.filter((b) => isShadow(b.publication_id)).map((b) => movedIdOf(b.publication_id)));
+    const candidates = bookings.filter((b) => !isShadow(b.publication_id) && b.priority < request.priority && !moving.has(b.publication_id));
+    const groups = candidates.length > 0 ? await this.deps.groups.getMany(candidates.map((b) => b.group_id)) : new Map<string, PublicationGroup>();
+    return new Set([...moving, ...candidates.filter((b) => groups.get(b.group_id)?.status !== 'scheduled').map((b) => b.publication_id)]);
   }
 
   /**
@@ -583,10 +613,11 @@ export class GroupBooking {
   }
 
   /**
-   * Step 7, after the commit: the videos' counts, the audit entry, and the
-   * slots already due fired inline. Should the process stop here, the
-   * reconciliation fires the due slots; the counts and the entry are lost
-   * with it (docs/architecture.md).
+   * Step 7, after the commit: the videos' counts, the audit entry, the end of
+   * the commit (finishCommitted), and the slots already due fired inline.
+   * Should the process stop here, the reconciliation finishes the commit and
+   * fires the due slots; the counts and the entry are lost with it
+   * (docs/architecture.md).
    */
   private async afterCommit(group: PublicationGroup, written: Written, request: BookingRequest, meta: RequestMeta, now: number): Promise<BookingOutcome> {
     const at = isoOf(now);
@@ -629,6 +660,7 @@ export class GroupBooking {
           ]
         : []),
     );
+    await this.finishCommitted(group);
 
     for (const slot of due) {
       await this.deps.dispatch.fire({ slot_id: slot.slot_id, group_id: slot.group_id, fire_at: slot.fire_at }, meta);
@@ -662,9 +694,12 @@ export class GroupBooking {
 
   /**
    * Moves each preempted publication to its new time and slot (the ledger
-   * already holds it there, with a shadow at the old time), then lifts the
-   * shadows. A publication no longer scheduled at its old time (cancelled,
-   * gone out) is left as it is.
+   * already holds it there, with a shadow at the old time): the new slot and
+   * its schedule first, then the publication, then the old slot's count (an
+   * emptied old slot loses its schedule and shows cancelled). A publication
+   * no longer scheduled at its old time (cancelled, gone out) is left as it
+   * is. The shadows stay until the commit: they are how a rollback finds
+   * these moves to undo them.
    */
   private async applyMoves(booked: ChannelBooking[], now: number): Promise<MoveReport[]> {
     const at = isoOf(now);
@@ -676,30 +711,44 @@ export class GroupBooking {
       const from = isoOf(move.from);
       const slot = { slot_id: slotIdOf(groupId, to), group_id: groupId, fire_at: to };
       await this.deps.groups.addToSlot(slot, 1);
+      await this.deps.scheduler.ensure([slot]);
       if (await this.deps.publications.reschedule(move.publication_id, { from, to, slotId: slot.slot_id, at })) {
-        await this.deps.scheduler.ensure([slot]);
-        // The old slot counts one fewer; left empty, it loses its schedule and shows cancelled.
-        if ((await this.deps.groups.removeFromSlot(groupId, from)) === 0) {
-          await this.deps.scheduler.remove([slotIdOf(groupId, from)]);
-          await this.deps.groups.markSlotCancelled(groupId, from, at);
-        }
+        await this.releaseIfEmpty(groupId, from, at);
       }
     });
-    const shadowsByChannel = new Map<string, Set<string>>();
-    for (const { channelId, move } of moves) {
-      const set = shadowsByChannel.get(channelId) ?? new Set<string>();
-      set.add(shadowIdOf(move.publication_id));
-      shadowsByChannel.set(channelId, set);
-    }
-    await mapConcurrent([...shadowsByChannel], UNDO_CONCURRENCY, ([channelId, shadows]) =>
-      this.deps.bookkeeping.remove(channelId, (bookings) => bookings.filter((b) => !shadows.has(b.publication_id))),
-    );
     return moves.map(({ channelId, move }) => ({
       publication_id: move.publication_id,
       channel_id: channelId,
       from: isoOf(move.from),
       to: isoOf(move.to),
     }));
+  }
+
+  /** A slot a move left without pending publications: its schedule is deleted and it shows cancelled (idempotent). */
+  private async releaseIfEmpty(groupId: string, fireAt: string, at: string): Promise<void> {
+    const slotId = slotIdOf(groupId, fireAt);
+    const left = await this.deps.groups.removeFromSlot(groupId, fireAt);
+    if (left !== 0) {
+      // No count to go by (a slot item missing, or counted down already by a run before): look.
+      const page = await this.deps.publications.listBySlot(slotId, 100);
+      if (page.items.some((p) => p.slot_id === slotId && (p.status === 'scheduled' || p.status === 'held')) || page.next_cursor) return;
+    }
+    await this.deps.scheduler.remove([slotId]);
+    await this.deps.groups.markSlotCancelled(groupId, fireAt, at);
+  }
+
+  /**
+   * What follows a commit that a stop may leave undone, finished from durable
+   * state: the group's preempt shadows leave its channels' ledgers (the
+   * moves they guarded are committed), and the group leaves the index of
+   * groups still finishing. Run by the request itself, and by the
+   * reconciliation for a request that stopped right after its commit.
+   */
+  async finishCommitted(group: Pick<PublicationGroup, 'group_id' | 'channel_ids'>): Promise<void> {
+    await mapConcurrent(group.channel_ids, UNDO_CONCURRENCY, (channelId) =>
+      this.deps.bookkeeping.remove(channelId, (bookings) => bookings.filter((b) => !(b.group_id === group.group_id && isShadow(b.publication_id)))),
+    );
+    await this.deps.groups.finishCommit(group.group_id);
   }
 
   private dryRunOutcome(plans: ChannelBooking[]): BookingOutcome {

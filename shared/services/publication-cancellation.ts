@@ -65,7 +65,11 @@ export class PublicationCancellation {
   async cancelPublication(publicationId: string, reason: string | undefined, meta: RequestMeta): Promise<Publication> {
     const publication = await this.deps.publications.get(publicationId);
     if (!publication) throw new NotFound('publication', publicationId);
-    if (publication.status === 'cancelled') return publication;
+    if (publication.status === 'cancelled') {
+      // Cancelled already, maybe by a call that stopped half-way: what follows a cancel is done again (idempotent).
+      await this.settle([publication], undefined, { countVideos: false });
+      return publication;
+    }
     const [cancelled] = await this.cancelStatuses([publication], reason);
     if (cancelled) {
       await this.settle([cancelled]);
@@ -103,6 +107,8 @@ export class PublicationCancellation {
     const slots = await this.deps.groups.listSlots(groupId);
     let notCancellable = 0;
     const cancelled: Publication[] = [];
+    // Cancelled before this call (by one that may have stopped half-way): their bookings and slots are settled again.
+    const cancelledBefore: Publication[] = [];
     // Reading each slot whole here tells which are left with nothing pending: no second read to find out.
     const emptied: { slotId: string; groupId: string }[] = [];
     for (const slot of slots) {
@@ -112,6 +118,7 @@ export class PublicationCancellation {
       do {
         const page = await this.deps.publications.listBySlot(slot.slot_id, PAGE_SIZE, cursor);
         const pending = page.items.filter((p) => p.group_id === groupId && isPending(p));
+        cancelledBefore.push(...page.items.filter((p) => p.group_id === groupId && p.status === 'cancelled'));
         const done = await this.cancelStatuses(pending, reason);
         cancelled.push(...done);
         cancelledHere += done.length;
@@ -119,8 +126,9 @@ export class PublicationCancellation {
         notCancellable += page.items.filter((p) => p.group_id === groupId && p.status !== 'cancelled').length - done.length;
         cursor = page.next_cursor ?? undefined;
       } while (cursor);
-      if (cancelledHere > 0 && stillPending === 0) emptied.push({ slotId: slot.slot_id, groupId });
+      if (stillPending === 0 && (cancelledHere > 0 || slot.status === 'pending')) emptied.push({ slotId: slot.slot_id, groupId });
     }
+    await this.settleLedgers(cancelledBefore);
     const schedulesDeleted = await this.settle(cancelled, emptied);
     await this.deps.groups.markCancelled(groupId, at);
     const counts: CancellationCounts = {
@@ -143,8 +151,10 @@ export class PublicationCancellation {
    * those `known` (its ledger's, read consistently) and those its index lists. Returns how many.
    */
   async cancelChannelPublications(channelId: string, meta: RequestMeta, known: readonly string[] = []): Promise<number> {
-    const named = [...(await this.deps.publications.getMany(known)).values()].filter((p) => p.channel_id === channelId && isPending(p));
-    const cancelled: Publication[] = await this.cancelStatuses(named, 'channel deleted');
+    const named = [...(await this.deps.publications.getMany(known)).values()].filter((p) => p.channel_id === channelId);
+    // Booked, yet cancelled already: a deletion that stopped half-way; what follows their cancel is done again.
+    await this.settle(named.filter((p) => p.status === 'cancelled'), undefined, { countVideos: false });
+    const cancelled: Publication[] = await this.cancelStatuses(named.filter(isPending), 'channel deleted');
     for (const status of PENDING_STATUSES) {
       let cursor: string | undefined;
       do {
@@ -174,20 +184,34 @@ export class PublicationCancellation {
   }
 
   /**
-   * After cancelling: lifts the bookings (one ledger write a channel), counts
-   * them off their videos, and deletes the schedules of slots left with
-   * nothing pending. Returns how many schedules were deleted.
+   * After cancelling: counts them off their videos, deletes the schedules of
+   * slots left with nothing pending, then lifts the bookings (one ledger
+   * write a channel). Returns how many schedules were deleted.
    */
-  private async settle(cancelled: Publication[], emptied?: { slotId: string; groupId: string }[]): Promise<number> {
+  private async settle(
+    cancelled: Publication[],
+    emptied?: { slotId: string; groupId: string }[],
+    options: { countVideos: boolean } = { countVideos: true },
+  ): Promise<number> {
+    if (cancelled.length === 0 && (emptied ?? []).length === 0) return 0;
     const at = isoOf(this.deps.clock.now().getTime());
+    if (options.countVideos) {
+      const byVideo = groupBy(cancelled, (p) => p.video_id);
+      await mapConcurrent([...byVideo], 8, ([videoId, list]) => this.deps.videos.removePending(videoId, list.length, at));
+    }
+    const deleted = await this.releaseEmptySlots(emptied ?? (await this.emptiedSlots(cancelled)));
+    // Last: a booking still in its ledger is how a call run again finds a cancel whose settling stopped half-way.
+    await this.settleLedgers(cancelled);
+    return deleted;
+  }
+
+  /** Lifts the bookings of cancelled publications: one ledger write a channel, none where nothing is left to lift. */
+  private async settleLedgers(cancelled: Publication[]): Promise<void> {
     const byChannel = groupBy(cancelled, (p) => p.channel_id);
     await mapConcurrent([...byChannel], 8, ([channelId, list]) => {
       const ids = new Set(list.flatMap((p) => [p.publication_id, shadowIdOf(p.publication_id)]));
       return this.deps.bookkeeping.remove(channelId, (bookings) => bookings.filter((b) => !ids.has(b.publication_id)));
     });
-    const byVideo = groupBy(cancelled, (p) => p.video_id);
-    await mapConcurrent([...byVideo], 8, ([videoId, list]) => this.deps.videos.removePending(videoId, list.length, at));
-    return this.releaseEmptySlots(emptied ?? (await this.emptiedSlots(cancelled)));
   }
 
   /** The slots of `cancelled` that have nothing pending left. */

@@ -18,7 +18,9 @@ export const OVERDUE_MS = 2 * 60_000;
 export const UNRECEIVED_MS = 15 * 60_000;
 /** Publications one run reads at most in each walk; the next run resumes where this one stopped. */
 export const WALK_BUDGET = 2_000;
-/** Groups rolled back in one run at most (each is many writes); the next run takes the rest. */
+/** A group committed this long ago and still finishing belongs to a request that stopped right after its commit. */
+export const FINISHING_MS = 2 * 60_000;
+/** Groups rolled back (or finished) in one run at most (each is many writes); the next run takes the rest. */
 const ROLLBACKS_PER_RUN = 50;
 const PAGE = 100;
 const RESEND_JOB = 'reconcile-resend';
@@ -48,6 +50,8 @@ export interface ReconciliationOptions {
  * 1. Groups of requests that died while `planning` (their lease ended, or
  *    their owner is known dead) are rolled back (GroupBooking.rollback, itself
  *    safe to interrupt and run again).
+ *    Groups committed by a request that stopped right after its commit have
+ *    what follows the commit finished (GroupBooking.finishCommitted).
  * 2. Publications still `scheduled` past their time (a schedule lost, or a
  *    dead-lettered firing) have their slots fired now; slots of groups not
  *    committed are passed over (their rollback or commit decides).
@@ -85,6 +89,7 @@ export class PublicationReconciliation {
   async run(meta: RequestMeta, options: ReconciliationOptions = {}): Promise<ReconciliationReport> {
     const now = this.deps.clock.now().getTime();
     const rolledBack = await this.rollBackDead(now, meta, options);
+    await this.finishCommitted(now);
     const fired = await this.fireOverdue(now, meta);
     const resent = await this.resendUnreceived(now);
     const released = (await this.deps.state.get()).status === 'running' ? await this.deps.dispatch.releaseHeld(meta) : 0;
@@ -110,6 +115,12 @@ export class PublicationReconciliation {
       });
     }
     return Math.min(dead.length, ROLLBACKS_PER_RUN);
+  }
+
+  /** Finishes what follows the commit of groups whose request stopped right after it (their preempt shadows). */
+  private async finishCommitted(now: number): Promise<void> {
+    const stopped = await this.deps.groups.listFinishing(isoOf(now - FINISHING_MS), ROLLBACKS_PER_RUN);
+    for (const group of stopped) await this.deps.booking.finishCommitted(group);
   }
 
   /** Walks every overdue `scheduled` publication (up to the budget) and fires each slot once. */

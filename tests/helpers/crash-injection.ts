@@ -1,9 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { TableContext } from '#shared/adapters/dynamodb/document-client';
 import { DynamoActivityLog } from '#shared/adapters/dynamodb/activity-log';
 import { DynamoChannelRepository } from '#shared/adapters/dynamodb/channel-repository';
 import { DynamoLedgerRepository } from '#shared/adapters/dynamodb/ledger-repository';
+import { DynamoJobCursorRepository } from '#shared/adapters/dynamodb/job-cursor-repository';
 import { DynamoPublicationGroupRepository } from '#shared/adapters/dynamodb/publication-group-repository';
 import { DynamoPublicationRepository } from '#shared/adapters/dynamodb/publication-repository';
 import { DynamoSystemStateRepository } from '#shared/adapters/dynamodb/system-state-repository';
@@ -281,7 +283,9 @@ export function serviceGraph(table: Pick<TableContext, 'tableName'> & { endpoint
       await slotDispatch.releaseHeld(meta);
     },
   });
-  const channelRegistry = new ChannelRegistry({ channels: repositories.channels, activity: repositories.activity, clock, ids });
+  const channelRegistry = new ChannelRegistry({ channels: repositories.channels, ledgers: repositories.ledgers, activity: repositories.activity, clock, ids });
+  // Each graph is a process of its own: the lease owner of the bookings it writes.
+  const owner = `proc_${randomUUID()}`;
   const videoCatalog = new VideoCatalog({ videos: repositories.videos, clock, ids });
   const groupBooking = new GroupBooking({
     channels: repositories.channels,
@@ -296,6 +300,7 @@ export function serviceGraph(table: Pick<TableContext, 'tableName'> & { endpoint
     dispatch: slotDispatch,
     clock,
     ids,
+    owner,
   });
   const publicationCancellation = new PublicationCancellation({
     publications: repositories.publications,
@@ -306,14 +311,17 @@ export function serviceGraph(table: Pick<TableContext, 'tableName'> & { endpoint
     bookkeeping: ledgerBookkeeping,
     clock,
     ids,
+    rollbackGroup: (groupId, reason) => groupBooking.rollback(groupId, reason),
   });
   const channelRemoval = new ChannelRemoval({
     channels: repositories.channels,
     publications: repositories.publications,
+    ledgers: repositories.ledgers,
+    groups: repositories.groups,
     activity: repositories.activity,
     clock,
     ids,
-    cancelChannelPublications: (channelId, meta) => publicationCancellation.cancelChannelPublications(channelId, meta),
+    cancelChannelPublications: (channelId, meta, known) => publicationCancellation.cancelChannelPublications(channelId, meta, known),
   });
   const publicationReconciliation = new PublicationReconciliation({
     publications: repositories.publications,
@@ -322,8 +330,10 @@ export function serviceGraph(table: Pick<TableContext, 'tableName'> & { endpoint
     booking: groupBooking,
     dispatch: slotDispatch,
     activity: repositories.activity,
+    cursors: new DynamoJobCursorRepository(context),
     clock,
     ids,
+    owner,
   });
   const triggerIntake = new TriggerIntake({ publications: repositories.publications, state: repositories.state, activity: repositories.activity, clock, ids });
 

@@ -3,7 +3,8 @@ import type { RequestMeta } from '#shared/domain/activity';
 import type { ChannelDefinition } from '#shared/domain/channel';
 import { isoOf } from '#shared/domain/publication-group';
 import type { BookingRequest } from '#shared/services/group-booking';
-import { OVERDUE_MS, STALE_PLANNING_MS, UNRECEIVED_MS } from '#shared/services/publication-reconciliation';
+import { BOOKING_LEASE_MS } from '#shared/services/group-booking';
+import { OVERDUE_MS, UNRECEIVED_MS } from '#shared/services/publication-reconciliation';
 import { crashPointsOf, type ProcessLife, SimulatedCrash, serviceGraph, type ServiceGraph, type ServiceGraphOptions } from './crash-injection';
 import { scanTable, startEmbeddedDynamo, type EmbeddedDynamo, type EmbeddedTable } from './embedded-table';
 import { FixedClock } from './in-memory-ports';
@@ -23,7 +24,7 @@ import { channelDefinition, videoDefinition } from './sample-entities';
 export const T0 = '2026-10-24T20:00:00.000Z';
 export const MINUTE = 60_000;
 /** Time passing in a recovery: every staleness threshold of the reconciliation, and a minute more. */
-export const RECOVERY_MS = Math.max(STALE_PLANNING_MS, OVERDUE_MS, UNRECEIVED_MS) + MINUTE;
+export const RECOVERY_MS = Math.max(BOOKING_LEASE_MS, OVERDUE_MS, UNRECEIVED_MS) + MINUTE;
 /** How often the reconciliation runs (the local default of RECONCILE_INTERVAL_SECONDS; an EventBridge rule in AWS). */
 export const RECONCILE_INTERVAL_MS = 5 * MINUTE;
 
@@ -56,6 +57,7 @@ export function bookingRequest(overrides: Partial<BookingRequest> = {}): Booking
 /** Books, and once answered marks the answer's publications accepted; returns them. */
 export async function book(world: GuaranteeWorld, graph: ServiceGraph, request: BookingRequest, meta: RequestMeta = SETUP_META) {
   const outcome = await graph.groupBooking.book(request, meta);
+  if ('earlier' in outcome) throw new Error(`a booking found an earlier attempt's group ${outcome.earlier.group_id}, which these scenarios never retry`);
   world.accept(outcome.publications.map((p) => p.publication_id));
   return outcome;
 }

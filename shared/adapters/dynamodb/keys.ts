@@ -105,6 +105,9 @@ export const groupKeys = {
   /** gsi2, sparse: only groups still `planning` carry it, by the end of their lease, so dead requests are found without a scan. */
   planningPartition: 'GROUP#STATUS#planning',
   planningIndex: (groupId: string, leaseUntil: string) => ({ gsi2pk: groupKeys.planningPartition, gsi2sk: `${leaseUntil}#${groupId}` }),
+  /** gsi2, sparse: groups committed whose request has not yet finished what follows the commit (its preempt shadows). */
+  finishingPartition: 'GROUP#STATUS#finishing',
+  finishingSortKey: (groupId: string, committedAt: string) => `${committedAt}#${groupId}`,
   /** gsi1: every group of one kind (`coordination` or `wave`), by creation time. */
   listPartition: (kind: string) => `GROUPS#${kind}`,
   listIndex: (kind: string, groupId: string, createdAt: string) => ({ gsi1pk: groupKeys.listPartition(kind), gsi1sk: `${createdAt}#${groupId}` }),

@@ -68,7 +68,7 @@ export class DynamoPublicationGroupRepository implements PublicationGroupReposit
     return this.conditionally({
       Key: groupKeys.key(groupId),
       UpdateExpression:
-        'SET #status = :scheduled, total_publications = :total, slot_count = :slots, first_at = :first, last_at = :last, schedules_created = :created, updated_at = :at, lease_until = :null REMOVE gsi2pk, gsi2sk',
+        'SET #status = :scheduled, total_publications = :total, slot_count = :slots, first_at = :first, last_at = :last, schedules_created = :created, updated_at = :at, lease_until = :null, gsi2pk = :finishing, gsi2sk = :finishingSort',
       ConditionExpression: `#status = :planning AND ${absent('rollback_started_at')} AND ${absent('cancel_requested_at')}`,
       ExpressionAttributeNames: { '#status': 'status' },
       ExpressionAttributeValues: {
@@ -81,8 +81,28 @@ export class DynamoPublicationGroupRepository implements PublicationGroupReposit
         ':created': totals.schedules_created,
         ':at': at,
         ':null': null,
+        ':finishing': groupKeys.finishingPartition,
+        ':finishingSort': groupKeys.finishingSortKey(groupId, at),
       },
     });
+  }
+
+  async finishCommit(groupId: string): Promise<void> {
+    await this.conditionally({
+      Key: groupKeys.key(groupId),
+      UpdateExpression: 'REMOVE gsi2pk, gsi2sk',
+      ConditionExpression: 'gsi2pk = :finishing',
+      ExpressionAttributeValues: { ':finishing': groupKeys.finishingPartition },
+    });
+  }
+
+  async listFinishing(before: string, limit: number): Promise<PublicationGroup[]> {
+    const page = await queryPage(
+      this.table,
+      { index: INDEXES.byStatus.name, partition: groupKeys.finishingPartition, sortKey: { expression: '#sk < :before', values: { ':before': before } }, ascending: true },
+      { limit, scope: { list: 'groups:finishing', filters: { before } } },
+    );
+    return page.items.map(toGroup);
   }
 
   async beginRollback(groupId: string, at: string): Promise<PublicationGroup | null> {

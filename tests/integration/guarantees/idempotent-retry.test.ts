@@ -20,7 +20,8 @@ import { bootRoutes } from '#tests/helpers/route-harness';
  * of its writes; the client retries with the same key at once (the request
  * may still be running), then again once the Lambda's time has run out
  * (Powertools lets an expired in-progress key run again); then time passes
- * with the reconciliation. One coordination must come of it, whole.
+ * with the reconciliation. At most one coordination comes of it, whole:
+ * committed, or rolled back; every answer names that one.
  */
 
 /** What the Lambda's context gives the request (tests/helpers/api-gateway-event.ts lambdaContext): its in-progress window. */
@@ -29,8 +30,8 @@ const KEY = 'retry-key-0001';
 const BODY = { video_id: 'v1', channel_ids: ['c1', 'c2', 'c3'], timing: 'simultaneous', scheduled_at: at(5) };
 
 interface RetryState {
-  /** The coordination the caller was last answered with, if any. */
-  answered: string | null;
+  /** Every coordination the caller was answered with (201 booked, 202 a retry's earlier attempt). */
+  answered: string[];
   /** Statuses the caller saw, in order. */
   statuses: number[];
 }
@@ -58,9 +59,10 @@ async function post(world: GuaranteeWorld, process: ServiceGraph, state: RetrySt
   if (process.life.dead) return; // the caller saw no answer, or a 5xx from a dying process
   state.statuses.push(answer.status);
   if (answer.status === 201) {
-    state.answered = answer.body.coordination_id;
+    state.answered.push(answer.body.coordination_id);
     world.accept((answer.body.publications as { publication_id: string }[]).map((p) => p.publication_id));
   }
+  if (answer.status === 202) state.answered.push(answer.body.coordination_id);
 }
 
 const coordinationRetried: CrashScenario<RetryState> = {
@@ -68,7 +70,7 @@ const coordinationRetried: CrashScenario<RetryState> = {
     await world.register(graph);
     // v0 on c1 and c2 at T0+5: the coordination shifts there, and its slot on c3 is due within the reconciliation's window.
     await book(world, graph, bookingRequest({ videoIds: ['v0'], channelIds: ['c1', 'c2'], scheduledAt: at(5) }));
-    return { answered: null, statuses: [] };
+    return { answered: [], statuses: [] };
   },
   act: (world, graph, state) => post(world, graph, state),
   recover: async (world, graph, state, crashed) => {
@@ -77,14 +79,17 @@ const coordinationRetried: CrashScenario<RetryState> = {
     vi.setSystemTime(Date.now() + LAMBDA_REMAINING_MS + 1_000);
     await post(world, graph, state);
   },
+  // One attempt, whatever the crash: the retries are answered with its group (202) or its replayed answer (201),
+  // never a second booking; the attempt itself ends committed whole, or rolled back whole by the reconciliation.
   assess: (world, state, view) => {
     const groups = view.groups.filter((g) => g.video_id === 'v1');
     const problems = bookingDoneOrUndone(world, view, 3, groups);
+    const seen = `(statuses seen: ${state.statuses.join(', ')})`;
+    if (groups.length > 1) problems.push(`${groups.length} coordinations of v1 for one Idempotency-Key ${seen}`);
+    if (new Set(state.answered).size > 1) problems.push(`the caller was answered ${new Set(state.answered).size} different coordinations ${seen}`);
     const committed = groups.filter((g) => g.status === 'scheduled');
-    if (committed.length !== 1) problems.push(`${committed.length} coordinations of v1 committed for one Idempotency-Key (statuses seen: ${state.statuses.join(', ')})`);
-    if (committed.length === 1 && state.answered !== committed[0]?.group_id) {
-      problems.push(`the caller was answered ${state.answered ?? 'nothing'}, not the committed ${committed[0]?.group_id} (statuses seen: ${state.statuses.join(', ')})`);
-    }
+    if (committed.length === 0 && groups.some((g) => g.status !== 'failed')) problems.push(`the attempt is neither committed nor rolled back ${seen}`);
+    for (const id of state.answered) if (!groups.some((g) => g.group_id === id)) problems.push(`the caller was answered ${id}, which is not the attempt ${seen}`);
     return problems;
   },
 };

@@ -1,4 +1,4 @@
-import { STALE_PLANNING_MS } from '#shared/services/publication-reconciliation';
+import { BOOKING_LEASE_MS } from '#shared/services/group-booking';
 import {
   at,
   book,
@@ -37,7 +37,7 @@ async function leavePlanning(world: GuaranteeWorld, request: BookingRequest): Pr
   await dying.life.settled();
   const [group] = groupsOfOperation(await world.view());
   if (group?.status !== 'planning') throw new Error(`the booking left its group ${group?.status ?? 'unwritten'}, not planning`);
-  world.clock.advance(STALE_PLANNING_MS + MINUTE);
+  world.clock.advance(BOOKING_LEASE_MS + MINUTE);
 }
 
 function rolledBack(world: GuaranteeWorld, view: Awaited<ReturnType<GuaranteeWorld['view']>>, publications: number): string[] {

@@ -33,7 +33,7 @@ describe('Function: serviceGraph (crash injection, against dynalite)', () => {
     expect(graph.life.log.map((w) => `${w.command} ${w.target}`)).toEqual([
       'PutItem VIDEO#v1|VIDEO',
       'PutItem VIDEO#v1|VIDEO',
-      'PutItem CHANNEL#c1|LEDGER',
+      'UpdateItem CHANNEL#c1|LEDGER',
     ]);
     await graph.close();
   });
