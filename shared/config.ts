@@ -65,6 +65,8 @@ const localSettingsSchema = z.object({
   GITHUB_TOKEN: z.optional(z.string().check(z.minLength(1))),
   GITHUB_API_URL: z._default(z.url(), 'https://api.github.com'),
   GITHUB_WEBHOOK_SECRET: z.optional(z.string().check(z.minLength(1))),
+  /** How often the local reconciliation runs (SPEC: default 300). */
+  RECONCILE_INTERVAL_SECONDS: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(86_400)), 300),
 });
 
 export type LocalSettings = z.infer<typeof localSettingsSchema>;

@@ -44,7 +44,7 @@ export async function startLocalOrchestrator(local: LocalSettings): Promise<Loca
     await ensureTable(dynamo.endpoint, LOCAL_TABLE_NAME);
     useLocalTable(LOCAL_TABLE_NAME, dynamo.endpoint);
     const region = settings().AWS_REGION;
-    const runtime = await startLocalRuntime({ dataDir, region });
+    const runtime = await startLocalRuntime({ dataDir, region, reconcileIntervalMs: local.RECONCILE_INTERVAL_SECONDS * 1000 });
     cleanup.push(() => runtime.stop());
     overrideAdapters({ triggerQueue: runtime.triggerQueue, slotScheduler: runtime.slotScheduler });
     const api = await startLocalApiServer({ port: local.PORT, router: new HttpRouter(routeList), region, apiToken: local.ORCHESTRATOR_API_TOKEN });

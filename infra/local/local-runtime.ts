@@ -13,7 +13,6 @@ export const SLOT_TARGET_FILE = 'functions/scheduled/fire-slot.ts';
 export const TRIGGER_CONSUMER_FILE = 'functions/queue/pipeline-triggers.ts';
 /** The periodic job the stateless stack's EventBridge rule runs every five minutes. */
 export const RECONCILIATION_FILE = 'functions/scheduled/reconcile-publications.ts';
-export const RECONCILIATION_INTERVAL_MS = 5 * 60_000;
 
 /** Generous, like a worker function's timeout: the handlers may size their work by the time left. */
 const WORKER_TIMEOUT_MS = 5 * 60_000;
@@ -32,7 +31,7 @@ export interface LocalRuntime {
  * SQS event. Both handlers are imported when first needed. With `dataDir`,
  * pending schedules, queued messages and dead letters are kept there.
  */
-export async function startLocalRuntime(options: { dataDir?: string | undefined; region: string }): Promise<LocalRuntime> {
+export async function startLocalRuntime(options: { dataDir?: string | undefined; region: string; reconcileIntervalMs: number }): Promise<LocalRuntime> {
   const fireSlot = lazyHandler<SlotFiredEvent, unknown>(SLOT_TARGET_FILE);
   const consumeTriggers = lazyHandler<SQSEvent, SQSBatchResponse | undefined>(TRIGGER_CONSUMER_FILE);
   const stored = <T>(name: string) => (options.dataDir ? new JsonSnapshotFile<T>(path.join(options.dataDir, name)) : undefined);
@@ -53,7 +52,7 @@ export async function startLocalRuntime(options: { dataDir?: string | undefined;
   const reconciliation = startPeriodicJob(
     lazyHandler<unknown, unknown>(RECONCILIATION_FILE),
     () => lambdaContext('reconcile-publications', { timeoutMs: WORKER_TIMEOUT_MS, region: options.region }),
-    RECONCILIATION_INTERVAL_MS,
+    options.reconcileIntervalMs,
   );
   return {
     slotScheduler,
@@ -70,7 +69,9 @@ export async function startLocalRuntime(options: { dataDir?: string | undefined;
 /**
  * An EventBridge rule's twin: invokes `handler` every `intervalMs` with a
  * scheduled event, never two runs at once; a failed run is logged and the
- * next one comes as usual.
+ * next one comes as usual. The first run (right away) says it follows a
+ * restart: this process knows that every booking it did not start belongs
+ * to a process that died.
  */
 function startPeriodicJob(
   handler: (event: unknown, context: ReturnType<typeof lambdaContext>) => Promise<unknown>,
@@ -78,15 +79,17 @@ function startPeriodicJob(
   intervalMs: number,
 ): { stop(): Promise<void> } {
   let running: Promise<unknown> | undefined;
-  const timer = setInterval(() => {
+  const run = (detail: Record<string, unknown>) => {
     if (running) return;
-    const event = { source: 'aws.events', 'detail-type': 'Scheduled Event', time: new Date().toISOString(), detail: {} };
+    const event = { source: 'aws.events', 'detail-type': 'Scheduled Event', time: new Date().toISOString(), detail };
     running = handler(event, context())
       .catch((error: unknown) => logger.error('periodic job failed', { error: error as Error }))
       .finally(() => {
         running = undefined;
       });
-  }, intervalMs);
+  };
+  run({ after_restart: true });
+  const timer = setInterval(() => run({}), intervalMs);
   timer.unref();
   return {
     stop: async () => {

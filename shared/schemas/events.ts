@@ -11,6 +11,15 @@ export const slotFiredEvent = z.object({
   fire_at: z.iso.datetime(),
 });
 
+/**
+ * What the reconciliation is invoked with: an EventBridge scheduled event in
+ * AWS; locally the same, whose detail says when it is the first run after a
+ * restart (every booking the dead process left unfinished is dead at once).
+ */
+export const reconciliationEvent = z.object({
+  detail: z.optional(z.object({ after_restart: z.optional(z.boolean()) })),
+});
+
 /** A pipeline trigger as enqueued (shared/ports/trigger-queue.ts). */
 export const pipelineTriggerMessage = z.object({
   trigger_id: z.string().check(z.minLength(1)),
