@@ -249,7 +249,11 @@ export const routes = {
       schema: coordination.coordinationResult,
       alternatives: [
         { status: 200, description: 'a dry run: the plan, nothing written' },
-        { status: 202, description: 'a retry whose first attempt lost its answer: that attempt\'s coordination, never a second booking', schema: coordination.coordinationAccepted },
+        {
+          status: 202,
+          description: 'accepted, follow it with GET: still being written past the time the answer could wait, or a retry whose first attempt lost its answer (never booked twice)',
+          schema: coordination.coordinationAccepted,
+        },
       ],
     },
     errors: [409, 413, 422],
@@ -277,7 +281,11 @@ export const routes = {
       schema: coordination.waveResult,
       alternatives: [
         { status: 200, description: 'a dry run: the plan, nothing written' },
-        { status: 202, description: 'a retry whose first attempt lost its answer: that attempt\'s wave, never a second booking', schema: coordination.waveAccepted },
+        {
+          status: 202,
+          description: 'accepted, follow it with GET: still being written past the time the answer could wait, or a retry whose first attempt lost its answer (never booked twice)',
+          schema: coordination.waveAccepted,
+        },
       ],
     },
     errors: [409, 413, 422],

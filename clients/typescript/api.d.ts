@@ -570,8 +570,13 @@ export interface components {
             coordination_id: string;
             /** @description null only for coordinations booked before the video was kept on them */
             video_id: string | null;
-            /** @enum {string} */
-            status: "scheduled" | "cancelled";
+            /**
+             * @description planning: still being written (follow it); scheduled: booked; cancelled; failed: rolled back, nothing left booked
+             * @enum {string}
+             */
+            status: "planning" | "scheduled" | "cancelled" | "failed";
+            /** @description why it failed (or was cancelled while being written) */
+            status_reason: string | null;
             channel_ids: string[];
             /** @enum {string} */
             timing: "simultaneous" | "staggered" | "independent";
@@ -663,8 +668,13 @@ export interface components {
             coordination_id: string;
             /** @description null only for coordinations booked before the video was kept on them */
             video_id: string | null;
-            /** @enum {string} */
-            status: "scheduled" | "cancelled";
+            /**
+             * @description planning: still being written (follow it); scheduled: booked; cancelled; failed: rolled back, nothing left booked
+             * @enum {string}
+             */
+            status: "planning" | "scheduled" | "cancelled" | "failed";
+            /** @description why it failed (or was cancelled while being written) */
+            status_reason: string | null;
             channel_ids: string[];
             /** @enum {string} */
             timing: "simultaneous" | "staggered" | "independent";
@@ -852,8 +862,13 @@ export interface components {
             video_count: number;
             /** @enum {string} */
             stagger_by: "video" | "channel";
-            /** @enum {string} */
-            status: "scheduled" | "cancelled";
+            /**
+             * @description planning: still being written (follow it); scheduled: booked; cancelled; failed: rolled back, nothing left booked
+             * @enum {string}
+             */
+            status: "planning" | "scheduled" | "cancelled" | "failed";
+            /** @description why it failed (or was cancelled while being written) */
+            status_reason: string | null;
             channel_ids: string[];
             /** @enum {string} */
             timing: "simultaneous" | "staggered" | "independent";
@@ -933,8 +948,13 @@ export interface components {
             video_count: number;
             /** @enum {string} */
             stagger_by: "video" | "channel";
-            /** @enum {string} */
-            status: "scheduled" | "cancelled";
+            /**
+             * @description planning: still being written (follow it); scheduled: booked; cancelled; failed: rolled back, nothing left booked
+             * @enum {string}
+             */
+            status: "planning" | "scheduled" | "cancelled" | "failed";
+            /** @description why it failed (or was cancelled while being written) */
+            status_reason: string | null;
             channel_ids: string[];
             /** @enum {string} */
             timing: "simultaneous" | "staggered" | "independent";
@@ -2550,7 +2570,7 @@ export interface operations {
                     "application/json": components["schemas"]["CoordinationResult"];
                 };
             };
-            /** @description a retry whose first attempt lost its answer: that attempt's coordination, never a second booking */
+            /** @description accepted, follow it with GET: still being written past the time the answer could wait, or a retry whose first attempt lost its answer (never booked twice) */
             202: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -2728,7 +2748,7 @@ export interface operations {
                     "application/json": components["schemas"]["WaveResult"];
                 };
             };
-            /** @description a retry whose first attempt lost its answer: that attempt's wave, never a second booking */
+            /** @description accepted, follow it with GET: still being written past the time the answer could wait, or a retry whose first attempt lost its answer (never booked twice) */
             202: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -3719,7 +3739,7 @@ export interface operations {
                 limit?: number;
                 /** @description next_cursor of the previous page */
                 cursor?: string;
-                status?: "scheduled" | "cancelled";
+                status?: "planning" | "scheduled" | "cancelled" | "failed";
             };
             header?: never;
             path?: never;
@@ -3815,7 +3835,7 @@ export interface operations {
                 limit?: number;
                 /** @description next_cursor of the previous page */
                 cursor?: string;
-                status?: "scheduled" | "cancelled";
+                status?: "planning" | "scheduled" | "cancelled" | "failed";
             };
             header?: never;
             path?: never;

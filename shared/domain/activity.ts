@@ -49,4 +49,9 @@ export interface RequestMeta {
   request_id: string;
   /** The request's Idempotency-Key, when it sent one: a booking retried with it finds its first attempt's group. */
   idempotency_key?: string | undefined;
+  /**
+   * How long the caller can still wait for an answer (the API's time left,
+   * less a margin): a booking not done by then answers 202 while it goes on.
+   */
+  answer_within_ms?: number | undefined;
 }

@@ -48,19 +48,17 @@ export interface PublicationGroup {
   cancel_requested_at: string | null;
   /** A rollback began: the commit can no longer happen. */
   rollback_started_at: string | null;
+  /** Why it is `failed` (or `cancelled` while it was being booked): the rollback's reason. */
+  status_reason: string | null;
 }
 
-/** The statuses a group is shown in: one still planning is being written, one failed was rolled back. */
-export const VISIBLE_GROUP_STATUSES = ['scheduled', 'cancelled'] as const satisfies readonly GroupStatus[];
+/**
+ * The statuses a group is shown in: all of them. One still `planning` is
+ * being written (a 202 pointed to it); one `failed` was rolled back, with
+ * the reason, and nothing of it is left booked.
+ */
+export const VISIBLE_GROUP_STATUSES = GROUP_STATUSES;
 export type VisibleGroupStatus = (typeof VISIBLE_GROUP_STATUSES)[number];
-
-/** A group the API shows (read by id, listed). */
-export type VisibleGroup = PublicationGroup & { status: VisibleGroupStatus };
-
-/** The group if the API shows it; null for one still planning or failed, which answer 404. */
-export function visibleGroup(group: PublicationGroup): VisibleGroup | null {
-  return (VISIBLE_GROUP_STATUSES as readonly string[]).includes(group.status) ? (group as VisibleGroup) : null;
-}
 
 export const SLOT_STATUSES = ['pending', 'fired', 'cancelled'] as const;
 export type SlotStatus = (typeof SLOT_STATUSES)[number];

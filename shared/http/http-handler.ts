@@ -17,6 +17,8 @@ import { actorOf } from './principal';
 
 /** Bodies over 256 KB are refused with 413 before they are parsed. */
 export const MAX_BODY_BYTES = 256 * 1024;
+/** Time kept back from the function's remaining time to answer: a booking still writing by then answers 202. */
+export const ANSWER_MARGIN_MS = 2_000;
 /** Deeper JSON is refused with 400: a few thousand levels (30 KB) make JSON.stringify overflow the stack, a 500. */
 export const MAX_JSON_DEPTH = 64;
 
@@ -109,7 +111,8 @@ function keepOthersRecords(
         throw error;
       }
     },
-    after: idempotency.after,
+    // A 202 says the work goes on: its record is not kept, so that a retry with the key finds where the work is now.
+    after: async (request: Request) => (request.response?.statusCode === 202 ? idempotency.onError?.(request) : idempotency.after?.(request)),
     onError: async (request: Request) => {
       if (!refusedBeforeRunning.has(request)) await idempotency.onError?.(request);
     },
@@ -133,7 +136,13 @@ function requestMeta(route: AnyRoute): MiddlewareObj<Event, Result, Error, Route
     before: async (request: Request) => {
       const requestId = request.event.requestContext?.requestId ?? request.context.awsRequestId;
       const key = Object.entries(request.event.headers ?? {}).find(([name]) => name.toLowerCase() === 'idempotency-key')?.[1];
-      const meta: RequestMeta = { actor: actorOf(request.event), request_id: requestId, ...(route.method === 'POST' && key ? { idempotency_key: key } : {}) };
+      const timeLeft = (request.context.getRemainingTimeInMillis?.() ?? 0) - ANSWER_MARGIN_MS;
+      const meta: RequestMeta = {
+        actor: actorOf(request.event),
+        request_id: requestId,
+        ...(route.method === 'POST' && key ? { idempotency_key: key } : {}),
+        ...(timeLeft > 0 ? { answer_within_ms: timeLeft } : {}),
+      };
       request.context.orchestrator = { input: { params: undefined, query: undefined, body: undefined }, meta, startedAt: Date.now() };
       logger.appendKeys({ route: route.id, request_id: requestId, actor: meta.actor });
     },

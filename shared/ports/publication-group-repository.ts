@@ -43,7 +43,7 @@ export interface PublicationGroupRepository {
    */
   beginRollback(groupId: string, at: string): Promise<PublicationGroup | null>;
   /** Ends a rollback: `planning` -> `failed` (or `cancelled` when a cancel was asked); the group leaves the planning index. */
-  finishRollback(groupId: string, at: string): Promise<void>;
+  finishRollback(groupId: string, at: string, reason: string): Promise<void>;
   /** Asks a planning group to stop: its commit will fail. false when it is not planning. */
   requestCancel(groupId: string, at: string): Promise<boolean>;
   /** A committed group is cancelled (`cancelled_at` kept from the first time). false when it is not scheduled or cancelled. */

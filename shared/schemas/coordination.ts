@@ -194,7 +194,10 @@ export const groupListQuery = z.strictObject({
 
 /** What a coordination and a wave both show (shared/services/publication-queries.ts). */
 const groupFields = {
-  status: z.enum(VISIBLE_GROUP_STATUSES),
+  status: meta(z.enum(VISIBLE_GROUP_STATUSES), {
+    description: 'planning: still being written (follow it); scheduled: booked; cancelled; failed: rolled back, nothing left booked',
+  }),
+  status_reason: meta(z.nullable(z.string()), { description: 'why it failed (or was cancelled while being written)' }),
   channel_ids: z.array(z.string()),
   timing,
   scheduled_at: meta(isoDateTime, { description: 'the base time of the plan' }),

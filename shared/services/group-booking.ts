@@ -248,22 +248,50 @@ export class GroupBooking {
       lease_until: isoOf(now + BOOKING_LEASE_MS),
       cancel_requested_at: null,
       rollback_started_at: null,
+      status_reason: null,
     };
     // The intent, before any other write: whatever follows can be found from it and undone.
     await this.deps.groups.create(group);
 
-    let written: Written;
+    const work = (async () => {
+      let written: Written;
+      try {
+        const booked = await this.bookChannels(channels, byChannel, ledgers, request, groupId, now);
+        const rejected = booked.filter((b) => b.plan.rejected);
+        if (rejected.length > 0) throw conflictError(rejected);
+        written = await this.writeAndCommit(group, booked, request, now);
+      } catch (error) {
+        // If the undo fails too, the group stays `planning` and the reconciliation finishes it once its lease ends.
+        await this.rollback(groupId, `request failed: ${(error as Error).message}`.slice(0, 300)).catch(() => undefined);
+        throw error;
+      }
+      return this.afterCommit(group, written, request, meta, now);
+    })();
+    return this.withinAnswerTime(work, group, meta);
+  }
+
+  /**
+   * The booking's outcome if it is done before the caller must be answered;
+   * otherwise the group as it stands (`planning`, answered 202) while the
+   * booking goes on. Its end is the group's: GET it. (In Lambda, work left
+   * when the handler answers is frozen with it: the booking then stops and
+   * the reconciliation rolls it back once its lease ends, `failed`, nothing
+   * left booked; docs/architecture.md.)
+   */
+  private async withinAnswerTime(work: Promise<BookingOutcome>, group: PublicationGroup, meta: RequestMeta): Promise<BookingOutcome | EarlierAttempt> {
+    if (meta.answer_within_ms === undefined) return work;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<'late'>((resolve) => {
+      timer = setTimeout(() => resolve('late'), meta.answer_within_ms);
+    });
     try {
-      const booked = await this.bookChannels(channels, byChannel, ledgers, request, groupId, now);
-      const rejected = booked.filter((b) => b.plan.rejected);
-      if (rejected.length > 0) throw conflictError(rejected);
-      written = await this.writeAndCommit(group, booked, request, now);
-    } catch (error) {
-      // If the undo fails too, the group stays `planning` and the reconciliation finishes it once its lease ends.
-      await this.rollback(groupId, `request failed: ${(error as Error).message}`.slice(0, 300)).catch(() => undefined);
-      throw error;
+      const first = await Promise.race([work, late]);
+      if (first !== 'late') return first;
+      work.catch(() => undefined); // its failure is the group's (rolled back, `failed`), which GET shows
+      return { earlier: group };
+    } finally {
+      clearTimeout(timer);
     }
-    return this.afterCommit(group, written, request, meta, now);
   }
 
   /**
@@ -325,7 +353,7 @@ export class GroupBooking {
     await mapConcurrent([...new Set(own.map((o) => o.channelId))], UNDO_CONCURRENCY, (channelId) =>
       this.deps.bookkeeping.remove(channelId, (bookings) => bookings.filter((b) => b.group_id !== groupId)),
     );
-    await this.deps.groups.finishRollback(groupId, at);
+    await this.deps.groups.finishRollback(groupId, at, reason);
     return cancelled.filter(Boolean).length;
   }
 

@@ -1,13 +1,7 @@
 import { NotFound } from '#shared/domain/errors';
 import type { Page, PageRequest } from '#shared/domain/pagination';
 import type { GroupKind, Publication } from '#shared/domain/publication';
-import {
-  visibleGroup,
-  type PublicationGroup,
-  type Slot,
-  type VisibleGroup,
-  type VisibleGroupStatus,
-} from '#shared/domain/publication-group';
+import type { GroupStatus, PublicationGroup, Slot } from '#shared/domain/publication-group';
 import type { PublicationGroupRepository } from '#shared/ports/publication-group-repository';
 import type { PublicationQuery, PublicationRepository } from '#shared/ports/publication-repository';
 
@@ -22,7 +16,8 @@ export type SlotView = Pick<Slot, 'slot_id' | 'fire_at' | 'status' | 'publicatio
 
 /** What every group shows, whatever its kind. */
 interface GroupFields {
-  status: VisibleGroupStatus;
+  status: GroupStatus;
+  status_reason: string | null;
   channel_ids: string[];
   timing: PublicationGroup['timing'];
   scheduled_at: string;
@@ -71,13 +66,13 @@ export class PublicationQueries {
   }
 
   /**
-   * A coordination or a wave and its slots. An id of the other kind, a group
-   * whose request is still writing it, and one whose request failed (rolled
-   * back) are not found.
+   * A coordination or a wave and its slots, in whatever status: `planning`
+   * while its request writes it, `failed` (with the reason) once rolled back.
+   * An id of the other kind is not found.
    */
   async group<K extends GroupKind>(kind: K, groupId: string): Promise<GroupView<K>> {
     const group = await this.groups.get(groupId);
-    const shown = group && group.kind === kind ? visibleGroup(group) : null;
+    const shown = group && group.kind === kind ? group : null;
     if (!shown) throw new NotFound(kind, groupId);
     const slots = (await this.groups.listSlots(groupId)).sort((a, b) => (a.fire_at < b.fire_at ? -1 : 1));
     return groupViewOf(kind, shown, slots);
@@ -86,22 +81,17 @@ export class PublicationQueries {
   /** One page of the coordinations or waves, newest first, without their slots. */
   async listGroups<K extends GroupKind>(
     kind: K,
-    request: PageRequest & { status?: VisibleGroupStatus | undefined },
+    request: PageRequest & { status?: GroupStatus | undefined },
   ): Promise<Page<GroupSummary<K>>> {
     const page = await this.groups.list(kind, request);
-    // The repository lists only groups shown; narrowing here keeps a planning or failed one out whatever it returns.
-    const shown = page.items.flatMap((group) => {
-      const listed = visibleGroup(group);
-      return listed ? [groupSummaryOf(kind, listed)] : [];
-    });
-    return { items: shown, next_cursor: page.next_cursor };
+    return { items: page.items.map((group) => groupSummaryOf(kind, group)), next_cursor: page.next_cursor };
   }
 }
 
 /** A group as lists show it: named by its kind's id field, with the fields of its kind. */
-export function groupSummaryOf<K extends GroupKind>(kind: K, group: VisibleGroup): GroupSummary<K>;
-export function groupSummaryOf(kind: GroupKind, group: VisibleGroup): GroupSummary<GroupKind> {
-  const plan = { channel_ids: group.channel_ids, timing: group.timing };
+export function groupSummaryOf<K extends GroupKind>(kind: K, group: PublicationGroup): GroupSummary<K>;
+export function groupSummaryOf(kind: GroupKind, group: PublicationGroup): GroupSummary<GroupKind> {
+  const plan = { status_reason: group.status_reason, channel_ids: group.channel_ids, timing: group.timing };
   const outcome = {
     scheduled_at: group.scheduled_at,
     delay_seconds: group.delay_seconds,
@@ -120,8 +110,8 @@ export function groupSummaryOf(kind: GroupKind, group: VisibleGroup): GroupSumma
 }
 
 /** A group read by id: its summary with its slots (given earliest first) before its creation and cancellation times. */
-export function groupViewOf<K extends GroupKind>(kind: K, group: VisibleGroup, slots: readonly Slot[]): GroupView<K>;
-export function groupViewOf(kind: GroupKind, group: VisibleGroup, slots: readonly Slot[]): GroupView<GroupKind> {
+export function groupViewOf<K extends GroupKind>(kind: K, group: PublicationGroup, slots: readonly Slot[]): GroupView<K>;
+export function groupViewOf(kind: GroupKind, group: PublicationGroup, slots: readonly Slot[]): GroupView<GroupKind> {
   const { created_at, cancelled_at, ...head } = groupSummaryOf(kind, group);
   return {
     ...head,

@@ -75,8 +75,8 @@ export function apiEvent(route: Pick<AnyRoute, 'method' | 'path'>, input: EventI
   return event as APIGatewayProxyEventV2;
 }
 
-/** A Lambda context for calling a handler in-process. */
-export function lambdaContext(functionName = 'orchestrator-test'): Context {
+/** A Lambda context for calling a handler in-process, with `remainingTimeMs` left to run (30 s by default). */
+export function lambdaContext(functionName = 'orchestrator-test', remainingTimeMs = 30_000): Context {
   const awsRequestId = randomUUID();
   return {
     callbackWaitsForEmptyEventLoop: true,
@@ -87,7 +87,7 @@ export function lambdaContext(functionName = 'orchestrator-test'): Context {
     awsRequestId,
     logGroupName: `/aws/lambda/${functionName}`,
     logStreamName: `2026/01/01/[$LATEST]${awsRequestId.replace(/-/g, '')}`,
-    getRemainingTimeInMillis: () => 30_000,
+    getRemainingTimeInMillis: () => remainingTimeMs,
     done: () => undefined,
     fail: () => undefined,
     succeed: () => undefined,
@@ -110,8 +110,8 @@ type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<unkn
  * of a documented operation is checked against the OpenAPI document (status,
  * body, headers): one that breaks it fails the test that met it.
  */
-export async function invoke<T = any>(handler: Handler, event: APIGatewayProxyEventV2): Promise<HttpAnswer<T>> {
-  const result = (await handler(event, lambdaContext())) as APIGatewayProxyStructuredResultV2;
+export async function invoke<T = any>(handler: Handler, event: APIGatewayProxyEventV2, context: Context = lambdaContext()): Promise<HttpAnswer<T>> {
+  const result = (await handler(event, context)) as APIGatewayProxyStructuredResultV2;
   const raw = result.body ?? '';
   const answer = {
     status: result.statusCode ?? 200,

@@ -1,6 +1,6 @@
 import type { Overridable } from '#shared/composition-root';
 import { routes, type RouteId } from '#shared/routes';
-import { apiEvent, invoke, type EventInput, type HttpAnswer } from './api-gateway-event';
+import { apiEvent, invoke, lambdaContext, type EventInput, type HttpAnswer } from './api-gateway-event';
 import type { EmbeddedTable } from './embedded-table';
 
 type Handler = Parameters<typeof invoke>[0];
@@ -19,13 +19,14 @@ export async function bootRoutes(table: Pick<EmbeddedTable, 'tableName' | 'endpo
   const handlers = new Map<RouteId, Handler>();
   return {
     root,
-    async call<T = any>(id: RouteId, input: EventInput = {}): Promise<HttpAnswer<T>> {
+    /** Calls the route's handler; `remainingTimeMs`: the time its Lambda context says is left (30 s by default). */
+    async call<T = any>(id: RouteId, input: EventInput = {}, options: { remainingTimeMs?: number } = {}): Promise<HttpAnswer<T>> {
       let handler = handlers.get(id);
       if (!handler) {
         handler = ((await import(`../../functions/http/${routes[id].id}.ts`)) as { handler: Handler }).handler;
         handlers.set(id, handler);
       }
-      return invoke<T>(handler, apiEvent(routes[id], input));
+      return invoke<T>(handler, apiEvent(routes[id], input), lambdaContext(routes[id].id, options.remainingTimeMs));
     },
   };
 }

@@ -111,6 +111,7 @@ export function publicationGroup(overrides: Partial<PublicationGroup> = {}): Pub
     lease_until: null,
     cancel_requested_at: null,
     rollback_started_at: null,
+    status_reason: null,
     total_publications: 2,
     slot_count: 1,
     first_at: '2026-03-20T18:00:00.000Z',

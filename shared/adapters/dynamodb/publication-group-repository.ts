@@ -127,15 +127,15 @@ export class DynamoPublicationGroupRepository implements PublicationGroupReposit
     }
   }
 
-  async finishRollback(groupId: string, at: string): Promise<void> {
+  async finishRollback(groupId: string, at: string, reason: string): Promise<void> {
     // A cancel asked while planning ends the group cancelled; otherwise its request failed.
     await this.conditionally({
       Key: groupKeys.key(groupId),
       UpdateExpression:
-        'SET #status = if_not_exists(cancel_marker, :failed), cancelled_at = if_not_exists(cancel_marker_at, :null), updated_at = :at, lease_until = :null REMOVE gsi2pk, gsi2sk',
+        'SET #status = if_not_exists(cancel_marker, :failed), cancelled_at = if_not_exists(cancel_marker_at, :null), status_reason = :reason, updated_at = :at, lease_until = :null REMOVE gsi2pk, gsi2sk',
       ConditionExpression: '#status = :planning',
       ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: { ':planning': 'planning', ':failed': 'failed', ':at': at, ':null': null },
+      ExpressionAttributeValues: { ':planning': 'planning', ':failed': 'failed', ':at': at, ':null': null, ':reason': reason },
     });
   }
 
@@ -368,6 +368,7 @@ function toGroup(item: Record<string, unknown>): PublicationGroup {
     lease_until: (item.lease_until as string | null | undefined) ?? null,
     cancel_requested_at: (item.cancel_requested_at as string | null | undefined) ?? null,
     rollback_started_at: (item.rollback_started_at as string | null | undefined) ?? null,
+    status_reason: (item.status_reason as string | null | undefined) ?? null,
   };
 }
 

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { LedgerBooking } from '#shared/domain/channel-ledger';
 import type { Publication } from '#shared/domain/publication';
 import { slotIdOf, type PublicationGroup, type Slot } from '#shared/domain/publication-group';
@@ -50,6 +50,8 @@ describe('The commit protocol, against the states crashes and races leave (dynal
   const reconcile = async () => ((await import('#functions/scheduled/reconcile-publications')) as unknown as { handler: Handler }).handler({}, lambdaContext('reconcile'));
 
   beforeEach(async () => {
+    // Fresh modules: a handler keeps the idempotency store (and its client) of the table it first met.
+    vi.resetModules();
     table = await embeddedTable('commit');
     clock = new FixedClock(T0);
     scheduler = new ScriptedScheduler();
@@ -71,7 +73,7 @@ describe('The commit protocol, against the states crashes and races leave (dynal
       timing: 'staggered', stagger_by: 'video', scheduled_at: times[0] as string, delay_seconds: 1800, priority: 5, conflict_policy: 'shift',
       total_publications: 0, slot_count: 0, first_at: null, last_at: null, schedules_created: 0, created_at: T0, updated_at: T0,
       cancelled_at: null, actor: 'test', request_id: 'dead-request', lease_owner: 'proc_dead', lease_until: at(10),
-      cancel_requested_at: null, rollback_started_at: null,
+      cancel_requested_at: null, rollback_started_at: null, status_reason: null,
     };
     await groupRepository().create(group);
     const publications: Publication[] = times.map((time, i) => ({
@@ -297,6 +299,29 @@ describe('The commit protocol, against the states crashes and races leave (dynal
     expect(moved).toMatchObject({ status: 'pending', publication_count: 1 });
     expect(scheduler.schedules.has(old.slot_id)).toBe(false);
     expect(scheduler.schedules.has(moved.slot_id)).toBe(true);
+  });
+
+  it('a booking that outlives the time its answer can wait answers 202 planning, goes on, and commits (finding 1)', async () => {
+    // Prepare: the schedules take 1.5 s to create, and the function has 2.4 s left (0.4 s once the answer margin is kept)
+    scheduler.beforeEnsure = () => new Promise((resolve) => setTimeout(resolve, 1_500));
+    const body = { video_ids: ['v1', 'v2'], channel_ids: ['c1', 'c2'], wave_config: { timing: 'simultaneous', scheduled_at: at(60) } };
+
+    // Act
+    const answer = await api.call('scheduleWave', { body, headers: { 'idempotency-key': 'slow-wave' } }, { remainingTimeMs: 2_400 });
+    const whileWriting = await api.call('getWave', { params: { wave_id: answer.body.wave_id } });
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    const after = await api.call('getWave', { params: { wave_id: answer.body.wave_id } });
+    const retry = await api.call('scheduleWave', { body, headers: { 'idempotency-key': 'slow-wave' } });
+
+    // Assess
+    expect(answer.status, JSON.stringify(answer.body)).toBe(202);
+    expect(answer.body).toMatchObject({ status: 'planning', message: expect.stringContaining('GET') });
+    expect(whileWriting.body.status).toBe('planning');
+    expect(after.body).toMatchObject({ status: 'scheduled', total_publications: 4 });
+    // The 202 was not kept as the key's answer: the retry finds the booking where it is now, and books nothing more.
+    expect(retry.status).toBe(202);
+    expect(retry.body).toMatchObject({ wave_id: answer.body.wave_id, status: 'scheduled' });
+    expect((await api.call('listWaves')).body.items).toHaveLength(1);
   });
 
   it('sends again every trigger never received, past pages of received ones, resuming across runs (finding 3)', async () => {

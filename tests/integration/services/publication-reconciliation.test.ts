@@ -62,7 +62,7 @@ describe('PublicationReconciliation and request rollback (against dynalite)', ()
       stagger_by: 'channel', scheduled_at: '2026-09-03T12:00:00.000Z', delay_seconds: null, priority: 5, conflict_policy: 'shift',
       total_publications: 0, slot_count: 0, first_at: null, last_at: null, schedules_created: 0, created_at: created,
       updated_at: created, cancelled_at: null, actor: 'test', request_id: 'dead-request',
-      lease_owner: 'proc_dead', lease_until: '2026-09-01T09:50:00.000Z', cancel_requested_at: null, rollback_started_at: null,
+      lease_owner: 'proc_dead', lease_until: '2026-09-01T09:50:00.000Z', cancel_requested_at: null, rollback_started_at: null, status_reason: null,
     });
     const ledger = await ledgerRepository().get('r1');
     await ledgerRepository().replace('r1', ledger.version, [

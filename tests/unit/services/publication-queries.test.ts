@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { visibleGroup, type Slot } from '#shared/domain/publication-group';
+import type { Slot } from '#shared/domain/publication-group';
 import { groupSummaryOf, groupViewOf } from '#shared/services/publication-queries';
 import { publicationGroup } from '#tests/helpers/sample-entities';
 
@@ -24,23 +24,23 @@ const SLOT: Slot = {
 
 /** The fields both kinds show, in the order both show them. */
 const SHARED = [
-  'status', 'channel_ids', 'timing', 'scheduled_at', 'delay_seconds', 'priority', 'conflict_policy',
+  'status', 'status_reason', 'channel_ids', 'timing', 'scheduled_at', 'delay_seconds', 'priority', 'conflict_policy',
   'total_publications', 'first_at', 'last_at', 'schedules_created', 'created_at', 'cancelled_at',
 ];
 
 describe('Function: groupSummaryOf', () => {
   it('names a wave by wave_id, with its video count and stagger', () => {
     // Act
-    const summary = groupSummaryOf('wave', visibleGroup(WAVE)!);
+    const summary = groupSummaryOf('wave', WAVE);
 
     // Assess
-    expect(Object.keys(summary)).toEqual(['wave_id', 'status', 'video_count', 'channel_ids', 'timing', 'stagger_by', ...SHARED.slice(3)]);
+    expect(Object.keys(summary)).toEqual(['wave_id', 'status', 'video_count', 'status_reason', 'channel_ids', 'timing', 'stagger_by', ...SHARED.slice(4)]);
     expect(summary).toMatchObject({ wave_id: WAVE.group_id, video_count: 3, stagger_by: 'video' });
   });
 
   it('names a coordination by coordination_id, with its video', () => {
     // Act
-    const summary = groupSummaryOf('coordination', visibleGroup(COORDINATION)!);
+    const summary = groupSummaryOf('coordination', COORDINATION);
 
     // Assess
     expect(Object.keys(summary)).toEqual(['coordination_id', 'status', 'video_id', ...SHARED.slice(1)]);
@@ -56,22 +56,13 @@ describe('Function: groupViewOf', () => {
     ['coordination', COORDINATION],
   ] as const)('shows a %s as its summary with its slots before created_at and cancelled_at', (kind, group) => {
     // Act
-    const view = groupViewOf(kind, visibleGroup(group)!, [SLOT]);
+    const view = groupViewOf(kind, group, [SLOT]);
 
     // Assess
     const { slots, ...rest } = view;
-    expect(rest).toEqual(groupSummaryOf(kind, visibleGroup(group)!));
+    expect(rest).toEqual(groupSummaryOf(kind, group));
     expect(Object.keys(view).slice(-3)).toEqual(['slots', 'created_at', 'cancelled_at']);
     expect(slots).toEqual([{ slot_id: SLOT.slot_id, fire_at: SLOT.fire_at, status: 'fired', publication_count: 2, dispatched: 1, held: 1 }]);
   });
 });
 
-describe('Function: visibleGroup', () => {
-  it.each(['scheduled', 'cancelled'] as const)('shows a group %s', (status) => {
-    expect(visibleGroup(publicationGroup({ status }))).toMatchObject({ status });
-  });
-
-  it.each(['planning', 'failed'] as const)('hides a group %s: still being written, or rolled back', (status) => {
-    expect(visibleGroup(publicationGroup({ status }))).toBeNull();
-  });
-});

@@ -44,6 +44,7 @@ describe('GET /coordinations/{id} and POST /coordinations/{id}/cancel, twins of 
     expect(answer.body).toEqual({
       coordination_id: coordinationId,
       status: 'scheduled',
+      status_reason: null,
       video_id: 'kv',
       channel_ids: ['k0', 'k1'],
       timing: 'staggered',

@@ -62,7 +62,7 @@ describe('GET /waves and GET /coordinations (against dynalite)', () => {
     await api.call('cancelWave', { params: { wave_id: waves[1]! }, body: {} });
     await api.call('cancelWave', { params: { wave_id: waves[3]! }, body: {} });
     await api.call('cancelCoordination', { params: { coordination_id: coordinations[2]! }, body: {} });
-    // Newer than all of them, and never listed.
+    // Newer than all of them: a request still being written (planning), and one rolled back (failed).
     const groups = api.root.groupRepository();
     await groups.create(unfinished('wave_01J0000000000000000000000P', 'wave', 'planning', '2026-10-01T11:00:00.000Z'));
     await groups.create(unfinished('wave_01J0000000000000000000000F', 'wave', 'failed', '2026-10-01T11:00:01.000Z'));
@@ -71,14 +71,15 @@ describe('GET /waves and GET /coordinations (against dynalite)', () => {
   });
   afterAll(async () => table.close());
 
-  it('lists waves newest first, in pages, without their slots, and nothing planning, failed or of the other kind', async () => {
+  it('lists waves newest first, in pages, without their slots, in every status, and nothing of the other kind', async () => {
     const { items, pages } = await everyPage('listWaves', { limit: '2' });
     expect(pages).toBeGreaterThanOrEqual(3);
-    expect(items.map((w) => w.wave_id)).toEqual([...waves].reverse());
+    expect(items.map((w) => w.wave_id)).toEqual(['wave_01J0000000000000000000000F', 'wave_01J0000000000000000000000P', ...[...waves].reverse()]);
     expect(items.every((w) => !('slots' in w))).toBe(true);
-    expect(items[0]).toEqual({
+    expect(items[2]).toEqual({
       wave_id: waves[4],
       status: 'scheduled',
+      status_reason: null,
       video_count: 1,
       channel_ids: ['l0'],
       timing: 'simultaneous',
@@ -96,12 +97,12 @@ describe('GET /waves and GET /coordinations (against dynalite)', () => {
     });
     // A summary is the view by id without its slots.
     const { slots: _slots, ...byId } = (await api.call('getWave', { params: { wave_id: waves[4]! } })).body;
-    expect(items[0]).toEqual(byId);
+    expect(items[2]).toEqual(byId);
   });
 
   it('lists coordinations newest first, in pages, with their video', async () => {
     const { items } = await everyPage('listCoordinations', { limit: '3' });
-    expect(items.map((c) => c.coordination_id)).toEqual([...coordinations].reverse());
+    expect(items.map((c) => c.coordination_id)).toEqual(['coord_01J0000000000000000000000F', 'coord_01J0000000000000000000000P', ...[...coordinations].reverse()]);
     expect(items.every((c) => c.video_id === 'lv' && !('slots' in c) && !('wave_id' in c))).toBe(true);
     const { slots: _slots, ...byId } = (await api.call('getCoordination', { params: { coordination_id: coordinations[0]! } })).body;
     expect(items[items.length - 1]).toEqual(byId);
@@ -119,8 +120,13 @@ describe('GET /waves and GET /coordinations (against dynalite)', () => {
     expect(cancelledCoordinations.items.map((c) => c.coordination_id)).toEqual([coordinations[2]]);
   });
 
-  it('refuses statuses that are never listed, and a cursor of the other list', async () => {
-    for (const status of ['planning', 'failed', 'nope']) {
+  it('lists the groups still being written and those rolled back by their status', async () => {
+    expect((await everyPage('listWaves', { status: 'planning' })).items.map((w) => w.wave_id)).toEqual(['wave_01J0000000000000000000000P']);
+    expect((await everyPage('listCoordinations', { status: 'failed' })).items.map((c) => c.coordination_id)).toEqual(['coord_01J0000000000000000000000F']);
+  });
+
+  it('refuses a status groups never have, and a cursor of the other list', async () => {
+    for (const status of ['nope', 'booked']) {
       const answer = await api.call('listWaves', { query: { status } });
       expect(answer.status, status).toBe(400);
     }
@@ -130,13 +136,9 @@ describe('GET /waves and GET /coordinations (against dynalite)', () => {
     expect(crossed.body.error.code).toBe('invalid_cursor');
   });
 
-  it('answers 404 by id for groups that are planning or failed, as they are not listed', async () => {
-    for (const id of ['wave_01J0000000000000000000000P', 'wave_01J0000000000000000000000F']) {
-      expect((await api.call('getWave', { params: { wave_id: id } })).status).toBe(404);
-    }
-    for (const id of ['coord_01J0000000000000000000000P', 'coord_01J0000000000000000000000F']) {
-      expect((await api.call('getCoordination', { params: { coordination_id: id } })).status).toBe(404);
-    }
+  it('answers by id the groups still being written and those rolled back, with their status', async () => {
+    expect((await api.call('getWave', { params: { wave_id: 'wave_01J0000000000000000000000P' } })).body.status).toBe('planning');
+    expect((await api.call('getCoordination', { params: { coordination_id: 'coord_01J0000000000000000000000F' } })).body.status).toBe('failed');
   });
 
   it('reads through Query only: never a Scan', async () => {
