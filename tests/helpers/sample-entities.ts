@@ -125,3 +125,21 @@ export function publicationGroup(overrides: Partial<PublicationGroup> = {}): Pub
     ...overrides,
   };
 }
+
+/** A channel as GET /channels/{id} answers it (what the contract checks accept). */
+export function channelView(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    channel_id: 'c1',
+    name: 'Cats',
+    status: 'active',
+    priority: 5,
+    github: null,
+    publishing: { timezone: 'UTC', slots: [], min_gap_minutes: 0, max_per_day: null },
+    filters: null,
+    config: {},
+    created_at: '2026-11-21T18:00:00.000Z',
+    updated_at: '2026-11-21T18:00:00.000Z',
+    version: 1,
+    ...overrides,
+  };
+}

@@ -1,19 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { contractViolations, templateOf } from '#tests/helpers/openapi-contract';
+import { channelView } from '#tests/helpers/sample-entities';
 
-const CHANNEL = {
-  channel_id: 'c1',
-  name: 'Cats',
-  status: 'active',
-  priority: 5,
-  github: null,
-  publishing: { timezone: 'UTC', slots: [], min_gap_minutes: 0, max_per_day: null },
-  filters: null,
-  config: {},
-  created_at: '2026-11-21T18:00:00.000Z',
-  updated_at: '2026-11-21T18:00:00.000Z',
-  version: 1,
-};
+const CHANNEL = channelView();
 const ERROR = JSON.stringify({ error: { code: 'x', message: 'y' } });
 const get = { method: 'GET', template: '/api/orchestration/channels/{channel_id}' };
 

@@ -4,7 +4,7 @@ import { useLocalTable } from '#shared/config';
 import { httpHandler, MAX_BODY_BYTES, MAX_JSON_DEPTH, reply } from '#shared/http/http-handler';
 import { routes } from '#shared/routes';
 import { apiEvent, invoke, TEST_ACTOR } from '#tests/helpers/api-gateway-event';
-import { channelBody } from '#tests/helpers/sample-entities';
+import { channelBody, channelView } from '#tests/helpers/sample-entities';
 
 /**
  * The middy stack over a stub use case: no table is reached (POST routes get
@@ -14,20 +14,8 @@ beforeAll(() => {
   useLocalTable('unit-tests-reach-no-table', 'http://127.0.0.1:9');
 });
 
-/** A channel as GET /channels/{id} shows it: stub answers keep the OpenAPI contract that invoke() checks. */
-const CHANNEL_VIEW = {
-  channel_id: 'c1',
-  name: 'Cats',
-  status: 'active',
-  priority: 5,
-  github: null,
-  publishing: { timezone: 'UTC', slots: [], min_gap_minutes: 0, max_per_day: null },
-  filters: null,
-  config: {},
-  created_at: '2026-11-21T18:00:00.000Z',
-  updated_at: '2026-11-21T18:00:00.000Z',
-  version: 1,
-};
+/** Stub answers keep the OpenAPI contract that invoke() checks. */
+const CHANNEL_VIEW = channelView();
 const CONTROL_VIEW = { status: 'running', previous: 'stopped', changed: true, running: true, paused: false, since: '2026-11-21T18:00:00.000Z', updated_at: '2026-11-21T18:00:00.000Z' };
 
 /** A stub use case whose answer, by default, is one the route documents. */

@@ -4,6 +4,7 @@ import type { RouteId } from '#shared/routes';
 import { embeddedTable, type EmbeddedTable } from '#tests/helpers/embedded-table';
 import { FixedClock } from '#tests/helpers/in-memory-ports';
 import { RecordingSlotScheduler, RecordingTriggerQueue } from '#tests/helpers/recording-adapters';
+import { recordCommands } from '#tests/helpers/expectations';
 import { bootRoutes, type RouteCaller } from '#tests/helpers/route-harness';
 import { publicationGroup } from '#tests/helpers/sample-entities';
 
@@ -13,7 +14,7 @@ describe('GET /waves and GET /coordinations (against dynalite)', () => {
   const clock = new FixedClock('2026-10-01T10:00:00.000Z');
   const waves: string[] = [];
   const coordinations: string[] = [];
-  const commands: string[] = [];
+  let commands: string[] = [];
 
   /** Every page of a list, following next_cursor. */
   async function everyPage(id: RouteId, query: Record<string, string>): Promise<{ items: any[]; pages: number }> {
@@ -37,13 +38,7 @@ describe('GET /waves and GET /coordinations (against dynalite)', () => {
   beforeAll(async () => {
     table = await embeddedTable('groups');
     api = await bootRoutes(table, { clock, slotScheduler: new RecordingSlotScheduler(), triggerQueue: new RecordingTriggerQueue() });
-    api.root.dynamoClient().middlewareStack.add(
-      (next, context) => async (args) => {
-        commands.push(context.commandName ?? '?');
-        return next(args);
-      },
-      { step: 'initialize', name: 'commandRecorder' },
-    );
+    commands = recordCommands(api);
     await api.call('putChannel', { params: { channel_id: 'l0' }, body: { name: 'l0' } });
     await api.call('createVideo', { body: { video_id: 'lv', title: 'lv' } });
     await api.call('start');

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { embeddedTable, type EmbeddedTable } from '#tests/helpers/embedded-table';
 import { FixedClock } from '#tests/helpers/in-memory-ports';
 import { RecordingSlotScheduler, RecordingTriggerQueue } from '#tests/helpers/recording-adapters';
+import { recordCommands } from '#tests/helpers/expectations';
 import { bootRoutes, type RouteCaller } from '#tests/helpers/route-harness';
 
 type Listed = { publication_id: string; scheduled_at: string; channel_id: string; video_id: string; status: string; wave_id: string | null; coordination_id: string | null };
@@ -14,7 +15,7 @@ describe('GET /publications by group and by video (against dynalite)', () => {
   let waveA: string;
   let waveB: string;
   /** Every DynamoDB command the composition root's client sent, by name. */
-  const commands: string[] = [];
+  let commands: string[] = [];
 
   /** Every page of a list, following next_cursor; each page checked to be a 200. */
   async function everyPage(query: Record<string, string>): Promise<{ items: Listed[]; pages: number }> {
@@ -36,13 +37,7 @@ describe('GET /publications by group and by video (against dynalite)', () => {
   beforeAll(async () => {
     table = await embeddedTable('browse');
     api = await bootRoutes(table, { clock, slotScheduler: new RecordingSlotScheduler(), triggerQueue: new RecordingTriggerQueue() });
-    api.root.dynamoClient().middlewareStack.add(
-      (next, context) => async (args) => {
-        commands.push(context.commandName ?? '?');
-        return next(args);
-      },
-      { step: 'initialize', name: 'commandRecorder' },
-    );
+    commands = recordCommands(api);
     for (const id of channels) await api.call('putChannel', { params: { channel_id: id }, body: { name: id } });
     // p0 keeps publications 30 minutes apart, so a higher-priority request can preempt there.
     await api.call('putChannel', { params: { channel_id: 'p0' }, body: { name: 'p0', publishing: { timezone: 'UTC', min_gap_minutes: 30 } } });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { expectInvalidCursor } from '#tests/helpers/expectations';
 import { decodeCursor, encodeCursor, type CursorScope } from '#shared/adapters/dynamodb/cursor';
 import { ValidationFailed } from '#shared/domain/errors';
 
@@ -6,17 +7,6 @@ const FIELDS = ['pk', 'sk'] as const;
 const SCOPE: CursorScope = { list: 'publications', filters: { channel_id: 'alpha', status: 'scheduled' } };
 const POSITION = { pk: 'CHANNEL#a/b+c', sk: 'ACT#01J2ÉÈ ✓' };
 
-/** The error a bad cursor must raise: a 400 naming `cursor` in the query. */
-function expectInvalidCursor(run: () => unknown): void {
-  let error: unknown;
-  try {
-    run();
-  } catch (e) {
-    error = e;
-  }
-  expect(error).toBeInstanceOf(ValidationFailed);
-  expect(error).toMatchObject({ code: 'invalid_cursor', fields: [{ field: 'cursor', in: 'query' }] });
-}
 
 const raw = (text: string) => Buffer.from(text, 'utf8').toString('base64url');
 /** The fingerprint a real cursor of SCOPE carries, to forge cursors that differ in one thing only. */

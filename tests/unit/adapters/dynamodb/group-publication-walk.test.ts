@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { expectInvalidCursor } from '#tests/helpers/expectations';
 import { encodeCursor } from '#shared/adapters/dynamodb/cursor';
 import { decodeWalkCursor, encodeWalkCursor } from '#shared/adapters/dynamodb/group-publication-walk';
 import { publicationListScope } from '#shared/adapters/dynamodb/publication-repository';
@@ -9,16 +10,6 @@ const AT = '2026-11-21T18:00:00.000Z';
 /** The scope GET /publications?group_id=<WAVE> binds its cursors to. */
 const SCOPE = publicationListScope({ groupId: WAVE });
 
-function expectInvalidCursor(run: () => unknown): void {
-  let error: unknown;
-  try {
-    run();
-  } catch (e) {
-    error = e;
-  }
-  expect(error).toBeInstanceOf(ValidationFailed);
-  expect(error).toMatchObject({ code: 'invalid_cursor', fields: [{ field: 'cursor', in: 'query' }] });
-}
 
 describe('Function: encodeWalkCursor / decodeWalkCursor', () => {
   it('round-trips a position inside a slot', () => {
