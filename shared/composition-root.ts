@@ -105,7 +105,9 @@ export const table = (): TableContext =>
 export const systemStateRepository = () => once('systemState', () => new DynamoSystemStateRepository(table()));
 export const channelRepository = () => once('channels', () => new DynamoChannelRepository(table()));
 export const videoRepository = () => once('videos', () => new DynamoVideoRepository(table()));
-export const publicationRepository = () => once('publications', () => new DynamoPublicationRepository(table()));
+/** Index entries are mended only on dynalite (DYNAMODB_ENDPOINT), which writes them before the item: publication-index-check.ts. */
+export const publicationRepository = () =>
+  once('publications', () => new DynamoPublicationRepository(table(), { repairIndexEntries: settings().DYNAMODB_ENDPOINT !== undefined }));
 export const ledgerRepository = () => once('ledgers', () => new DynamoLedgerRepository(table()));
 export const groupRepository = () => once('groups', () => new DynamoPublicationGroupRepository(table()));
 export const jobCursorRepository = () => once('jobCursors', () => new DynamoJobCursorRepository(table()));
