@@ -3,7 +3,6 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
-import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { reloadSettings, required, settings } from './config';
 import { systemClock, type Clock } from './ports/clock';
 import type { IdGenerator } from './ports/id-generator';
@@ -19,8 +18,7 @@ import { DynamoVideoRepository } from './adapters/dynamodb/video-repository';
 import { DynamoLedgerRepository } from './adapters/dynamodb/ledger-repository';
 import { DynamoPublicationGroupRepository } from './adapters/dynamodb/publication-group-repository';
 import { DynamoJobCursorRepository } from './adapters/dynamodb/job-cursor-repository';
-import { idempotencyKeys } from './adapters/dynamodb/keys';
-import { PRIMARY_KEY, TTL_ATTRIBUTE } from './adapters/dynamodb/table-definition';
+import { CompactIdempotencyStore } from './adapters/dynamodb/compact-idempotency-store';
 import { SqsTriggerQueue } from './adapters/sqs/sqs-trigger-queue';
 import { EventBridgeSlotScheduler } from './adapters/scheduler/eventbridge-slot-scheduler';
 import { AuditTrail } from './services/audit-trail';
@@ -107,7 +105,9 @@ export const table = (): TableContext =>
 export const systemStateRepository = () => once('systemState', () => new DynamoSystemStateRepository(table()));
 export const channelRepository = () => once('channels', () => new DynamoChannelRepository(table()));
 export const videoRepository = () => once('videos', () => new DynamoVideoRepository(table()));
-export const publicationRepository = () => once('publications', () => new DynamoPublicationRepository(table()));
+/** Index entries are mended only on dynalite (DYNAMODB_ENDPOINT), which writes them before the item: publication-index-check.ts. */
+export const publicationRepository = () =>
+  once('publications', () => new DynamoPublicationRepository(table(), { repairIndexEntries: settings().DYNAMODB_ENDPOINT !== undefined }));
 export const ledgerRepository = () => once('ledgers', () => new DynamoLedgerRepository(table()));
 export const groupRepository = () => once('groups', () => new DynamoPublicationGroupRepository(table()));
 export const jobCursorRepository = () => once('jobCursors', () => new DynamoJobCursorRepository(table()));
@@ -138,20 +138,12 @@ export const slotScheduler = (): SlotScheduler =>
       }, clock()),
   );
 
-/** Powertools idempotency records for one route, in the same table under their own partition. */
+/**
+ * Powertools idempotency records for one route, in the same table under their
+ * own partition; an answer of any size fits (compact-idempotency-store.ts).
+ */
 export const idempotencyStore = (routeId: string) =>
-  once(
-    `idempotency:${routeId}`,
-    () =>
-      new DynamoDBPersistenceLayer({
-        tableName: required('TABLE_NAME'),
-        awsSdkV3Client: dynamoClient(),
-        keyAttr: PRIMARY_KEY.partitionKey,
-        sortKeyAttr: PRIMARY_KEY.sortKey,
-        staticPkValue: idempotencyKeys.partition,
-        expiryAttr: TTL_ATTRIBUTE,
-      }),
-  );
+  once(`idempotency:${routeId}`, () => new CompactIdempotencyStore({ tableName: required('TABLE_NAME'), client: dynamoClient() }));
 
 export const systemControl = () =>
   once(

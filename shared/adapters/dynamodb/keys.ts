@@ -137,4 +137,15 @@ export const jobKeys = {
 /** Powertools idempotency records share the table: one static partition, the hashed key as sort key. */
 export const idempotencyKeys = {
   partition: 'IDEMPOTENCY',
+  /**
+   * The parts of a stored answer too large for its record's item, next to
+   * that record (`<route id>#<hash>`, whose hash is base64: never a `#`).
+   * `token` is new at each completion, so parts of an earlier life of the
+   * record never mix in; `index` is zero-padded, so the parts sort in order.
+   */
+  responsePart: (recordSortKey: string, token: string, index: number): Key => ({
+    pk: idempotencyKeys.partition,
+    sk: `${idempotencyKeys.responsePartPrefix(recordSortKey, token)}${String(index).padStart(4, '0')}`,
+  }),
+  responsePartPrefix: (recordSortKey: string, token: string): string => `${recordSortKey}#PART#${token}#`,
 };

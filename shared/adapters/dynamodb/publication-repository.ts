@@ -15,18 +15,43 @@ import type { TableContext } from './document-client';
 import { publicationKeys } from './keys';
 import { walkGroupPublications } from './group-publication-walk';
 import { countPartition, partitionAttributeOf, queryPage, sortAttributeOf, type PartitionQuery } from './query-pages';
+import { NO_REPAIR_IN_PROGRESS, PublicationIndexCheck, REPAIR_ATTRIBUTE } from './publication-index-check';
 import { INDEXES, type IndexName } from './table-definition';
 
 /** Above every sort key (`<ISO instant>#<id>`): an open upper bound. */
 const SORT_KEY_MAX = '~';
+/** How often a write refused by index repairs under way (each finished first) is made again before giving up. */
+const MAX_REPAIR_WAITS = 4;
+
+export interface PublicationRepositoryOptions {
+  /**
+   * Mend index entries that disagree with their items (publication-index-check.ts).
+   * For a store that writes index entries before the item (dynalite, the
+   * local server), where a killed process leaves such entries behind. Never
+   * on DynamoDB: there such an entry is replication lag, and an entry whose
+   * item is gone is a deletion not yet propagated.
+   */
+  repairIndexEntries?: boolean;
+}
 
 /**
  * Publications: one item each, indexed per channel and status (gsi1), per
  * status (gsi2), per slot (gsi3) and per video (gsi4). A status change rewrites the index keys
  * with it, so "the held ones, in scheduled order" is a key-ordered query.
+ * Every read through an index answers the items themselves, checked against
+ * the read (one consistent BatchGetItem a page): an entry the store kept
+ * without its item, or of a version its item never reached, is never
+ * answered as a publication.
  */
 export class DynamoPublicationRepository implements PublicationRepository {
-  constructor(private readonly table: TableContext) {}
+  private readonly entries: PublicationIndexCheck;
+
+  constructor(
+    private readonly table: TableContext,
+    options: PublicationRepositoryOptions = {},
+  ) {
+    this.entries = new PublicationIndexCheck(table, options.repairIndexEntries ?? false);
+  }
 
   async putMany(publications: readonly Publication[]): Promise<void> {
     await batchWrite(
@@ -81,6 +106,7 @@ export class DynamoPublicationRepository implements PublicationRepository {
     const upper = query.to ? normalize(query.to) : SORT_KEY_MAX;
     if (lower > upper) return { items: [], next_cursor: null };
 
+    const index = query.channelId ? INDEXES.byOwner.name : INDEXES.byStatus.name;
     const pages = await mapConcurrent(partitions, 7, (p) => this.rangePage(p.index, p.partition, lower, upper, query.limit));
     const merged = pages
       .flatMap((page) => page.items)
@@ -88,14 +114,21 @@ export class DynamoPublicationRepository implements PublicationRepository {
     const taken = merged.slice(0, query.limit);
     const more = merged.length > query.limit || pages.some((page) => page.more);
     const last = taken[taken.length - 1];
+    // An item answered from an entry in another status's partition stands where its own entry would: same sort key.
+    const items = await this.entries.itemsOf(
+      taken.map((entry) => entry.item),
+      { index, partitions: partitions.map((p) => p.partition) },
+    );
     return {
-      items: taken.map((entry) => toPublication(entry.item)),
+      items: items.map(toPublication),
+      // After the last entry read, even one not answered: the page may come back short, never twice.
       next_cursor: more && last ? encodeCursor(scope, { after: last.sortKey }) : null,
     };
   }
 
   /** A group's publications: its slots in time order, each slot's publications from gsi3; video, status and channel filtered. */
   private async listGroup(groupId: string, query: PublicationQuery, scope: CursorScope): Promise<Page<Publication>> {
+    const groupFilter = { group_id: groupId, status: query.status, channel_id: query.channelId, video_id: query.videoId };
     const page = await walkGroupPublications(this.table, {
       groupId,
       limit: query.limit,
@@ -103,26 +136,29 @@ export class DynamoPublicationRepository implements PublicationRepository {
       from: query.from ? normalize(query.from) : undefined,
       to: query.to ? normalize(query.to) : undefined,
       // The group too: a slot only ever holds its own group's publications, and the filter keeps it so.
-      filter: publicationFilter({ group_id: groupId, status: query.status, channel_id: query.channelId, video_id: query.videoId }),
+      filter: publicationFilter(groupFilter),
       scope,
     });
-    return { items: page.items.map(toPublication), next_cursor: page.nextCursor };
+    const items = await this.entries.itemsOf(page.items, { index: INDEXES.byGroup.name, accepts: matching(groupFilter) });
+    return { items: items.map(toPublication), next_cursor: page.nextCursor };
   }
 
   /** A video's publications: one gsi4 partition ranged by from/to; status and channel filtered. */
   private async listVideo(videoId: string, query: PublicationQuery, scope: CursorScope): Promise<Page<Publication>> {
+    const videoFilter = { status: query.status, channel_id: query.channelId };
     const page = await queryPage(
       this.table,
       {
         index: INDEXES.byVideo.name,
         partition: publicationKeys.videoPartition(videoId),
         sortKey: timeRange(query.from, query.to),
-        filter: publicationFilter({ status: query.status, channel_id: query.channelId }),
+        filter: publicationFilter(videoFilter),
         ascending: true,
       },
       { limit: query.limit, cursor: query.cursor, scope },
     );
-    return { items: page.items.map(toPublication), next_cursor: page.nextCursor };
+    const items = await this.entries.itemsOf(page.items, { index: INDEXES.byVideo.name, accepts: matching(videoFilter) });
+    return { items: items.map(toPublication), next_cursor: page.nextCursor };
   }
 
   async listBySlot(slotId: string, limit: number, cursor?: string): Promise<Page<Publication>> {
@@ -131,7 +167,7 @@ export class DynamoPublicationRepository implements PublicationRepository {
       { index: INDEXES.byGroup.name, partition: publicationKeys.slotPartition(slotId), ascending: true },
       { limit, cursor, scope: { list: 'slot-publications', filters: { slot_id: slotId } } },
     );
-    return { items: page.items.map(toPublication), next_cursor: page.nextCursor };
+    return { items: (await this.entries.itemsOf(page.items, { index: INDEXES.byGroup.name })).map(toPublication), next_cursor: page.nextCursor };
   }
 
   async listByStatus(status: PublicationStatus, limit: number, cursor?: string, before?: string): Promise<Page<Publication>> {
@@ -145,7 +181,7 @@ export class DynamoPublicationRepository implements PublicationRepository {
       },
       { limit, cursor, scope: { list: 'publications-by-status', filters: { status, before: before ? normalize(before) : undefined } } },
     );
-    return { items: page.items.map(toPublication), next_cursor: page.nextCursor };
+    return { items: (await this.entries.itemsOf(page.items, { index: INDEXES.byStatus.name })).map(toPublication), next_cursor: page.nextCursor };
   }
 
   async listByChannelStatus(channelId: string, status: PublicationStatus, limit: number, cursor?: string): Promise<Page<Publication>> {
@@ -154,11 +190,11 @@ export class DynamoPublicationRepository implements PublicationRepository {
       { index: INDEXES.byOwner.name, partition: publicationKeys.channelStatusPartition(channelId, status), ascending: true },
       { limit, cursor, scope: { list: 'channel-publications-by-status', filters: { channel_id: channelId, status } } },
     );
-    return { items: page.items.map(toPublication), next_cursor: page.nextCursor };
+    return { items: (await this.entries.itemsOf(page.items, { index: INDEXES.byOwner.name })).map(toPublication), next_cursor: page.nextCursor };
   }
 
   async changeStatus(publication: PublicationRef, change: StatusChange): Promise<Publication | null> {
-    const names: Record<string, string> = { '#status': 'status' };
+    const names: Record<string, string> = { '#status': 'status', '#repair': REPAIR_ATTRIBUTE };
     const values: Record<string, unknown> = {
       ':to': change.to,
       ':at': change.at,
@@ -179,71 +215,93 @@ export class DynamoPublicationRepository implements PublicationRepository {
       values[`:from${i}`] = status;
       return `:from${i}`;
     });
-    try {
-      const { Attributes } = await this.table.doc.send(
-        new UpdateCommand({
-          TableName: this.table.tableName,
-          Key: publicationKeys.key(publication.publication_id),
-          UpdateExpression: `SET ${sets.join(', ')}`,
-          ConditionExpression: `attribute_exists(pk) AND #status IN (${accepted.join(', ')})`,
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      return Attributes ? toPublication(Attributes) : null;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return null;
-      throw error;
-    }
+    return this.conditionalWrite(
+      publication.publication_id,
+      async () => {
+        const { Attributes } = await this.table.doc.send(
+          new UpdateCommand({
+            TableName: this.table.tableName,
+            Key: publicationKeys.key(publication.publication_id),
+            UpdateExpression: `SET ${sets.join(', ')}`,
+            ConditionExpression: `attribute_exists(pk) AND #status IN (${accepted.join(', ')}) AND ${NO_REPAIR_IN_PROGRESS}`,
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: values,
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        return Attributes ? toPublication(Attributes) : null;
+      },
+      null,
+    );
   }
 
   async reschedule(publicationId: string, move: { from: string; to: string; slotId: string; at: string }): Promise<boolean> {
     const to = normalize(move.to);
-    try {
-      await this.table.doc.send(
-        new UpdateCommand({
-          TableName: this.table.tableName,
-          Key: publicationKeys.key(publicationId),
-          UpdateExpression:
-            // Every index ordered by time moves with it: per channel and status, per status, per video; and it joins its new slot.
-            'SET scheduled_at = :to, shifted_from = :from, slot_id = :slot, updated_at = :at, gsi1sk = :sort, gsi2sk = :sort, gsi4sk = :sort, gsi3pk = :slotPartition',
-          ConditionExpression: '#status = :scheduled AND scheduled_at = :from',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: {
-            ':to': to,
-            ':from': normalize(move.from),
-            ':slot': move.slotId,
-            ':at': move.at,
-            ':sort': publicationKeys.timeSortKey(to, publicationId),
-            ':slotPartition': publicationKeys.slotPartition(move.slotId),
-            ':scheduled': 'scheduled',
-          },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+    return this.conditionalWrite(
+      publicationId,
+      async () => {
+        await this.table.doc.send(
+          new UpdateCommand({
+            TableName: this.table.tableName,
+            Key: publicationKeys.key(publicationId),
+            UpdateExpression:
+              // Every index ordered by time moves with it: per channel and status, per status, per video; and it joins its new slot.
+              'SET scheduled_at = :to, shifted_from = :from, slot_id = :slot, updated_at = :at, gsi1sk = :sort, gsi2sk = :sort, gsi4sk = :sort, gsi3pk = :slotPartition',
+            ConditionExpression: `#status = :scheduled AND scheduled_at = :from AND ${NO_REPAIR_IN_PROGRESS}`,
+            ExpressionAttributeNames: { '#status': 'status', '#repair': REPAIR_ATTRIBUTE },
+            ExpressionAttributeValues: {
+              ':to': to,
+              ':from': normalize(move.from),
+              ':slot': move.slotId,
+              ':at': move.at,
+              ':sort': publicationKeys.timeSortKey(to, publicationId),
+              ':slotPartition': publicationKeys.slotPartition(move.slotId),
+              ':scheduled': 'scheduled',
+            },
+          }),
+        );
+        return true;
+      },
+      false,
+    );
   }
 
   async markTriggerReceived(publicationId: string, at: string): Promise<boolean> {
-    try {
-      await this.table.doc.send(
-        new UpdateCommand({
-          TableName: this.table.tableName,
-          Key: publicationKeys.key(publicationId),
-          UpdateExpression: 'SET trigger_received_at = :at, updated_at = :at',
-          ConditionExpression: '#status = :dispatching AND (attribute_not_exists(trigger_received_at) OR trigger_received_at = :null)',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':at': at, ':dispatching': 'dispatching', ':null': null },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
+    return this.conditionalWrite(
+      publicationId,
+      async () => {
+        await this.table.doc.send(
+          new UpdateCommand({
+            TableName: this.table.tableName,
+            Key: publicationKeys.key(publicationId),
+            UpdateExpression: 'SET trigger_received_at = :at, updated_at = :at',
+            ConditionExpression: `#status = :dispatching AND (attribute_not_exists(trigger_received_at) OR trigger_received_at = :null) AND ${NO_REPAIR_IN_PROGRESS}`,
+            ExpressionAttributeNames: { '#status': 'status', '#repair': REPAIR_ATTRIBUTE },
+            ExpressionAttributeValues: { ':at': at, ':dispatching': 'dispatching', ':null': null },
+          }),
+        );
+        return true;
+      },
+      false,
+    );
+  }
+
+  /**
+   * Makes a conditional write of one publication. Refused, it answers
+   * `refused`, unless an index repair held the item's keys (it never changes
+   * anything else, but its keys must not be written over): then the repair
+   * is finished and the write made again.
+   */
+  private async conditionalWrite<T>(publicationId: string, write: () => Promise<T>, refused: T): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await write();
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        if (!(await this.entries.finishRepairOf(publicationId))) return refused;
+        // Never answer "refused" for a write only repairs kept out: that would read as a lost race.
+        if (attempt + 1 >= MAX_REPAIR_WAITS) throw new Error(`publication ${publicationId}: index repairs kept holding it, the write was not made`);
+      }
     }
   }
 
@@ -310,6 +368,12 @@ function timeRange(from: string | undefined, to: string | undefined): PartitionQ
   if (from) return { expression: '#sk >= :from', values: { ':from': normalize(from) } };
   if (to) return { expression: '#sk < :to', values: { ':to': normalize(to) } };
   return undefined;
+}
+
+/** The same equality filters, checked on an item read from the table. */
+function matching(equal: Record<string, string | undefined>): (item: Record<string, unknown>) => boolean {
+  const given = Object.entries(equal).filter((entry): entry is [string, string] => entry[1] !== undefined);
+  return (item) => given.every(([name, value]) => item[name] === value);
 }
 
 /** Equality filters on the attributes given (undefined ones are left out); none is no filter. */

@@ -208,13 +208,13 @@ describe('GET /publications by group and by video (against dynalite)', () => {
     }
   });
 
-  it('reads through Query only: never a Scan', async () => {
+  it('reads through Query only, then the items behind each page (BatchGetItem): never a Scan', async () => {
     commands.length = 0;
     await everyPage({ group_id: waveA, limit: '3' });
     await everyPage({ group_id: waveA, status: 'cancelled', channel_id: 'g1', video_id: 'a0' });
     await everyPage({ video_id: 'a1', limit: '1', from: '2026-08-01T00:00:00Z', to: '2026-09-01T00:00:00Z' });
     await everyPage({ video_id: 'a1', channel_id: 'g0', status: 'scheduled' });
     expect(commands.length).toBeGreaterThan(0);
-    expect(new Set(commands)).toEqual(new Set(['QueryCommand']));
+    expect(new Set(commands)).toEqual(new Set(['QueryCommand', 'BatchGetItemCommand']));
   });
 });
