@@ -1,4 +1,4 @@
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { SnapshotStore } from '#shared/adapters/local/in-process-slot-scheduler';
 
@@ -20,7 +20,9 @@ export class JsonSnapshotFile<T> implements SnapshotStore<T> {
 
   constructor(readonly file: string) {}
 
+  /** Reads the stored state; temporary files a killed process left half-written beside it are removed. */
   async load(): Promise<T | undefined> {
+    await this.removeLeftovers();
     let text: string;
     try {
       text = await readFile(this.file, 'utf8');
@@ -77,8 +79,20 @@ export class JsonSnapshotFile<T> implements SnapshotStore<T> {
     }
   }
 
+  /** The server holds DATA_DIR alone (data-dir-lock.ts): another process's temporary file is one it never renamed. */
+  private async removeLeftovers(): Promise<void> {
+    const base = path.basename(this.file);
+    const names = await readdir(path.dirname(this.file)).catch(() => [] as string[]);
+    const leftovers = names.filter((name) => name.startsWith(`${base}.`) && name.endsWith('.tmp') && name !== path.basename(this.temporary));
+    await Promise.all(leftovers.map((name) => rm(path.join(path.dirname(this.file), name), { force: true })));
+  }
+
+  private get temporary(): string {
+    return `${this.file}.${process.pid}.tmp`;
+  }
+
   private async write(json: string): Promise<void> {
-    const temporary = `${this.file}.${process.pid}.tmp`;
+    const temporary = this.temporary;
     await mkdir(path.dirname(this.file), { recursive: true });
     try {
       await writeFile(temporary, json, 'utf8');

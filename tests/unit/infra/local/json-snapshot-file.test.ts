@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -46,6 +46,23 @@ describe('Class: JsonSnapshotFile', () => {
       await rm(blocked);
       await expect(store.save(() => ({ n: 2 }))).resolves.toBeUndefined();
       expect(await store.load()).toEqual({ n: 2 });
+    });
+  });
+
+  describe('Method: load', () => {
+    it('removes the temporary files a killed process left beside the state, and keeps the state', async () => {
+      // Prepare
+      const file = path.join(dataDir, 'state.json');
+      await writeFile(file, JSON.stringify({ n: 1 }));
+      await writeFile(`${file}.12345.tmp`, '{"n": 2, "half-wri');
+      await writeFile(path.join(dataDir, 'other.json.12345.tmp'), 'another file\'s');
+
+      // Act
+      const state = await new JsonSnapshotFile<{ n: number }>(file).load();
+
+      // Assess
+      expect(state).toEqual({ n: 1 });
+      expect((await readdir(dataDir)).sort()).toEqual(['other.json.12345.tmp', 'state.json']);
     });
   });
 });
