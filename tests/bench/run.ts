@@ -61,7 +61,7 @@ if (wants('chaos')) {
   console.log(`seed ${chaos.seed} (--seed=${chaos.seed} sends the same requests); ${(chaos.durationMs / 1000).toFixed(1)} s`);
   console.log(`rounds ${chaos.rounds}, kills (SIGKILL) ${chaos.kills}, requests sent ${chaos.requests}`);
   console.log(`answers: ${list(chaos.answers)}`);
-  console.log(`publications accepted (201/202): ${chaos.accepted}; keyed retries still in progress at the end: ${chaos.unresolvedRetries}`);
+  console.log(`publications accepted (201/202): ${chaos.accepted}; bookings with an Idempotency-Key ${chaos.keyed.sent}, still in progress at the end ${chaos.keyed.unresolved}`);
   console.log(`groups by final status: ${list(chaos.groups)}`);
   console.log(`publications by final status: ${list(chaos.publications)}`);
   console.log(`reconciliation rollbacks (coordination.rolled_back): ${chaos.rollbacks.entries} entries, ${chaos.rollbacks.groups} groups`);

@@ -80,8 +80,8 @@ export interface ChaosReport {
   answers: Record<string, number>;
   /** Publications of every 201/202 answer (a wave's: the publications of its group). */
   accepted: number;
-  /** Keyed bookings whose first attempt was still in progress when the run ended (never answered). */
-  unresolvedRetries: number;
+  /** Bookings sent with an Idempotency-Key, and those whose first attempt was still in progress when the run ended (never answered). */
+  keyed: { sent: number; unresolved: number };
   /** Groups (coordinations and waves) by final status, as the table holds them. */
   groups: Record<string, number>;
   /** Publications by final status. */
@@ -121,7 +121,7 @@ const CALM_BOOKINGS = 2;
 /** How far into a burst the kill lands, at most. */
 const MAX_KILL_DELAY_MS = 300;
 /** How long the last server retries keyed bookings whose first attempt is still in progress (that lasts the 30-second API timeout). */
-const FINAL_RETRY_MS = 8_000;
+const FINAL_RETRY_MS = 12_000;
 /** How long the last server may take to settle (its first reconciliation done, the queue drained). */
 const SETTLE_TIMEOUT_MS = 30_000;
 
@@ -190,6 +190,7 @@ class ChaosRun {
   private readonly random: SeededRandom;
   private readonly log: (line: string) => void;
   private server: LocalServer | undefined;
+  private round = 0;
   private servers = 0;
   private kills = 0;
   private requests = 0;
@@ -219,11 +220,11 @@ class ChaosRun {
     try {
       await this.startServer();
       await this.setUp();
-      for (let round = 1; round <= this.rounds; round++) {
+      for (this.round = 1; this.round <= this.rounds; this.round++) {
         const began = Date.now();
-        const { sent, killAfterMs } = await this.round();
+        const { sent, killAfterMs } = await this.runRound();
         await this.startServer();
-        this.log(`round ${round}/${this.rounds}: ${sent} requests, kill -9 ${killAfterMs} ms into the burst, ${Date.now() - began} ms with the restart; ${this.retries.length} to retry`);
+        this.log(`round ${this.round}/${this.rounds}: ${sent} requests, kill -9 ${killAfterMs} ms into the burst, ${Date.now() - began} ms with the restart; ${this.retries.length} to retry`);
       }
       const unresolvedRetries = await this.retryTheRest();
       await this.settle();
@@ -237,7 +238,7 @@ class ChaosRun {
         requests: this.requests,
         answers: Object.fromEntries([...this.answers].sort(([a], [b]) => (a < b ? -1 : 1))),
         accepted: world.accepted,
-        unresolvedRetries,
+        keyed: { sent: this.keyedBookings.length, unresolved: unresolvedRetries },
         groups: world.groups,
         publications: world.publications,
         rollbacks,
@@ -295,7 +296,7 @@ class ChaosRun {
   }
 
   /** One round: the retries due and two answered bookings, then a burst cut off by kill -9 (see the module comment). */
-  private async round(): Promise<{ sent: number; killAfterMs: number }> {
+  private async runRound(): Promise<{ sent: number; killAfterMs: number }> {
     const now = Date.now();
     const due = this.retries.filter((operation) => operation.notBefore <= now);
     this.retries = this.retries.filter((operation) => operation.notBefore > now);
@@ -405,9 +406,15 @@ class ChaosRun {
     return operations;
   }
 
-  /** A wave or a coordination: random channels, videos, timing, time, policy and priority; a third carry an Idempotency-Key. */
+  /**
+   * A wave or a coordination: random channels, videos, timing, time, policy
+   * and priority. Half of those of the first third of the rounds carry an
+   * Idempotency-Key: a retry meets its first attempt `in progress` for the
+   * 30 seconds of the API's timeout, so keys sent later would mostly end the
+   * run unanswered.
+   */
   private booking(kind: GroupKind): Operation {
-    const keyed = this.random.chance(0.35);
+    const keyed = this.round <= this.rounds / 3 && this.random.chance(0.5);
     const scheduledAt = this.bookingTime(keyed);
     const channelIds = this.random.sample(CHAOS_CHANNELS, this.random.int(2, 4)).map((c) => c.id);
     const policy = this.random.pick(['shift', 'shift', 'reject', 'preempt', 'preempt'] as const);
