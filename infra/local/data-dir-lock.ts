@@ -2,6 +2,8 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 export interface DataDirLock {
+  /** True when the lock was taken over from a process that died holding it: DATA_DIR may hold what it left half-written. */
+  afterCrash: boolean;
   release(): Promise<void>;
 }
 
@@ -14,10 +16,11 @@ export interface DataDirLock {
 export async function lockDataDir(directory: string): Promise<DataDirLock> {
   await mkdir(directory, { recursive: true });
   const file = path.join(directory, 'server.pid');
+  let afterCrash = false;
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       await writeFile(file, String(process.pid), { flag: 'wx' });
-      return { release: () => rm(file, { force: true }) };
+      return { afterCrash, release: () => rm(file, { force: true }) };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
@@ -26,6 +29,7 @@ export async function lockDataDir(directory: string): Promise<DataDirLock> {
       throw new Error(`DATA_DIR ${directory} is in use by process ${holder}; stop that server or choose another DATA_DIR`);
     }
     await rm(file, { force: true });
+    afterCrash = true;
   }
   throw new Error(`could not lock DATA_DIR ${directory}`);
 }

@@ -3,10 +3,14 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import {
   CreateTableCommand,
+  DeleteItemCommand,
   DescribeTableCommand,
   DynamoDBClient,
+  PutItemCommand,
   ResourceInUseException,
   ResourceNotFoundException,
+  ScanCommand,
+  type AttributeValue,
 } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { createTableInput } from '#shared/adapters/dynamodb/table-definition';
@@ -70,4 +74,92 @@ export async function ensureTable(endpoint: string, tableName: string): Promise<
   } finally {
     client.destroy();
   }
+}
+
+type StoredItem = Record<string, AttributeValue>;
+
+/**
+ * Brings the table's global secondary indexes back in line with its items
+ * after a crash, before anything else reads or writes them.
+ *
+ * dynalite on LevelDB writes an item's index entries (the old ones deleted,
+ * then the new ones put) before the item itself, each a separate LevelDB
+ * write. A process killed between them (kill -9, a crash) leaves what
+ * DynamoDB never leaves for good: an index entry whose item was never
+ * written, an item whose index entry was deleted (no query finds it again:
+ * a group left `planning` that no reconciliation lists), or an entry that
+ * shows a state its item never reached (a commit the item does not have).
+ *
+ * Every item concerned is written again through dynalite, which recomputes
+ * its entries: each stray entry is first written as the item (so that
+ * dynalite holds it and deletes it on the next write), then the item is
+ * written as it is stored, or deleted when there is none.
+ * @returns how many items it repaired.
+ */
+export async function repairIndexes(endpoint: string, tableName: string): Promise<number> {
+  const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  try {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    const tableKeys = (Table?.KeySchema ?? []).map((k) => k.AttributeName as string);
+    const indexes = (Table?.GlobalSecondaryIndexes ?? []).map((index) => ({
+      name: index.IndexName as string,
+      keys: (index.KeySchema ?? []).map((k) => k.AttributeName as string),
+    }));
+    const keyOf = (item: StoredItem, names: string[]) => (names.every((n) => item[n] !== undefined) ? canonical(names.map((n) => item[n])) : null);
+
+    const items = new Map<string, StoredItem>();
+    for await (const item of scanAll(client, tableName)) items.set(keyOf(item, tableKeys) as string, item);
+    const stray = new Map<string, StoredItem[]>();
+    const repair = new Set<string>();
+    for (const index of indexes) {
+      const listed = new Set<string>();
+      for await (const entry of scanAll(client, tableName, index.name)) {
+        const key = keyOf(entry, tableKeys) as string;
+        const item = items.get(key);
+        listed.add(key);
+        if (!item || keyOf(item, index.keys) !== keyOf(entry, index.keys)) {
+          stray.set(key, [...(stray.get(key) ?? []), entry]);
+          repair.add(key);
+        } else if (canonical(item) !== canonical(entry)) {
+          repair.add(key);
+        }
+      }
+      for (const [key, item] of items) if (keyOf(item, index.keys) !== null && !listed.has(key)) repair.add(key);
+    }
+    for (const key of repair) {
+      for (const entry of stray.get(key) ?? []) await client.send(new PutItemCommand({ TableName: tableName, Item: entry }));
+      const item = items.get(key);
+      if (item) {
+        await client.send(new PutItemCommand({ TableName: tableName, Item: item }));
+      } else {
+        const entry = stray.get(key)?.[0] as StoredItem;
+        await client.send(new DeleteItemCommand({ TableName: tableName, Key: Object.fromEntries(tableKeys.map((n) => [n, entry[n] as AttributeValue])) }));
+      }
+    }
+    return repair.size;
+  } finally {
+    client.destroy();
+  }
+}
+
+/** Every item of the table, or every entry of one of its indexes, page by page. */
+async function* scanAll(client: DynamoDBClient, tableName: string, indexName?: string): AsyncGenerator<StoredItem> {
+  let start: StoredItem | undefined;
+  do {
+    const page = await client.send(new ScanCommand({ TableName: tableName, IndexName: indexName, ExclusiveStartKey: start }));
+    yield* page.Items ?? [];
+    start = page.LastEvaluatedKey;
+  } while (start);
+}
+
+/** JSON with object keys sorted: two copies of an item compare equal whatever order their attributes come in. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value);
 }

@@ -3,7 +3,7 @@ import { overrideAdapters } from '#shared/composition-root';
 import { settings, useLocalTable, type LocalSettings } from '#shared/config';
 import { routeList } from '#shared/routes';
 import { lockDataDir } from './data-dir-lock';
-import { ensureTable, startEmbeddedDynamoDb } from './embedded-dynamodb';
+import { ensureTable, repairIndexes, startEmbeddedDynamoDb } from './embedded-dynamodb';
 import { HttpRouter } from './http-router';
 import { startLocalApiServer } from './local-api-server';
 import { startLocalRuntime } from './local-runtime';
@@ -16,6 +16,8 @@ export interface LocalOrchestrator {
   port: number;
   /** Where the state is kept; undefined when in memory. */
   dataDir: string | undefined;
+  /** Items of DATA_DIR whose index entries a crash had left half-written, repaired at start. */
+  repairedItems: number;
   /** Stops the API, then the scheduler and the queue (writing their state out), then the table, then frees DATA_DIR. */
   stop(): Promise<void>;
 }
@@ -23,6 +25,7 @@ export interface LocalOrchestrator {
 /**
  * The whole system in one process, as `npm start` runs it:
  * 1. dynalite on a free port (in DATA_DIR/dynamodb when set) and the table;
+ *    after a crash of the process before, its indexes repaired of what that left;
  * 2. the functions' settings pointed at it;
  * 3. in-process Scheduler and SQS in place of the AWS adapters;
  * 4. the route table served on 127.0.0.1:PORT.
@@ -42,6 +45,8 @@ export async function startLocalOrchestrator(local: LocalSettings): Promise<Loca
     const dynamo = await startEmbeddedDynamoDb({ directory: dataDir && path.join(dataDir, 'dynamodb') });
     cleanup.push(() => dynamo.close());
     await ensureTable(dynamo.endpoint, LOCAL_TABLE_NAME);
+    // Only a process that died can have left a write half-done (a clean stop releases the lock).
+    const repairedItems = lock?.afterCrash ? await repairIndexes(dynamo.endpoint, LOCAL_TABLE_NAME) : 0;
     useLocalTable(LOCAL_TABLE_NAME, dynamo.endpoint);
     const region = settings().AWS_REGION;
     const runtime = await startLocalRuntime({ dataDir, region, reconcileIntervalMs: local.RECONCILE_INTERVAL_SECONDS * 1000 });
@@ -49,7 +54,7 @@ export async function startLocalOrchestrator(local: LocalSettings): Promise<Loca
     overrideAdapters({ triggerQueue: runtime.triggerQueue, slotScheduler: runtime.slotScheduler });
     const api = await startLocalApiServer({ port: local.PORT, router: new HttpRouter(routeList), region, apiToken: local.ORCHESTRATOR_API_TOKEN });
     cleanup.push(() => api.close());
-    return { url: api.url, port: api.port, dataDir, stop: unwind };
+    return { url: api.url, port: api.port, dataDir, repairedItems, stop: unwind };
   } catch (error) {
     await unwind().catch(() => undefined);
     throw error;

@@ -35,6 +35,9 @@ process.stdout.write(
     settings.ORCHESTRATOR_API_TOKEN ? 'bearer token' : 'none (set ORCHESTRATOR_API_TOKEN to require one)'
   }; GitHub: ${settings.GITHUB_TOKEN ? settings.GITHUB_API_URL : 'no token'}. Ctrl-C to stop.\n`,
 );
+if (orchestrator.repairedItems > 0) {
+  process.stdout.write(`  repaired the index entries of ${orchestrator.repairedItems} item(s) that a crash of the last run left half-written\n`);
+}
 
 let stopping = false;
 const shutdown = (signal: NodeJS.Signals) => {

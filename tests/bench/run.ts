@@ -5,6 +5,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { measureBundles } from './bundle-sizes';
+import { measureChaos } from './chaos';
 import { measureWaveScale } from './wave-scale';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -12,7 +13,14 @@ process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 const ms = (value: number) => `${value.toFixed(0)} ms`;
-const only = process.argv.slice(2);
+// Parts to run (bundles, wave, chaos; all when none is named) and the chaos run's options: --rounds=N --seed=N --logs=<dir>.
+const args = process.argv.slice(2);
+const only = args.filter((arg) => !arg.startsWith('--'));
+const textOption = (name: string) => args.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
+const option = (name: string) => {
+  const value = textOption(name);
+  return value === undefined ? undefined : Number(value);
+};
 const wants = (part: string) => only.length === 0 || only.includes(part);
 const report: Record<string, unknown> = { node: process.version, at: new Date().toISOString() };
 
@@ -42,6 +50,25 @@ if (wants('wave')) {
   console.log(`fire every slot (${wave.fire.slots} slot targets): ${ms(wave.fire.wallMs)}`);
   console.log(`  DynamoDB: ${d(wave.fire.dynamodb)}`);
   console.log(`  SQS SendMessageBatch: ${wave.fire.sendMessageBatch} calls, ${wave.fire.messages} messages (minimum: ceil(${wave.publications}/10) = ${wave.minimum.sends})`);
+}
+
+if (wants('chaos')) {
+  const rounds = option('rounds') ?? 20;
+  console.log(`\nChaos (issue 7): ${rounds} rounds of mixed requests cut off by kill -9, each restarted on the same DATA_DIR`);
+  const chaos = await measureChaos({ rounds, seed: option('seed'), serverLogDir: textOption('logs'), log: (line) => console.log(`  ${line}`) });
+  report.chaos = chaos;
+  const list = (counts: Record<string, number>) => Object.entries(counts).map(([name, n]) => `${name} ${n}`).join(', ') || 'none';
+  console.log(`seed ${chaos.seed} (--seed=${chaos.seed} sends the same requests); ${(chaos.durationMs / 1000).toFixed(1)} s`);
+  console.log(`rounds ${chaos.rounds}, kills (SIGKILL) ${chaos.kills}, requests sent ${chaos.requests}`);
+  console.log(`answers: ${list(chaos.answers)}`);
+  console.log(`publications accepted (201/202): ${chaos.accepted}; bookings with an Idempotency-Key ${chaos.keyed.sent}, still in progress at the end ${chaos.keyed.unresolved}`);
+  console.log(`groups by final status: ${list(chaos.groups)}`);
+  console.log(`publications by final status: ${list(chaos.publications)}`);
+  console.log(`reconciliation rollbacks (coordination.rolled_back): ${chaos.rollbacks.entries} entries, ${chaos.rollbacks.groups} groups`);
+  console.log(`items whose indexes a kill left half-written, repaired at restart: ${chaos.repairedItems}; triggers lost to a kill, to be re-sent by the reconciliation: ${chaos.awaitingResend}`);
+  console.log(`invariant violations: ${chaos.violations.length}`);
+  for (const line of chaos.violations) console.log(`  ${line}`);
+  if (chaos.serverErrors.length > 0) console.log(`server ERROR lines: ${chaos.serverErrors.length}\n${chaos.serverErrors.slice(0, 20).join('\n')}`);
 }
 
 mkdirSync('reports', { recursive: true });

@@ -4,12 +4,20 @@ import type { SlotFiredEvent, SlotSchedule, SlotScheduler, EnsureResult } from '
 
 /**
  * Where an in-process adapter keeps its state between runs (under `npm start`,
- * a JSON file in DATA_DIR). `scheduleSave` takes a reader, not a value, so
- * that many changes in a row cost one write of the latest state.
+ * a JSON file in DATA_DIR). Saves take a reader, not a value, so that many
+ * changes in a row cost one write of the latest state.
  */
 export interface SnapshotStore<T> {
   load(): Promise<T | undefined>;
+  /** Writes the state soon; nobody waits for it (a change that may be lost in a crash, such as a completed delivery). */
   scheduleSave(read: () => T): void;
+  /**
+   * Writes the state and resolves once it (or a later one) is on disk, or
+   * rejects if that write failed: what the AWS call this adapter stands in
+   * for promises when it answers (a created schedule, a sent message
+   * survives a crash of the caller right after).
+   */
+  save(read: () => T): Promise<void>;
   /** Resolves once every scheduled save is on disk. */
   flush(): Promise<void>;
 }
@@ -113,7 +121,9 @@ export class InProcessSlotScheduler implements SlotScheduler {
       this.add({ slot: { slot_id: slot.slot_id, group_id: slot.group_id, fire_at: slot.fire_at }, attempts: 0, next_attempt_at: fireAt });
       created++;
     }
-    if (created > 0) this.save();
+    // Stored before answering, as CreateSchedule's answer means the schedule exists: a caller that commits
+    // its booking right after and then dies must find the schedule on restart.
+    if (created > 0) await this.persist();
     // A past-due slot fires at once here, so none is ever too late.
     return { created, existing, tooLate: [] };
   }
@@ -128,7 +138,8 @@ export class InProcessSlotScheduler implements SlotScheduler {
       this.entries.delete(slotId);
       removed++;
     }
-    if (removed > 0) this.save();
+    // Stored before answering, as DeleteSchedule's: a deleted schedule does not come back after a crash.
+    if (removed > 0) await this.persist();
     return removed;
   }
 
@@ -214,11 +225,15 @@ export class InProcessSlotScheduler implements SlotScheduler {
   }
 
   private save(): void {
-    this.options.store?.scheduleSave(() => ({
-      version: 1,
-      schedules: [...this.entries.values()].map((entry) => entry.schedule),
-      dead_letters: this.dead,
-    }));
+    this.options.store?.scheduleSave(() => this.snapshot());
+  }
+
+  private async persist(): Promise<void> {
+    await this.options.store?.save(() => this.snapshot());
+  }
+
+  private snapshot(): SlotSchedulerSnapshot {
+    return { version: 1, schedules: [...this.entries.values()].map((entry) => entry.schedule), dead_letters: this.dead };
   }
 
   private assertRunning(): void {

@@ -132,8 +132,10 @@ export class InProcessTriggerQueue implements TriggerQueue {
       };
       this.slots.set(message.message_id, { message, receiptHandle: undefined });
     });
-    this.save();
     this.wakeAt(now);
+    // Stored before answering, as SendMessageBatch's answer means the messages are in the queue: a sender
+    // that dies right after (a slot target that has marked its publications dispatching) loses none of them.
+    await this.options.store?.save(() => this.snapshot());
   }
 
   /** As SQS counts: visible messages are pending; received or hidden after a failure, in flight. */
@@ -276,11 +278,11 @@ export class InProcessTriggerQueue implements TriggerQueue {
   }
 
   private save(): void {
-    this.options.store?.scheduleSave(() => ({
-      version: 1,
-      messages: [...this.slots.values()].map((slot) => slot.message),
-      dead_letters: this.dead,
-    }));
+    this.options.store?.scheduleSave(() => this.snapshot());
+  }
+
+  private snapshot(): TriggerQueueSnapshot {
+    return { version: 1, messages: [...this.slots.values()].map((slot) => slot.message), dead_letters: this.dead };
   }
 }
 

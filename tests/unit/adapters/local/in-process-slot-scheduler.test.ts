@@ -30,7 +30,33 @@ class MemoryStore<T> implements SnapshotStore<T> {
   scheduleSave(read: () => T) {
     this.saved = structuredClone(read());
   }
+  async save(read: () => T) {
+    this.scheduleSave(read);
+  }
   async flush() {}
+}
+
+/** A store whose `save` settles only when the test says: what a slow or failing disk looks like to the scheduler. */
+class HeldStore<T> extends MemoryStore<T> {
+  private waiting: { resolve: () => void; reject: (error: Error) => void }[] = [];
+  override async save(read: () => T) {
+    await new Promise<void>((resolve, reject) => this.waiting.push({ resolve, reject }));
+    this.scheduleSave(read);
+  }
+  settle(error?: Error) {
+    for (const w of this.waiting.splice(0)) (error ? w.reject(error) : w.resolve());
+  }
+}
+
+/** Whether a promise has settled after the pending microtasks ran. */
+async function isSettled(promise: Promise<unknown>): Promise<boolean> {
+  let settled = false;
+  promise.then(
+    () => (settled = true),
+    () => (settled = true),
+  );
+  await vi.advanceTimersByTimeAsync(0);
+  return settled;
 }
 
 describe('Class: InProcessSlotScheduler', () => {
@@ -198,6 +224,56 @@ describe('Class: InProcessSlotScheduler', () => {
   });
 
   describe('Persistence', () => {
+    it('answers ensure only once the new schedule is stored, as CreateSchedule answers once it exists', async () => {
+      // Prepare
+      const store = new HeldStore<SlotSchedulerSnapshot>();
+      scheduler = new InProcessSlotScheduler({ fire, store });
+
+      // Act
+      const ensuring = scheduler.ensure([slot('slot_a', inSeconds(30))]);
+      const beforeStored = await isSettled(ensuring);
+      store.settle();
+
+      // Assess
+      expect(beforeStored).toBe(false);
+      await expect(ensuring).resolves.toEqual({ created: 1, existing: 0, tooLate: [] });
+      expect(store.saved?.schedules.map((s) => s.slot.slot_id)).toEqual(['slot_a']);
+    });
+
+    it('fails ensure when the schedule cannot be stored', async () => {
+      // Prepare
+      const store = new HeldStore<SlotSchedulerSnapshot>();
+      scheduler = new InProcessSlotScheduler({ fire, store });
+
+      // Act
+      const ensuring = scheduler.ensure([slot('slot_a', inSeconds(30))]);
+      await vi.advanceTimersByTimeAsync(0);
+      store.settle(new Error('disk full'));
+
+      // Assess
+      await expect(ensuring).rejects.toThrow('disk full');
+    });
+
+    it('answers remove only once the deletion is stored, so a removed schedule never comes back after a crash', async () => {
+      // Prepare
+      const store = new HeldStore<SlotSchedulerSnapshot>();
+      scheduler = new InProcessSlotScheduler({ fire, store });
+      const ensured = scheduler.ensure([slot('slot_a', inSeconds(30))]);
+      await vi.advanceTimersByTimeAsync(0);
+      store.settle();
+      await ensured;
+
+      // Act
+      const removing = scheduler.remove(['slot_a']);
+      const beforeStored = await isSettled(removing);
+      store.settle();
+
+      // Assess
+      expect(beforeStored).toBe(false);
+      await expect(removing).resolves.toBe(1);
+      expect(store.saved?.schedules).toEqual([]);
+    });
+
     it('a restarted scheduler on the same store fires the pending slots, past-due ones at once', async () => {
       // Prepare
       const store = new MemoryStore<SlotSchedulerSnapshot>();

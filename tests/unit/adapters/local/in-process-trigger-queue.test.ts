@@ -25,6 +25,9 @@ class MemoryStore<T> implements SnapshotStore<T> {
   scheduleSave(read: () => T) {
     this.saved = structuredClone(read());
   }
+  async save(read: () => T) {
+    this.scheduleSave(read);
+  }
   async flush() {}
 }
 
@@ -237,6 +240,32 @@ describe('Class: InProcessTriggerQueue', () => {
       // Assess
       expect(await queue.depth()).toEqual({ pending: 0, in_flight: 0, dead_letter: 1 });
       expect(queue.deadLetters().map((m) => m.body)).toEqual([JSON.stringify(trigger(1))]);
+    });
+
+    it('answers send only once the messages are stored, so a sender that dies right after loses none', async () => {
+      // Prepare
+      let stored!: () => void;
+      const store = new MemoryStore<TriggerQueueSnapshot>();
+      store.save = (read) =>
+        new Promise<void>((resolve) => {
+          stored = () => {
+            store.scheduleSave(read);
+            resolve();
+          };
+        });
+      queue = new InProcessTriggerQueue({ consume: consumer(), store });
+      let answered = false;
+
+      // Act
+      const sending = queue.send([trigger(1)]).then(() => (answered = true));
+      await vi.advanceTimersByTimeAsync(0);
+      const beforeStored = answered;
+      stored();
+      await sending;
+
+      // Assess
+      expect(beforeStored).toBe(false);
+      expect(store.saved?.messages.map((m) => m.body)).toEqual([JSON.stringify(trigger(1))]);
     });
 
     it('keeps a message that was never delivered across stop and start', async () => {
