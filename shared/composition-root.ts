@@ -248,7 +248,7 @@ export const publicationCancellation = () =>
         bookkeeping: ledgerBookkeeping(),
         clock: clock(),
         ids: ids(),
-        rollbackGroup: (groupId, reason) => groupBooking().rollback(groupId, reason),
+        rollbackGroup: async (groupId, reason) => (await groupBooking().rollback(groupId, reason)) ?? 0,
       }),
   );
 

@@ -2,6 +2,11 @@
  * Runs `task` over `items` with at most `limit` in flight, keeping input order
  * in the results. Independent calls (DynamoDB batches, schedules, sends) go
  * through here so that none of them is unbounded.
+ *
+ * On the first failure no further task starts, and the failure is thrown only
+ * once every task in flight has ended: a caller that undoes its work on
+ * failure (a booking's rollback) must never race writes of its own still
+ * running.
  */
 export async function mapConcurrent<T, R>(
   items: readonly T[],
@@ -10,13 +15,21 @@ export async function mapConcurrent<T, R>(
 ): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
+  let failed = false;
   const worker = async (): Promise<void> => {
-    while (next < items.length) {
+    while (!failed && next < items.length) {
       const index = next++;
-      results[index] = await task(items[index] as T, index);
+      try {
+        results[index] = await task(items[index] as T, index);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(Math.max(1, limit), items.length) }, worker));
+  const outcomes = await Promise.allSettled(Array.from({ length: Math.min(Math.max(1, limit), items.length) }, worker));
+  const failure = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+  if (failure) throw failure.reason;
   return results;
 }
 

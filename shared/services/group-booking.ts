@@ -328,12 +328,12 @@ export class GroupBooking {
    * 6. lifts its bookings, only now: until here they are how step 2 finds
    *    every publication, even one whose slot index entry lags;
    * 7. ends the group `failed` (`cancelled` when a cancel asked for it).
-   * @returns how many publications this call cancelled.
+   * @returns how many publications this call cancelled; null when there was nothing to roll back (a committed group, or none).
    */
-  async rollback(groupId: string, reason: string): Promise<number> {
+  async rollback(groupId: string, reason: string): Promise<number | null> {
     const at = isoOf(this.deps.clock.now().getTime());
     const group = await this.deps.groups.beginRollback(groupId, at);
-    if (!group) return 0;
+    if (!group) return null;
     const ledgers = await this.deps.ledgers.getMany(group.channel_ids);
     const own = [...ledgers.values()].flatMap((ledger) =>
       ledger.bookings.filter((b) => b.group_id === groupId).map((booking) => ({ channelId: ledger.channel_id, booking })),

@@ -105,8 +105,12 @@ export class PublicationReconciliation {
       dead.push(...page.items.filter((g) => isDead(g, now, this.deps.owner, options)));
       cursor = page.next_cursor ?? undefined;
     } while (cursor && dead.length < ROLLBACKS_PER_RUN);
+    let rolledBack = 0;
     for (const group of dead.slice(0, ROLLBACKS_PER_RUN)) {
       const cancelled = await this.deps.booking.rollback(group.group_id, 'its request stopped before it finished');
+      // Nothing rolled back (committed or finished meanwhile): nothing to record.
+      if (cancelled === null) continue;
+      rolledBack += 1;
       await this.audit.record(meta, {
         type: 'coordination.rolled_back',
         target: { type: group.kind, id: group.group_id },
@@ -114,7 +118,7 @@ export class PublicationReconciliation {
         details: { created_at: group.created_at, cancelled_publications: cancelled, original_request_id: group.request_id },
       });
     }
-    return Math.min(dead.length, ROLLBACKS_PER_RUN);
+    return rolledBack;
   }
 
   /** Finishes what follows the commit of groups whose request stopped right after it (their preempt shadows). */

@@ -311,7 +311,7 @@ export function serviceGraph(table: Pick<TableContext, 'tableName'> & { endpoint
     bookkeeping: ledgerBookkeeping,
     clock,
     ids,
-    rollbackGroup: (groupId, reason) => groupBooking.rollback(groupId, reason),
+    rollbackGroup: async (groupId, reason) => (await groupBooking.rollback(groupId, reason)) ?? 0,
   });
   const channelRemoval = new ChannelRemoval({
     channels: repositories.channels,

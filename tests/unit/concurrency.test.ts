@@ -58,6 +58,39 @@ describe('Function: mapConcurrent', () => {
   it('rejects when a task fails', async () => {
     await expect(mapConcurrent([1, 2, 3], 2, async (n) => { if (n === 2) throw new Error('task 2 failed'); return n; })).rejects.toThrow('task 2 failed');
   });
+
+  it('after a failure starts no further task, and rejects only once the tasks in flight have ended', async () => {
+    // Prepare: task 1 fails at once while task 0 is still running; tasks 2 and 3 are waiting their turn
+    const events: string[] = [];
+    let release: () => void = () => undefined;
+    const slow = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const run = mapConcurrent([0, 1, 2, 3], 2, async (n) => {
+      events.push(`start ${n}`);
+      if (n === 0) await slow;
+      if (n === 1) throw new Error('task 1 failed');
+      events.push(`end ${n}`);
+      return n;
+    });
+    let settled = false;
+    const outcome = run.then(
+      () => 'resolved',
+      (error: Error) => error.message,
+    ).finally(() => {
+      settled = true;
+    });
+
+    // Act
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const settledWhileTaskRuns = settled;
+    release();
+
+    // Assess
+    expect(settledWhileTaskRuns).toBe(false);
+    expect(await outcome).toBe('task 1 failed');
+    expect(events).toEqual(['start 0', 'start 1', 'end 0']);
+  });
 });
 
 describe('Function: chunk', () => {
