@@ -3,13 +3,11 @@
  * asserted in timed tests (machines are noisy). Prints a report and writes
  * reports/bench.json.
  */
+import './environment';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { measureBundles } from './bundle-sizes';
 import { measureChaos } from './chaos';
 import { measureWaveScale } from './wave-scale';
-
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 const ms = (value: number) => `${value.toFixed(0)} ms`;
