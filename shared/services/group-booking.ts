@@ -691,7 +691,9 @@ export class GroupBooking {
     await this.finishCommitted(group);
 
     for (const slot of due) {
-      await this.deps.dispatch.fire({ slot_id: slot.slot_id, group_id: slot.group_id, fire_at: slot.fire_at }, meta);
+      // Fired with the publications just written: the slot index may not list them yet.
+      const own = publications.filter((p) => p.slot_id === slot.slot_id);
+      await this.deps.dispatch.fire({ slot_id: slot.slot_id, group_id: slot.group_id, fire_at: slot.fire_at }, meta, own);
     }
     const dueIds = new Set(due.map((s) => s.slot_id));
     const statuses =

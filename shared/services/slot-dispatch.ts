@@ -65,7 +65,17 @@ export class SlotDispatch {
     this.audit = new AuditRecorder(deps.activity, deps.ids, deps.clock);
   }
 
-  async fire(event: SlotFiredEvent, meta: RequestMeta = { actor: 'scheduler', request_id: event.slot_id }): Promise<FireResult> {
+  /**
+   * Fires a slot. `known`: its publications as the caller just wrote them (a
+   * booking firing a slot already due): read through the slot index instead,
+   * they could be missed by an index that has not caught up yet (in AWS,
+   * GSIs are eventually consistent).
+   */
+  async fire(
+    event: SlotFiredEvent,
+    meta: RequestMeta = { actor: 'scheduler', request_id: event.slot_id },
+    known?: readonly Publication[],
+  ): Promise<FireResult> {
     const [slot, group] = await Promise.all([this.deps.groups.getSlot(event.group_id, event.fire_at), this.deps.groups.get(event.group_id)]);
     if (slot?.status === 'cancelled') return { slot_id: event.slot_id, outcome: 'skipped', dispatched: 0, held: 0 };
     // What is not committed never fires: the commit (or the rollback) decides, and a later firing acts on it.
@@ -87,7 +97,10 @@ export class SlotDispatch {
     let held = 0;
     let cursor: string | undefined;
     do {
-      const page = await this.deps.publications.listBySlot(event.slot_id, PAGE_SIZE, cursor);
+      // Known publications are one page in the slot index's order (by channel), so triggers group the same way.
+      const page = known
+        ? { items: [...known].sort((a, b) => (a.channel_id < b.channel_id ? -1 : a.channel_id > b.channel_id ? 1 : 0)), next_cursor: null }
+        : await this.deps.publications.listBySlot(event.slot_id, PAGE_SIZE, cursor);
       const due = page.items.filter((p) => p.status === 'scheduled');
       const moved = (
         await mapConcurrent(due, UPDATE_CONCURRENCY, (p) =>

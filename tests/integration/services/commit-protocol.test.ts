@@ -324,6 +324,33 @@ describe('The commit protocol, against the states crashes and races leave (dynal
     expect((await api.call('listWaves')).body.items).toHaveLength(1);
   });
 
+  it('fires a slot due at booking time from the publications it just wrote, not from an index that may lag', async () => {
+    // Prepare: a slot index that has not caught up (as a GSI may not have, in AWS, right after the write)
+    const root = api.root;
+    const real = root.publicationRepository();
+    const lagging = Object.assign(Object.create(real) as typeof real, {
+      listBySlot: async () => ({ items: [], next_cursor: null }),
+    });
+    const dispatch = new SlotDispatch({ publications: lagging, groups: root.groupRepository(), state: root.systemStateRepository(), queue, activity: root.activityLog(), clock, ids: root.ids() });
+    const booking = new GroupBooking({
+      channels: root.channelRepository(), videos: root.videoRepository(), ledgers: root.ledgerRepository(), bookkeeping: root.ledgerBookkeeping(),
+      publications: lagging, groups: root.groupRepository(), state: root.systemStateRepository(), scheduler, activity: root.activityLog(),
+      dispatch, clock, ids: root.ids(), owner: 'proc_test',
+    });
+
+    // Act: scheduled_at absent, so now
+    const outcome = await booking.book(
+      { kind: 'coordination', videoIds: ['v1'], channelIds: ['c1', 'c2'], timing: 'simultaneous', staggerBy: 'channel', priority: 5, policy: 'shift', dryRun: false, timingFieldPrefix: '' },
+      { actor: 'test', request_id: 'now' },
+    );
+
+    // Assess
+    expect('earlier' in outcome).toBe(false);
+    const ids = 'publications' in outcome ? outcome.publications.map((p) => p.publication_id as string) : [];
+    expect(await statusesOf(ids)).toEqual(['dispatching', 'dispatching']);
+    expect(queue.triggers.flatMap((t) => t.publications.map((p) => p.publication_id)).sort()).toEqual([...ids].sort());
+  });
+
   it('sends again every trigger never received, past pages of received ones, resuming across runs (finding 3)', async () => {
     // Prepare: one slot of 30 publications on a channel without a gap, fired; its first 20 triggers arrived, 10 were lost
     await api.call('putChannel', { params: { channel_id: 'wide' }, body: { name: 'wide', publishing: { timezone: 'UTC' } } });
