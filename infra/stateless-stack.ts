@@ -2,17 +2,18 @@ import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-
 import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { Alarm, ComparisonOperator, Stats, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, ComparisonOperator, Stats, TreatMissingData, type AlarmProps } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Function as LambdaFunctionConstruct } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
-import { Topic } from 'aws-cdk-lib/aws-sns';
+import { Topic, type ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { fullPath, routeList } from '#shared/routes';
@@ -43,11 +44,15 @@ const LARGE_HTTP_ROUTES: ReadonlySet<string> = new Set(['coordinate-publication'
 /** Just under the HTTP API's 30-second integration limit, so the function's own error (and log) comes first. */
 const HTTP_TIMEOUT = Duration.seconds(28);
 
+/** Function errors, throttles and API 5xx: alarm on the first one in a 5-minute window. */
+const FIRST_IN_FIVE_MINUTES = { period: Duration.minutes(5), statistic: Stats.SUM } as const;
+
 /**
  * Everything that can be redeployed at will: one function per route behind an
  * HTTP API, the Scheduler slot target and its execution role, the periodic
- * reconciliation, the trigger-queue consumer, and the dead-letter alarms. The
- * stateful resources come in as props.
+ * reconciliation, the trigger-queue consumer, and the alarms (errors and
+ * throttles of every function, API 5xx, dead letters). The stateful resources
+ * come in as props.
  */
 export class StatelessStack extends Stack {
   public readonly api: HttpApi;
@@ -58,6 +63,8 @@ export class StatelessStack extends Stack {
   public readonly slotSchedulerRole: Role;
 
   private readonly byName = new Map<string, OrchestratorFunction>();
+  /** The SNS topic every alarm notifies, when one is configured. */
+  private alarmTopic?: ITopic;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -161,7 +168,19 @@ export class StatelessStack extends Stack {
       });
     }
 
+    this.alarmTopic = this.alarmTopicFrom(props);
     this.dlqAlarms(props);
+    this.functionAlarms();
+    this.alarm('HttpApi5xxAlarm', {
+      alarmDescription:
+        'The HTTP API answered at least one request with a 5xx. ' +
+        'Find the request in the ApiAccessLogs log group (status 5xx), then read its route function\'s ERROR line for that request id.',
+      metric: this.api.metricServerError(FIRST_IN_FIVE_MINUTES),
+      threshold: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
 
     new CfnOutput(this, 'ApiUrl', { value: this.stage.url, description: 'Base URL; routes live under /api/orchestration' });
   }
@@ -178,25 +197,76 @@ export class StatelessStack extends Stack {
     return fn;
   }
 
+  /** The optional topic: props first, else context `alarmTopicArn`. Built once; `alarm()` adds it to every alarm. */
+  private alarmTopicFrom(props: StatelessStackProps): ITopic | undefined {
+    const topicArn = props.alarmTopicArn ?? (this.node.tryGetContext('alarmTopicArn') as string | undefined);
+    return topicArn ? Topic.fromTopicArn(this, 'AlarmTopic', topicArn) : undefined;
+  }
+
+  /** Every alarm of the stack is made here, so none can miss the topic. */
+  private alarm(id: string, props: AlarmProps): Alarm {
+    const alarm = new Alarm(this, id, props);
+    if (this.alarmTopic) alarm.addAlarmAction(new SnsAction(this.alarmTopic));
+    return alarm;
+  }
+
   /** A message in a dead-letter queue is work that did not happen: alarm on the first one. */
   private dlqAlarms(props: StatelessStackProps): void {
-    const topicArn = props.alarmTopicArn ?? (this.node.tryGetContext('alarmTopicArn') as string | undefined);
-    const topic = topicArn ? Topic.fromTopicArn(this, 'AlarmTopic', topicArn) : undefined;
     const queues = [
       { id: 'SlotDeadLetterAlarm', queue: props.slotDeadLetterQueue, what: 'slot events that never reached or failed in fire-slot' },
       { id: 'TriggerDeadLetterAlarm', queue: props.triggerDeadLetterQueue, what: 'pipeline triggers that failed 5 times' },
     ];
     for (const { id, queue, what } of queues) {
-      const alarm = new Alarm(this, id, {
-        alarmDescription: `The dead-letter queue holds ${what}; inspect and redrive them.`,
+      this.alarm(id, {
+        alarmDescription: `The dead-letter queue holds ${what}. Read the messages for the cause, fix it, then redrive or purge the queue.`,
         metric: queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: Stats.MAXIMUM }),
         threshold: 0,
         comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
         evaluationPeriods: 1,
         treatMissingData: TreatMissingData.NOT_BREACHING,
       });
-      if (topic) alarm.addAlarmAction(new SnsAction(topic));
     }
+  }
+
+  /**
+   * Errors and throttles of every Lambda function in the stack, found in the
+   * construct tree rather than listed, so a function added later is covered
+   * too. Ids follow the function's path: `FireSlotFunctionErrorsAlarm`.
+   */
+  private functionAlarms(): void {
+    const functions = this.node.findAll().filter((c): c is LambdaFunctionConstruct => c instanceof LambdaFunctionConstruct);
+    for (const fn of functions) {
+      const id = this.relativeId(fn);
+      const common = {
+        threshold: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      };
+      this.alarm(`${id}ErrorsAlarm`, {
+        ...common,
+        alarmDescription:
+          `${id} failed at least one invocation (an uncaught error or a timeout). ` +
+          'Open its log group, find the ERROR line or the timeout, and follow its request id.',
+        metric: fn.metricErrors(FIRST_IN_FIVE_MINUTES),
+      });
+      this.alarm(`${id}ThrottlesAlarm`, {
+        ...common,
+        alarmDescription:
+          `Lambda refused at least one invocation of ${id} for lack of concurrency. ` +
+          'Check the account\'s concurrent executions and what else is using them, then raise the reserved concurrency or the account limit.',
+        metric: fn.metricThrottles(FIRST_IN_FIVE_MINUTES),
+      });
+    }
+  }
+
+  /** A construct's ids below this stack, joined: unique within the stack, and readable. */
+  private relativeId(construct: Construct): string {
+    const scopes = construct.node.scopes;
+    return scopes
+      .slice(scopes.indexOf(this) + 1)
+      .map((scope) => scope.node.id)
+      .join('');
   }
 }
 

@@ -272,6 +272,25 @@ describe('Class: StatelessStack', () => {
   });
 
   describe('Method: alarms', () => {
+    const alarms = () => Object.entries(resources).filter(([, r]) => r.Type === 'AWS::CloudWatch::Alarm');
+    /** Every AWS::Lambda::Function of the template. The stack has no CDK helper function (custom resource, log retention): 'runs one function per route plus the three background ones' pins the count. */
+    const functionIds = () => Object.keys(resources).filter((id) => resources[id]!.Type === 'AWS::Lambda::Function');
+    const alarmsOn = (metricName: string, functionId: string) =>
+      alarms().filter(
+        ([, a]) =>
+          a.Properties.Namespace === 'AWS/Lambda' &&
+          a.Properties.MetricName === metricName &&
+          JSON.stringify(a.Properties.Dimensions) === JSON.stringify([{ Name: 'FunctionName', Value: { Ref: functionId } }]),
+      );
+    const FIRST_IN_FIVE_MINUTES = {
+      Statistic: 'Sum',
+      Period: 300,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      EvaluationPeriods: 1,
+      TreatMissingData: 'notBreaching',
+    };
+
     it.each([
       ['slot', () => stateful.slotDeadLetterQueue],
       ['trigger', () => stateful.triggerDeadLetterQueue],
@@ -283,6 +302,47 @@ describe('Class: StatelessStack', () => {
         ComparisonOperator: 'GreaterThanThreshold',
         Threshold: 0,
       });
+    });
+
+    it.each(['Errors', 'Throttles'])('alarms on the first %s of each function in 5 minutes, one alarm per function', (metricName) => {
+      const ids = functionIds();
+      expect(ids).toHaveLength(routeList.length + Object.keys(BACKGROUND_FUNCTIONS).length);
+      for (const id of ids) {
+        const found = alarmsOn(metricName, id);
+        expect(found, `${metricName} alarms of ${id}`).toHaveLength(1);
+        expect(found[0]![1].Properties).toMatchObject(FIRST_IN_FIVE_MINUTES);
+      }
+    });
+
+    it('names each function alarm after its function: <FunctionId>ErrorsAlarm, <FunctionId>ThrottlesAlarm', () => {
+      for (const [name, fn] of stateless.functions) {
+        for (const metricName of ['Errors', 'Throttles']) {
+          const alarm = stateless.node.tryFindChild(`${fn.node.id}${metricName}Alarm`);
+          expect(alarm, `${name} ${metricName}`).toBeDefined();
+          expect(alarmsOn(metricName, fnId(name)).map(([id]) => id)).toEqual([idOf(alarm!)]);
+        }
+      }
+      expect(stateless.node.tryFindChild('FireSlotFunctionErrorsAlarm')).toBeDefined();
+    });
+
+    it('alarms on the first HTTP API 5xx in 5 minutes', () => {
+      const found = alarms().filter(([, a]) => a.Properties.Namespace === 'AWS/ApiGateway' && a.Properties.MetricName === '5xx');
+      expect(found).toHaveLength(1);
+      expect(found[0]![1].Properties).toMatchObject({
+        ...FIRST_IN_FIVE_MINUTES,
+        Dimensions: [{ Name: 'ApiId', Value: { Ref: idOf(stateless.api) } }],
+      });
+    });
+
+    it('has exactly two alarms per function, the API 5xx alarm and the two dead-letter alarms, each described', () => {
+      expect(alarms()).toHaveLength(2 * functionIds().length + 1 + 2);
+      for (const [id, alarm] of alarms()) {
+        expect(alarm.Properties.AlarmDescription, id).toMatch(/^.{20,}\. .{20,}\.$/);
+      }
+    });
+
+    it('notifies nobody when no alarm topic is configured', () => {
+      for (const [id, alarm] of alarms()) expect(alarm.Properties.AlarmActions, id).toBeUndefined();
     });
   });
 });
@@ -317,14 +377,19 @@ describe('Class: StatelessStack (JWT authorizer by context)', () => {
 });
 
 describe('Class: StatelessStack (alarm topic by context)', () => {
-  it('notifies the given SNS topic from both dead-letter alarms', () => {
+  it('notifies the given SNS topic from every alarm: function errors and throttles, API 5xx, dead letters', () => {
     // Prepare
     const topicArn = 'arn:aws:sns:us-east-1:111122223333:orchestrator-alarms';
     // Act
     const template = Template.fromStack(buildApp({ alarmTopicArn: topicArn }).stateless);
     // Assess
+    const functions = Object.keys(template.findResources('AWS::Lambda::Function')).length;
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
-    expect(alarms).toHaveLength(2);
+    expect(functions).toBeGreaterThan(0);
+    expect(alarms).toHaveLength(2 * functions + 1 + 2);
     for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual([topicArn]);
+    expect(new Set(alarms.map((a) => `${a.Properties.Namespace}/${a.Properties.MetricName}`))).toEqual(
+      new Set(['AWS/Lambda/Errors', 'AWS/Lambda/Throttles', 'AWS/ApiGateway/5xx', 'AWS/SQS/ApproximateNumberOfMessagesVisible']),
+    );
   });
 });
