@@ -37,8 +37,15 @@ export interface ActivityEntry {
   type: ActivityType;
   actor: string;
   target: ActivityTarget;
-  /** Channels the entry concerns; it is listed under each of them. */
+  /**
+   * Channels the entry concerns; it is listed under each of them. As read
+   * back, it may name fewer than `channel_count`: a channel's listing shows
+   * that channel only, and the stored entry keeps at most the first 1,000
+   * (so that no item grows past DynamoDB's 400 KB).
+   */
   channel_ids: string[];
+  /** How many channels the entry concerns in all; set when the entry is read back (writers leave it out). */
+  channel_count?: number;
   details: Record<string, unknown>;
   request_id: string;
 }

@@ -16,7 +16,11 @@ export const activityEntry = meta(
     type: z.enum(ACTIVITY_TYPES),
     actor: z.string(),
     target: z.object({ type: z.string(), id: z.string() }),
-    channel_ids: z.array(z.string()),
+    channel_ids: meta(z.array(z.string()), {
+      description:
+        'The channels the entry concerns. Listed with ?channel_id=, only that channel; otherwise the first 1,000 of them. channel_count says how many there are in all.',
+    }),
+    channel_count: meta(z.int().check(z.minimum(0)), { description: 'How many channels the entry concerns in all.' }),
     details: z.record(z.string(), z.unknown()),
     request_id: z.string(),
   }),

@@ -9,14 +9,14 @@ import type { PublicationGroupRepository } from '#shared/ports/publication-group
 import type { PublicationRepository } from '#shared/ports/publication-repository';
 import type { SlotFiredEvent } from '#shared/ports/slot-scheduler';
 import type { SystemStateRepository } from '#shared/ports/system-state-repository';
-import type { PipelineTrigger, TriggerQueue } from '#shared/ports/trigger-queue';
+import { MAX_TRIGGER_BYTES, type PipelineTrigger, type TriggerQueue } from '#shared/ports/trigger-queue';
 import { AuditRecorder } from './audit-recorder';
 
 /** Publications read a page at a time from a slot or a status. */
 const PAGE_SIZE = 100;
 /** Conditional status changes in flight at once. */
 const UPDATE_CONCURRENCY = 16;
-/** Triggers a SendMessageBatch carries. */
+/** Triggers a SendMessageBatch carries at most. */
 const SEND_BATCH = 10;
 /** EventBridge Scheduler fires within the minute; a slot invoked early waits at most this long for its time. */
 const MAX_EARLY_WAIT_MS = 60_000;
@@ -51,7 +51,8 @@ export interface FireResult {
  * Firing a slot: reads its publications page by page (through the slot
  * index). While the system runs, each `scheduled` one is moved to
  * `dispatching` by a conditional write and only the publications a call
- * moved are enqueued, one trigger per channel (SendMessageBatch, 10 a call):
+ * moved are enqueued, one trigger per channel, in parts when one message
+ * could not hold them all (SendMessageBatch, up to 10 a call):
  * a slot fired twice, even at once, dispatches nothing twice. While paused or
  * stopped, they become `held` instead. Held publications are released on
  * start and resume, in scheduled order.
@@ -120,7 +121,8 @@ export class SlotDispatch {
         triggers.add(moved);
         // The slot index is ordered by channel: every channel before the page's last is complete.
         outbox.push(...triggers.takeAllBut(page.items[page.items.length - 1]?.channel_id));
-        // Only whole batches go now, so a slot costs ceil(channels / 10) SendMessageBatch calls.
+        // Only whole batches go now, so a slot costs about ceil(triggers / 10) SendMessageBatch calls
+        // (more when large triggers make the queue send fewer a call).
         await this.deps.queue.send(outbox.splice(0, outbox.length - (outbox.length % SEND_BATCH)));
       }
       cursor = page.next_cursor ?? undefined;
@@ -184,26 +186,79 @@ export class SlotDispatch {
   }
 }
 
-/** One trigger for each (slot, channel) of `publications`, earliest first, in the order first met. */
+/**
+ * The triggers of `publications`: one for each (slot, channel), earliest
+ * first, in the order first met; a group too large for one message goes out
+ * in parts (see triggerPartsOf).
+ */
 export function triggersOf(publications: Publication[], at: string): PipelineTrigger[] {
   const byKey = new Map<string, Publication[]>();
   for (const p of [...publications].sort((a, b) => (a.scheduled_at < b.scheduled_at ? -1 : a.scheduled_at > b.scheduled_at ? 1 : 0))) {
-    const key = `${p.slot_id}/${p.channel_id}`;
+    const key = triggerKeyOf(p.slot_id, p.channel_id);
     const group = byKey.get(key);
     if (group) group.push(p);
     else byKey.set(key, [p]);
   }
-  return [...byKey].map(([key, group]) => toTrigger(key, group, at));
+  return [...byKey].flatMap(([key, group]) => triggerPartsOf(key, group, at));
 }
 
-function toTrigger(key: string, group: Publication[], at: string): PipelineTrigger {
+/** What a (slot, channel) group's trigger is named after. */
+function triggerKeyOf(slotId: string, channelId: string): string {
+  return `${slotId}/${channelId}`;
+}
+
+/** Room kept in a part's size for its `#<part>` suffix, which is only known once the group is split. */
+const PART_SUFFIX_ROOM = '#999999'.length;
+
+/**
+ * One (slot, channel) group's triggers, in its order: one trigger named
+ * `key` when its JSON stays within MAX_TRIGGER_BYTES, or else consecutive
+ * parts named `key#1`, `key#2`, ..., each filled up to the bound. Sizes are
+ * the bytes of the JSON as sent (a trigger's envelope plus each publication's
+ * JSON and the commas between them), not an estimate per item, so a group of
+ * any size and id lengths fits. The same group in the same order always
+ * makes the same parts.
+ */
+export function triggerPartsOf(key: string, group: Publication[], at: string): PipelineTrigger[] {
+  const whole = toTrigger(key, group, at);
+  if (bytesOf(whole) <= MAX_TRIGGER_BYTES) return [whole];
+  // The envelope of a part with no publications, its id as long as a part's can be.
+  const envelope = bytesOf({ ...whole, trigger_id: key + '#'.padEnd(PART_SUFFIX_ROOM, '9'), publications: [] });
+  const parts: Publication[][] = [];
+  let current: Publication[] = [];
+  let bytes = envelope;
+  for (const p of group) {
+    const size = bytesOf(entryOf(p));
+    // The comma before it, unless it opens the part.
+    if (current.length > 0 && bytes + 1 + size > MAX_TRIGGER_BYTES) {
+      parts.push(current);
+      current = [];
+      bytes = envelope;
+    }
+    bytes += size + (current.length > 0 ? 1 : 0);
+    current.push(p);
+  }
+  if (current.length > 0) parts.push(current);
+  return parts.map((part, i) => toTrigger(`${key}#${i + 1}`, part, at));
+}
+
+function bytesOf(value: unknown): number {
+  return Buffer.byteLength(JSON.stringify(value), 'utf8');
+}
+
+function entryOf(p: Publication): PipelineTrigger['publications'][number] {
+  return { publication_id: p.publication_id, video_id: p.video_id };
+}
+
+function toTrigger(triggerId: string, group: Publication[], at: string): PipelineTrigger {
   const first = group[0] as Publication;
   return {
-    trigger_id: key,
+    trigger_id: triggerId,
     channel_id: first.channel_id,
     slot_id: first.slot_id,
-    publications: group.map((p) => ({ publication_id: p.publication_id, video_id: p.video_id })),
-    priority: triggerPriorityOf(Math.max(...group.map((p) => p.priority))),
+    publications: group.map(entryOf),
+    // Each part carries its own publications' priority: a high one is not slowed by the normal ones of its group.
+    priority: triggerPriorityOf(group.reduce((max, p) => Math.max(max, p.priority), Number.NEGATIVE_INFINITY)),
     enqueued_at: at,
   };
 }
@@ -229,6 +284,6 @@ class TriggerBuffer {
   takeAllBut(open: string | undefined): PipelineTrigger[] {
     const ready = [...this.byChannel].filter(([channel]) => channel !== open);
     ready.forEach(([channel]) => this.byChannel.delete(channel));
-    return ready.map(([channel, group]) => toTrigger(`${this.slotId}/${channel}`, group, this.at));
+    return ready.flatMap(([channel, group]) => triggerPartsOf(triggerKeyOf(this.slotId, channel), group, this.at));
   }
 }

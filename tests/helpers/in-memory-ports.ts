@@ -153,7 +153,9 @@ export class InMemoryActivityLog implements ActivityLog {
     const sorted = [...this.entries.values()]
       .filter((e) => query.type === undefined || e.type === query.type)
       .filter((e) => query.channelId === undefined || e.channel_ids.includes(query.channelId))
-      .sort((a, b) => (a.activity_id < b.activity_id ? 1 : -1));
+      .sort((a, b) => (a.activity_id < b.activity_id ? 1 : -1))
+      // As DynamoActivityLog reads back: a channel's listing names that channel only, and every entry its count.
+      .map((e) => ({ ...e, channel_ids: query.channelId === undefined ? e.channel_ids : [query.channelId], channel_count: e.channel_ids.length }));
     return pageOf(sorted, (e) => e.activity_id, query, 'desc');
   }
 

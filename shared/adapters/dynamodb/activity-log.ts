@@ -10,10 +10,20 @@ import { cursorAfter, positionOf, queryPage } from './query-pages';
 import { INDEXES, TTL_ATTRIBUTE } from './table-definition';
 
 /**
+ * Channel ids the main item of an entry keeps. Requests name at most 1,000
+ * channels, but a release of held work can concern every channel: 1,000 ids
+ * of 64 characters are about 66 KB, far below DynamoDB's 400 KB item.
+ */
+export const MAX_STORED_CHANNEL_IDS = 1_000;
+
+/**
  * The audit trail. Each entry is one item in its month's partition (sorted by
  * its time-sortable id, indexed by type on gsi2) plus one copy in the
  * partition of every channel it concerns, so "newest first", "of this type"
- * and "of this channel" are all key-ordered queries, never scans.
+ * and "of this channel" are all key-ordered queries, never scans. A copy
+ * names only its own channel (and the count of all): copying the whole list
+ * into each made a 1,000-channel entry write about 65 MB, the square of its
+ * channels.
  */
 export class DynamoActivityLog implements ActivityLog {
   constructor(
@@ -26,11 +36,12 @@ export class DynamoActivityLog implements ActivityLog {
   async append(entries: readonly ActivityEntry[]): Promise<void> {
     // Same id, same content: a re-appended entry overwrites itself, never doubles.
     const requests: WriteRequest[] = entries.flatMap((entry) => {
-      const body = { ...entry, entity: 'activity', [TTL_ATTRIBUTE]: this.expiryOf(entry.at) };
+      const body = { ...entry, channel_count: entry.channel_ids.length, entity: 'activity', [TTL_ATTRIBUTE]: this.expiryOf(entry.at) };
+      const main = { ...body, channel_ids: entry.channel_ids.slice(0, MAX_STORED_CHANNEL_IDS) };
       return [
-        { PutRequest: { Item: { ...body, ...activityKeys.item(entry.activity_id, entry.at, entry.type) } } },
+        { PutRequest: { Item: { ...main, ...activityKeys.item(entry.activity_id, entry.at, entry.type) } } },
         ...entry.channel_ids.map((channelId) => ({
-          PutRequest: { Item: { ...body, ...activityKeys.channelCopy(channelId, entry.activity_id) } },
+          PutRequest: { Item: { ...body, channel_ids: [channelId], ...activityKeys.channelCopy(channelId, entry.activity_id) } },
         })),
       ];
     });
@@ -110,13 +121,16 @@ function previousMonth(month: string): string {
 }
 
 function toEntry(item: Record<string, unknown>): ActivityEntry {
+  const channelIds = (item.channel_ids as string[] | undefined) ?? [];
   return {
     activity_id: item.activity_id as string,
     at: item.at as string,
     type: item.type as ActivityEntry['type'],
     actor: item.actor as string,
     target: item.target as ActivityEntry['target'],
-    channel_ids: (item.channel_ids as string[] | undefined) ?? [],
+    channel_ids: channelIds,
+    // Entries stored before the count was, kept their whole list in every item.
+    channel_count: (item.channel_count as number | undefined) ?? channelIds.length,
     details: (item.details as Record<string, unknown> | undefined) ?? {},
     request_id: item.request_id as string,
   };

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { logger } from '#shared/logger';
 import { systemClock, type Clock } from '#shared/ports/clock';
-import type { PipelineTrigger, QueueDepth, TriggerQueue } from '#shared/ports/trigger-queue';
+import { MAX_TRIGGER_BYTES, type PipelineTrigger, type QueueDepth, type TriggerQueue } from '#shared/ports/trigger-queue';
 import type { SnapshotStore } from './in-process-slot-scheduler';
 
 /**
@@ -51,9 +51,6 @@ export interface InProcessTriggerQueueOptions {
   /** For the records' eventSourceARN and awsRegion. */
   queueArn?: string;
 }
-
-/** SQS's largest message. */
-export const MAX_MESSAGE_BYTES = 256 * 1024;
 
 const DEFAULTS = {
   batchSize: 10,
@@ -116,8 +113,9 @@ export class InProcessTriggerQueue implements TriggerQueue {
   async send(triggers: readonly PipelineTrigger[]): Promise<void> {
     if (this.stopped) throw new Error('the in-process trigger queue is stopped');
     const bodies = triggers.map((trigger) => JSON.stringify(trigger));
-    const tooLarge = bodies.findIndex((body) => Buffer.byteLength(body, 'utf8') > MAX_MESSAGE_BYTES);
-    if (tooLarge >= 0) throw new Error(`trigger ${triggers[tooLarge]?.trigger_id} exceeds the ${MAX_MESSAGE_BYTES}-byte message limit`);
+    // The port's bound, not SQS's: what passes here passes SqsTriggerQueue too.
+    const tooLarge = bodies.findIndex((body) => Buffer.byteLength(body, 'utf8') > MAX_TRIGGER_BYTES);
+    if (tooLarge >= 0) throw new Error(`trigger ${triggers[tooLarge]?.trigger_id} exceeds the ${MAX_TRIGGER_BYTES}-byte trigger limit`);
     if (triggers.length === 0) return;
     const now = this.now();
     triggers.forEach((trigger, i) => {

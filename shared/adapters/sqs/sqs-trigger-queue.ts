@@ -1,15 +1,19 @@
 import { GetQueueAttributesCommand, SendMessageBatchCommand, type SendMessageBatchRequestEntry, type SQSClient } from '@aws-sdk/client-sqs';
 import { backoffDelay, mapConcurrent, sleep } from '#shared/concurrency';
-import type { PipelineTrigger, QueueDepth, TriggerQueue } from '#shared/ports/trigger-queue';
+import { MAX_TRIGGER_BYTES, type PipelineTrigger, type QueueDepth, type TriggerQueue } from '#shared/ports/trigger-queue';
 
 export interface SqsTriggerQueueSettings {
   queueUrl: string;
   deadLetterQueueUrl: string;
 }
 
-/** SQS takes at most 10 entries and 256 KB a SendMessageBatch. */
+/** SQS takes at most 10 entries a SendMessageBatch. */
 export const SEND_BATCH_SIZE = 10;
-const SEND_BATCH_BYTES = 250 * 1024;
+/**
+ * SQS's limit on one message and on a whole SendMessageBatch: the sum of its
+ * messages' bodies and attributes (names, types and values).
+ */
+export const SEND_BATCH_BYTES = 256 * 1024;
 const MAX_ATTEMPTS = 6;
 
 /** The pipeline-trigger queue on SQS, with its dead-letter queue. */
@@ -20,7 +24,11 @@ export class SqsTriggerQueue implements TriggerQueue {
   ) {}
 
   async send(triggers: readonly PipelineTrigger[]): Promise<void> {
-    await mapConcurrent(batchesOf(triggers.map(toEntry)), 4, (batch) => this.sendBatch(batch));
+    const entries = triggers.map(toEntry);
+    // Refused before anything goes: SQS would fail the whole batch, and every resend would fail the same.
+    const tooLarge = entries.findIndex((e) => bytesOf(e) > MAX_TRIGGER_BYTES);
+    if (tooLarge >= 0) throw new Error(`trigger ${triggers[tooLarge]?.trigger_id} exceeds the ${MAX_TRIGGER_BYTES}-byte trigger limit`);
+    await mapConcurrent(batchesOf(entries), 4, (batch) => this.sendBatch(batch));
   }
 
   async depth(): Promise<QueueDepth> {
@@ -65,13 +73,22 @@ function toEntry(trigger: PipelineTrigger, index: number): SendMessageBatchReque
   };
 }
 
-/** Groups entries into batches of at most 10 entries and 250 KB. */
+/** What SQS counts of an entry against the 256 KB: its body and each attribute's name, type and value. */
+function bytesOf(entry: SendMessageBatchRequestEntry): number {
+  let bytes = Buffer.byteLength(entry.MessageBody ?? '', 'utf8');
+  for (const [name, value] of Object.entries(entry.MessageAttributes ?? {})) {
+    bytes += Buffer.byteLength(name, 'utf8') + Buffer.byteLength(value.DataType ?? '', 'utf8') + Buffer.byteLength(value.StringValue ?? '', 'utf8');
+  }
+  return bytes;
+}
+
+/** Groups entries into batches of at most 10 entries and 256 KB in all (bodies and attributes). */
 function batchesOf(entries: SendMessageBatchRequestEntry[]): SendMessageBatchRequestEntry[][] {
   const batches: SendMessageBatchRequestEntry[][] = [];
   let current: SendMessageBatchRequestEntry[] = [];
   let bytes = 0;
   for (const entry of entries) {
-    const size = Buffer.byteLength(entry.MessageBody ?? '', 'utf8');
+    const size = bytesOf(entry);
     if (current.length === SEND_BATCH_SIZE || (current.length > 0 && bytes + size > SEND_BATCH_BYTES)) {
       batches.push(current);
       current = [];

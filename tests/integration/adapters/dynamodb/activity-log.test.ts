@@ -56,7 +56,7 @@ describe('Class: DynamoActivityLog', () => {
       expect(await scanTable(table)).toHaveLength(3); // two entries + one channel copy
     });
 
-    it('stores an entry whole and lists it under every channel it concerns, and no other', async () => {
+    it('stores an entry whole and lists it under every channel it concerns (naming that channel and the count of all), and no other', async () => {
       // Prepare
       const entry = entryAt('2026-03-10T10:00:00.000Z', {
         type: 'publication.coordinated',
@@ -69,10 +69,54 @@ describe('Class: DynamoActivityLog', () => {
       await log.append([entry]);
 
       // Assess
-      expect((await log.list({ limit: 10 })).items).toEqual([entry]);
-      expect((await log.list({ limit: 10, channelId: 'c1' })).items).toEqual([entry]);
-      expect((await log.list({ limit: 10, channelId: 'c2' })).items).toEqual([entry]);
+      expect((await log.list({ limit: 10 })).items).toEqual([{ ...entry, channel_count: 2 }]);
+      expect((await log.list({ limit: 10, channelId: 'c1' })).items).toEqual([{ ...entry, channel_ids: ['c1'], channel_count: 2 }]);
+      expect((await log.list({ limit: 10, channelId: 'c2' })).items).toEqual([{ ...entry, channel_ids: ['c2'], channel_count: 2 }]);
       expect((await log.list({ limit: 10, channelId: 'c3' })).items).toEqual([]);
+    });
+
+    it('writes a 1,000-channel entry as 1,001 items whose size grows with the channels, not their square', async () => {
+      // Prepare: the largest request (1,000 channels of 64 characters) with a booking's details.
+      const channelIds = Array.from({ length: 1_000 }, (_, i) => `c${String(i).padStart(4, '0')}`.padEnd(64, '-'));
+      const entry = entryAt('2026-03-10T10:00:00.000Z', {
+        type: 'wave.scheduled',
+        actor: 'api-key:operator-with-a-long-name',
+        target: { type: 'wave', id: 'wave_01J00000000000000000000000' },
+        channel_ids: channelIds,
+        details: { timing: 'staggered', video_count: 10, stagger_by: 'video', total_publications: 10_000, slots: 10, shifted: 0, preempted: 0 },
+      });
+
+      // Act
+      await log.append([entry]);
+
+      // Assess
+      const items = await scanTable(table);
+      expect(items).toHaveLength(1_001);
+      // The item's JSON: at least DynamoDB's measure of it (names and values, without the quotes, colons and commas).
+      const sizeOf = (item: Record<string, unknown>) => Buffer.byteLength(JSON.stringify(item), 'utf8');
+      const [main, ...copies] = [...items].sort((a, b) => (String(a.pk).startsWith('ACTIVITY#') ? -1 : String(b.pk).startsWith('ACTIVITY#') ? 1 : 0));
+      expect(main!.channel_ids).toEqual(channelIds);
+      expect(sizeOf(main!)).toBeLessThan(100 * 1024);
+      expect(Math.max(...copies.map(sizeOf))).toBeLessThan(2 * 1024);
+      expect(copies.every((c) => (c.channel_ids as string[]).length === 1 && c.channel_count === 1_000)).toBe(true);
+      expect(items.reduce((n, item) => n + sizeOf(item), 0)).toBeLessThan(2 * 1024 * 1_001);
+
+      const listed = (await log.list({ limit: 10, channelId: channelIds[999] })).items;
+      expect(listed).toEqual([{ ...entry, channel_ids: [channelIds[999]], channel_count: 1_000 }]);
+      expect((await log.list({ limit: 10 })).items).toEqual([{ ...entry, channel_count: 1_000 }]);
+    });
+
+    it('keeps at most the first 1,000 channel ids in the main item, and the count of all', async () => {
+      // Prepare: a release of held work can concern more channels than any request names.
+      const channelIds = Array.from({ length: 1_200 }, (_, i) => `c${String(i).padStart(4, '0')}`);
+      const entry = entryAt('2026-03-10T10:00:00.000Z', { type: 'publications.released', channel_ids: channelIds, details: { released: 1_200 } });
+
+      // Act
+      await log.append([entry]);
+
+      // Assess
+      expect((await log.list({ limit: 10 })).items).toEqual([{ ...entry, channel_ids: channelIds.slice(0, 1_000), channel_count: 1_200 }]);
+      expect((await log.list({ limit: 10, channelId: 'c1199' })).items).toEqual([{ ...entry, channel_ids: ['c1199'], channel_count: 1_200 }]);
     });
 
     it('sets the TTL attribute (expires_at) on the entry and on its channel copies', async () => {

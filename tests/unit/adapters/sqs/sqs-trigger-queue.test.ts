@@ -1,8 +1,8 @@
-import { GetQueueAttributesCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, SendMessageBatchCommand, type SendMessageBatchRequestEntry, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { SqsTriggerQueue } from '#shared/adapters/sqs/sqs-trigger-queue';
-import type { PipelineTrigger } from '#shared/ports/trigger-queue';
+import { MAX_TRIGGER_BYTES, type PipelineTrigger } from '#shared/ports/trigger-queue';
 
 const settings = { queueUrl: 'https://sqs.eu-west-1.amazonaws.com/123/triggers', deadLetterQueueUrl: 'https://sqs.eu-west-1.amazonaws.com/123/triggers-dlq' };
 
@@ -66,6 +66,73 @@ describe('Class: SqsTriggerQueue', () => {
         const bytes = call.args[0].input.Entries!.reduce((n, e) => n + Buffer.byteLength(e.MessageBody!), 0);
         expect(bytes).toBeLessThanOrEqual(256 * 1024);
       }
+    });
+  });
+
+  describe('Method: send (large triggers)', () => {
+    /** A trigger of about `bytes` bytes: one part of a split group, at most MAX_TRIGGER_BYTES. */
+    function triggerOfSize(i: number, bytes: number): PipelineTrigger {
+      const base = trigger(i, 0);
+      const entry = (k: number) => ({ publication_id: `pub_01J${String(i).padStart(3, '0')}${String(k).padStart(20, '0')}`, video_id: 'v'.padEnd(64, 'x') });
+      const perEntry = JSON.stringify(entry(0)).length + 1;
+      const count = Math.floor((bytes - JSON.stringify(base).length) / perEntry);
+      return { ...base, publications: Array.from({ length: count }, (_, k) => entry(k)) };
+    }
+    /** What SQS counts against a SendMessageBatch's 256 KB: every body and every attribute's name, type and value. */
+    const requestBytes = (entries: SendMessageBatchRequestEntry[]) =>
+      entries.reduce(
+        (n, e) =>
+          n +
+          Buffer.byteLength(e.MessageBody!) +
+          Object.entries(e.MessageAttributes ?? {}).reduce((m, [name, v]) => m + name.length + v.DataType!.length + (v.StringValue ?? '').length, 0),
+        0,
+      );
+
+    it('sends ten 200 KB triggers one a call: no SendMessageBatch over 256 KB in total, none over 10 entries', async () => {
+      // Prepare
+      client.on(SendMessageBatchCommand).resolves({ Successful: [], Failed: [] });
+      const triggers = Array.from({ length: 10 }, (_, i) => triggerOfSize(i, MAX_TRIGGER_BYTES));
+      expect(triggers.every((t) => Buffer.byteLength(JSON.stringify(t)) > MAX_TRIGGER_BYTES - 200)).toBe(true);
+
+      // Act
+      await queue.send(triggers);
+
+      // Assess
+      const inputs = client.commandCalls(SendMessageBatchCommand).map((c) => c.args[0].input);
+      expect(inputs.map((input) => input.Entries!.length)).toEqual(Array(10).fill(1));
+      expect(inputs.map((input) => JSON.parse(input.Entries![0]!.MessageBody!))).toEqual(triggers);
+    });
+
+    it('packs mixed sizes up to 256 KB a call, counting the attributes too, and sends every trigger once', async () => {
+      // Prepare: 120 KB + 120 KB + 16 KB of bodies is just under 256 KB, but not with the attributes.
+      client.on(SendMessageBatchCommand).resolves({ Successful: [], Failed: [] });
+      const exact = (i: number, bytes: number) => {
+        const t = triggerOfSize(i, bytes);
+        return { ...t, channel_id: t.channel_id.padEnd(t.channel_id.length + bytes - Buffer.byteLength(JSON.stringify(t)), 'c') };
+      };
+      const triggers = [exact(0, 120 * 1024), exact(1, 120 * 1024), exact(2, 16 * 1024 - 10), ...Array.from({ length: 12 }, (_, i) => trigger(10 + i))];
+      expect(triggers.slice(0, 3).reduce((n, t) => n + Buffer.byteLength(JSON.stringify(t)), 0)).toBe(256 * 1024 - 10);
+
+      // Act
+      await queue.send(triggers);
+
+      // Assess
+      const inputs = client.commandCalls(SendMessageBatchCommand).map((c) => c.args[0].input);
+      expect(inputs.map((input) => input.Entries!.length)).toEqual([2, 10, 3]);
+      for (const input of inputs) {
+        expect(input.Entries!.length).toBeLessThanOrEqual(10);
+        expect(requestBytes(input.Entries!)).toBeLessThanOrEqual(256 * 1024);
+      }
+      expect(inputs.flatMap((input) => input.Entries!.map((e) => JSON.parse(e.MessageBody!)))).toEqual(triggers);
+    });
+
+    it('refuses a trigger over MAX_TRIGGER_BYTES before sending anything', async () => {
+      // Prepare
+      client.on(SendMessageBatchCommand).resolves({ Successful: [], Failed: [] });
+
+      // Act / Assess
+      await expect(queue.send([trigger(0), triggerOfSize(1, MAX_TRIGGER_BYTES + 2_000)])).rejects.toThrow(/slot-1\/channel-1 exceeds/);
+      expect(client.commandCalls(SendMessageBatchCommand)).toHaveLength(0);
     });
   });
 
