@@ -400,7 +400,10 @@ export interface components {
                 type: string;
                 id: string;
             };
+            /** @description The channels the entry concerns. Listed with ?channel_id=, only that channel; otherwise the first 1,000 of them. channel_count says how many there are in all. */
             channel_ids: string[];
+            /** @description How many channels the entry concerns in all. */
+            channel_count: number;
             details: {
                 [key: string]: unknown;
             };
