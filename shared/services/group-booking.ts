@@ -744,6 +744,9 @@ export class GroupBooking {
       await this.deps.scheduler.ensure([slot]);
       if (await this.deps.publications.reschedule(move.publication_id, { from, to, slotId: slot.slot_id, at })) {
         await this.releaseIfEmpty(groupId, from, at);
+      } else {
+        // Not moved (cancelled or gone out meanwhile): the slot readied for it must not stay armed without it.
+        await this.releaseIfEmpty(groupId, to, at);
       }
     });
     return moves.map(({ channelId, move }) => ({

@@ -324,6 +324,27 @@ describe('The commit protocol, against the states crashes and races leave (dynal
     expect((await api.call('listWaves')).body.items).toHaveLength(1);
   });
 
+  it('a preempted publication cancelled before it could be moved leaves no schedule armed for it at its new time', async () => {
+    // Prepare: the low-priority publication is cancelled just as the preempting booking readies its new slot
+    const low = await api.call('coordinatePublication', { body: { video_id: 'v1', channel_ids: ['c1'], timing: 'simultaneous', scheduled_at: at(120), priority: 1 } });
+    const lowId = low.body.publications[0].publication_id as string;
+    scheduler.beforeEnsure = async () => {
+      expect((await api.call('cancelPublication', { params: { publication_id: lowId }, body: {} })).status).toBe(200);
+    };
+
+    // Act
+    const high = await api.call('coordinatePublication', {
+      body: { video_id: 'v2', channel_ids: ['c1'], timing: 'simultaneous', scheduled_at: at(120), priority: 9, conflict_policy: 'preempt' },
+    });
+
+    // Assess
+    expect(high.status).toBe(201);
+    const movedTo = high.body.preempted[0]?.to as string;
+    expect(movedTo).toBeDefined();
+    expect(scheduler.schedules.has(slotIdOf(low.body.coordination_id, movedTo))).toBe(false);
+    expect((await api.root.publicationRepository().get(lowId))?.status).toBe('cancelled');
+  });
+
   it('fires a slot due at booking time from the publications it just wrote, not from an index that may lag', async () => {
     // Prepare: a slot index that has not caught up (as a GSI may not have, in AWS, right after the write)
     const root = api.root;
