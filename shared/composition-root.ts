@@ -89,7 +89,10 @@ export const dynamoClient = (): DynamoDBClient =>
     const { AWS_REGION, DYNAMODB_ENDPOINT } = settings();
     return new DynamoDBClient({
       region: AWS_REGION,
-      maxAttempts: 5,
+      // Throttling (a hot partition, a new on-demand table's 4,000 WCU/s) is retried with backoff,
+      // and adaptive mode slows this client's own sending while it lasts (docs/simulated-aws.md).
+      maxAttempts: 8,
+      retryMode: 'adaptive',
       ...(DYNAMODB_ENDPOINT
         ? { endpoint: DYNAMODB_ENDPOINT, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
         : {}),
