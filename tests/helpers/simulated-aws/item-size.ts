@@ -46,3 +46,32 @@ export function itemSize(item: Record<string, AttributeValue> | undefined): numb
   if (!item) return 0;
   return Object.entries(item).reduce((n, [name, value]) => n + utf8(name) + valueSize(value), 0);
 }
+
+/**
+ * The size of a native value, as the document client would marshall it
+ * (`'a'` as `{ S: 'a' }`, `1` as `{ N: '1' }`, a `Set` as a set, an array
+ * as a list, an object as a map). For outputs a DynamoDBDocumentClient has
+ * already unmarshalled.
+ */
+export function nativeValueSize(value: unknown): number {
+  if (value === null || value === undefined || typeof value === 'boolean') return 1;
+  if (typeof value === 'string') return utf8(value);
+  if (typeof value === 'number' || typeof value === 'bigint') return numberSize(String(value));
+  if (value instanceof Uint8Array) return value.byteLength;
+  if (value instanceof Set) return [...value].reduce<number>((n, v) => n + nativeValueSize(v), 0);
+  if (Array.isArray(value)) return 3 + value.reduce<number>((n, v) => n + 1 + nativeValueSize(v), 0);
+  if (typeof value === 'object') {
+    // NumberValue (wrapNumbers) keeps the number's text.
+    if ('value' in value && typeof (value as { value: unknown }).value === 'string' && Object.keys(value).length === 1) {
+      return numberSize((value as { value: string }).value);
+    }
+    return 3 + Object.entries(value).reduce((n, [k, v]) => n + 1 + utf8(k) + nativeValueSize(v), 0);
+  }
+  return 0;
+}
+
+/** The size of an unmarshalled (document client) item in bytes. */
+export function nativeItemSize(item: Record<string, unknown> | undefined): number {
+  if (!item) return 0;
+  return Object.entries(item).reduce((n, [name, value]) => n + utf8(name) + nativeValueSize(value), 0);
+}
