@@ -16,6 +16,8 @@ export const monthOf = (iso: string): string => iso.slice(0, 7);
  * "Hot partitions".
  */
 export const PUBLICATION_STATUS_SHARDS = 8;
+/** Partitions a month of the activity trail (and each type of it) is spread over. docs/data-model.md, "Hot partitions". */
+export const ACTIVITY_SHARDS = 4;
 
 /**
  * FNV-1a, 32 bits, over the UTF-8 bytes of `text`. A shard is part of stored
@@ -64,16 +66,21 @@ export const videoKeys = {
 };
 
 export const activityKeys = {
-  /** Main entries live in one partition per calendar month, sorted by (time-sortable) id. */
-  monthPartition: (month: string) => `ACTIVITY#${month}`,
+  /** The shard an entry's main item and type entry go to: of its id. */
+  shardOf: (activityId: string) => shardOf(activityId, ACTIVITY_SHARDS),
+  /** Main entries live in ACTIVITY_SHARDS partitions per calendar month, sorted by (time-sortable) id. */
+  monthPartition: (month: string, shard: number) => `ACTIVITY#${month}#${shard}`,
+  /** Every shard of a month: a read of the month merges them. */
+  monthPartitions: (month: string) => allShards(ACTIVITY_SHARDS).map((shard) => activityKeys.monthPartition(month, shard)),
   sortKey: (activityId: string) => `ACT#${activityId}`,
   sortPrefix: 'ACT#',
-  /** gsi2: entries of one type. */
-  typePartition: (type: string) => `ACTIVITY#TYPE#${type}`,
+  /** gsi2: entries of one type, over ACTIVITY_SHARDS partitions. */
+  typePartition: (type: string, shard: number) => `ACTIVITY#TYPE#${type}#${shard}`,
+  typePartitions: (type: string) => allShards(ACTIVITY_SHARDS).map((shard) => activityKeys.typePartition(type, shard)),
   item: (activityId: string, at: string, type: string) => ({
-    pk: activityKeys.monthPartition(monthOf(at)),
+    pk: activityKeys.monthPartition(monthOf(at), activityKeys.shardOf(activityId)),
     sk: activityKeys.sortKey(activityId),
-    gsi2pk: activityKeys.typePartition(type),
+    gsi2pk: activityKeys.typePartition(type, activityKeys.shardOf(activityId)),
     gsi2sk: activityId,
   }),
   /** The copy of an entry listed under one channel it concerns, in that channel's partition. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fnv1a32, groupKeys, PUBLICATION_STATUS_SHARDS, publicationKeys, shardOf } from '#shared/adapters/dynamodb/keys';
+import { ACTIVITY_SHARDS, activityKeys, fnv1a32, groupKeys, PUBLICATION_STATUS_SHARDS, publicationKeys, shardOf } from '#shared/adapters/dynamodb/keys';
 
 describe('Keys: shards', () => {
   it('hashes with 32-bit FNV-1a (the published test vectors), so stored shards never move between releases', () => {
@@ -83,5 +83,22 @@ describe('Keys: groupKeys', () => {
     expect(slot).toEqual({ pk: 'GROUP#wave_1', sk: 'SLOT#2026-11-21T18:00:00.000Z' });
     expect(slot.sk < groupKeys.slotSortKeyMax).toBe(true);
     expect(groupKeys.slotSortKey('2026-11-21T17:59:59.000Z') < slot.sk).toBe(true);
+  });
+});
+
+describe('Keys: activityKeys', () => {
+  it("puts an entry in its month's and its type's shard of its id", () => {
+    // Act
+    const keys = activityKeys.item('01JABC', '2026-03-10T10:00:00.000Z', 'wave.scheduled');
+
+    // Assess
+    const shard = fnv1a32('01JABC') % 4;
+    expect(keys).toEqual({ pk: `ACTIVITY#2026-03#${shard}`, sk: 'ACT#01JABC', gsi2pk: `ACTIVITY#TYPE#wave.scheduled#${shard}`, gsi2sk: '01JABC' });
+  });
+
+  it('reads a month and a type from all 4 shards', () => {
+    expect(ACTIVITY_SHARDS).toBe(4);
+    expect(activityKeys.monthPartitions('2026-03')).toEqual(['ACTIVITY#2026-03#0', 'ACTIVITY#2026-03#1', 'ACTIVITY#2026-03#2', 'ACTIVITY#2026-03#3']);
+    expect(activityKeys.typePartitions('system.started')).toHaveLength(4);
   });
 });
