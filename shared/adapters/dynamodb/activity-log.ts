@@ -3,10 +3,11 @@ import type { Page } from '#shared/domain/pagination';
 import type { ActivityLog, ActivityQuery } from '#shared/ports/activity-log';
 import type { Clock } from '#shared/ports/clock';
 import { batchWrite, type WriteRequest } from './batch';
-import { invalidCursor, type CursorScope } from './cursor';
+import { decodeCursor, encodeCursor, invalidCursor, type CursorScope } from './cursor';
 import type { TableContext } from './document-client';
 import { activityKeys, monthOf } from './keys';
-import { cursorAfter, positionOf, queryPage } from './query-pages';
+import { readMerged } from './merged-partitions';
+import { queryPage } from './query-pages';
 import { INDEXES, TTL_ATTRIBUTE } from './table-definition';
 
 /**
@@ -18,7 +19,9 @@ export const MAX_STORED_CHANNEL_IDS = 1_000;
 
 /**
  * The audit trail. Each entry is one item in its month's partition (sorted by
- * its time-sortable id, indexed by type on gsi2) plus one copy in the
+ * its time-sortable id, indexed by type on gsi2), both spread over
+ * ACTIVITY_SHARDS shards by the id's hash so that a burst of entries shares
+ * no one partition and reads merge the shards; plus one copy in the
  * partition of every channel it concerns, so "newest first", "of this type"
  * and "of this channel" are all key-ordered queries, never scans. A copy
  * names only its own channel (and the count of all): copying the whole list
@@ -64,45 +67,53 @@ export class DynamoActivityLog implements ActivityLog {
       return { items: page.items.map(toEntry), next_cursor: page.nextCursor };
     }
     if (query.type) {
-      const page = await queryPage(
-        this.table,
-        { index: INDEXES.byStatus.name, partition: activityKeys.typePartition(query.type), ascending: false },
-        { limit: query.limit, cursor: query.cursor, scope },
-      );
-      return { items: page.items.map(toEntry), next_cursor: page.nextCursor };
+      const after = query.cursor ? decodeCursor(query.cursor, scope, ['after'] as const)?.after : undefined;
+      const page = await readMerged(this.table, {
+        index: INDEXES.byStatus.name,
+        partitions: activityKeys.typePartitions(query.type),
+        sortKey: after ? { expression: '#sk < :after', values: { ':after': after } } : undefined,
+        ascending: false,
+        limit: query.limit,
+      });
+      const items = page.entries.map((entry) => toEntry(entry.item));
+      const last = items[items.length - 1];
+      return { items, next_cursor: page.more && last ? encodeCursor(scope, { after: last.activity_id }) : null };
     }
     return this.listAcrossMonths(query.limit, query.cursor, scope);
   }
 
-  /** Newest first across month partitions, walking back to the retention horizon. */
+  /**
+   * Newest first across months, walking back to the retention horizon; each
+   * month merged from its ACTIVITY_SHARDS partitions. The cursor is the month
+   * and id of the last entry returned.
+   */
   private async listAcrossMonths(limit: number, cursor: string | undefined, scope: CursorScope): Promise<Page<ActivityEntry>> {
     const horizon = monthOf(new Date(this.clock.now().getTime() - this.retentionDays * 86_400_000).toISOString());
     let month = monthOf(this.clock.now().toISOString());
-    let monthCursor = cursor;
+    let after: string | undefined;
     if (cursor) {
-      const partition = positionOf(cursor, scope).pk ?? '';
+      const position = decodeCursor(cursor, scope, ['month', 'after'] as const) as { month: string; after: string };
       // Only a real month not after the current one: a forged month would walk the months for ever (00) or for ages (9999-12).
-      const match = /^ACTIVITY#(\d{4}-(?:0[1-9]|1[0-2]))$/.exec(partition);
-      if (!match?.[1] || match[1] > month) throw invalidCursor();
-      month = match[1];
+      if (!/^\d{4}-(?:0[1-9]|1[0-2])$/.test(position.month) || position.month > month) throw invalidCursor();
+      month = position.month;
+      after = position.after;
     }
-    const items: Record<string, unknown>[] = [];
+    const items: ActivityEntry[] = [];
     while (month >= horizon) {
-      const page = await queryPage(
-        this.table,
-        { partition: activityKeys.monthPartition(month), ascending: false },
-        { limit: limit - items.length, cursor: monthCursor, scope },
-      );
-      items.push(...page.items);
-      if (page.nextCursor) return { items: items.map(toEntry), next_cursor: page.nextCursor };
-      if (items.length >= limit) {
-        // This month is exhausted exactly at the page's end: resume after its last item.
-        return { items: items.map(toEntry), next_cursor: cursorAfter(items[items.length - 1] ?? {}, scope) };
-      }
+      const page = await readMerged(this.table, {
+        partitions: activityKeys.monthPartitions(month),
+        sortKey: after ? { expression: '#sk < :after', values: { ':after': activityKeys.sortKey(after) } } : undefined,
+        ascending: false,
+        limit: limit - items.length,
+      });
+      items.push(...page.entries.map((entry) => toEntry(entry.item)));
+      const last = items[items.length - 1];
+      // More in this month, or the page is full (the month may end exactly here: the next page finds it empty and walks on).
+      if (last && (page.more || items.length >= limit)) return { items, next_cursor: encodeCursor(scope, { month, after: last.activity_id }) };
       month = previousMonth(month);
-      monthCursor = undefined;
+      after = undefined;
     }
-    return { items: items.map(toEntry), next_cursor: null };
+    return { items, next_cursor: null };
   }
 
   private expiryOf(at: string): number {

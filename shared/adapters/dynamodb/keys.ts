@@ -8,6 +8,37 @@ type Key = { pk: string; sk: string };
 /** Calendar month bucket of an ISO instant: `2026-11`. */
 export const monthOf = (iso: string): string => iso.slice(0, 7);
 
+/**
+ * gsi2 partitions a publication status is spread over. The table takes 4,000
+ * write units a second at most (a new on-demand table), and one partition key
+ * 1,000: 8 shards keep each under ~500 a second even with the whole table's
+ * rate on one status, leaving room for uneven hashing. docs/data-model.md,
+ * "Hot partitions".
+ */
+export const PUBLICATION_STATUS_SHARDS = 8;
+/** Partitions a month of the activity trail (and each type of it) is spread over. docs/data-model.md, "Hot partitions". */
+export const ACTIVITY_SHARDS = 4;
+
+/**
+ * FNV-1a, 32 bits, over the UTF-8 bytes of `text`. A shard is part of stored
+ * keys, so the hash must never change between releases or runtimes: no
+ * seeded or platform hash.
+ */
+export function fnv1a32(text: string): number {
+  let hash = 0x811c9dc5;
+  for (const byte of Buffer.from(text, 'utf8')) {
+    hash ^= byte;
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash;
+}
+
+/** The shard (0 .. shards-1) an id's items are written to. */
+export const shardOf = (id: string, shards: number): number => fnv1a32(id) % shards;
+
+/** Every shard number of a sharded partition: what a read merges. */
+const allShards = (shards: number): number[] => Array.from({ length: shards }, (_, shard) => shard);
+
 export const systemStateKeys = {
   key: (): Key => ({ pk: 'SYSTEM', sk: 'STATE' }),
 };
@@ -35,16 +66,21 @@ export const videoKeys = {
 };
 
 export const activityKeys = {
-  /** Main entries live in one partition per calendar month, sorted by (time-sortable) id. */
-  monthPartition: (month: string) => `ACTIVITY#${month}`,
+  /** The shard an entry's main item and type entry go to: of its id. */
+  shardOf: (activityId: string) => shardOf(activityId, ACTIVITY_SHARDS),
+  /** Main entries live in ACTIVITY_SHARDS partitions per calendar month, sorted by (time-sortable) id. */
+  monthPartition: (month: string, shard: number) => `ACTIVITY#${month}#${shard}`,
+  /** Every shard of a month: a read of the month merges them. */
+  monthPartitions: (month: string) => allShards(ACTIVITY_SHARDS).map((shard) => activityKeys.monthPartition(month, shard)),
   sortKey: (activityId: string) => `ACT#${activityId}`,
   sortPrefix: 'ACT#',
-  /** gsi2: entries of one type. */
-  typePartition: (type: string) => `ACTIVITY#TYPE#${type}`,
+  /** gsi2: entries of one type, over ACTIVITY_SHARDS partitions. */
+  typePartition: (type: string, shard: number) => `ACTIVITY#TYPE#${type}#${shard}`,
+  typePartitions: (type: string) => allShards(ACTIVITY_SHARDS).map((shard) => activityKeys.typePartition(type, shard)),
   item: (activityId: string, at: string, type: string) => ({
-    pk: activityKeys.monthPartition(monthOf(at)),
+    pk: activityKeys.monthPartition(monthOf(at), activityKeys.shardOf(activityId)),
     sk: activityKeys.sortKey(activityId),
-    gsi2pk: activityKeys.typePartition(type),
+    gsi2pk: activityKeys.typePartition(type, activityKeys.shardOf(activityId)),
     gsi2sk: activityId,
   }),
   /** The copy of an entry listed under one channel it concerns, in that channel's partition. */
@@ -56,10 +92,21 @@ export const activityKeys = {
 
 export const publicationKeys = {
   key: (publicationId: string): Key => ({ pk: `PUB#${publicationId}`, sk: 'PUB' }),
-  /** gsi1: one channel's publications in one status, by scheduled time. */
+  /**
+   * gsi1: one channel's publications in one status, by scheduled time. Not
+   * sharded: a channel holds at most 4,000 upcoming bookings, so no request
+   * writes more than that here (docs/data-model.md, "Hot partitions").
+   */
   channelStatusPartition: (channelId: string, status: string) => `CHANNEL#${channelId}#PUB#${status}`,
-  /** gsi2: all publications in one status, by scheduled time. */
-  statusPartition: (status: string) => `PUB#STATUS#${status}`,
+  /** The gsi2 shard a publication is listed in, whatever its status: of its id. */
+  statusShardOf: (publicationId: string) => shardOf(publicationId, PUBLICATION_STATUS_SHARDS),
+  /** gsi2: the publications in one status, one shard of PUBLICATION_STATUS_SHARDS, by scheduled time. */
+  statusPartition: (status: string, shard: number) => `PUB#STATUS#${status}#${shard}`,
+  /** The gsi2 partition of one publication in `status`. */
+  statusPartitionOf: (status: string, publicationId: string) =>
+    publicationKeys.statusPartition(status, publicationKeys.statusShardOf(publicationId)),
+  /** Every shard of a status: a read of the status merges them by sort key. */
+  statusPartitions: (status: string) => allShards(PUBLICATION_STATUS_SHARDS).map((shard) => publicationKeys.statusPartition(status, shard)),
   /** gsi1 and gsi2 sort key: time first, so ranges are key conditions. */
   timeSortKey: (scheduledAt: string, publicationId: string) => `${scheduledAt}#${publicationId}`,
   /** gsi3: the publications of one slot, grouped by channel. */
@@ -85,7 +132,7 @@ export const publicationKeys = {
   statusIndexes: (channelId: string, status: string, scheduledAt: string, publicationId: string) => ({
     gsi1pk: publicationKeys.channelStatusPartition(channelId, status),
     gsi1sk: publicationKeys.timeSortKey(scheduledAt, publicationId),
-    gsi2pk: publicationKeys.statusPartition(status),
+    gsi2pk: publicationKeys.statusPartitionOf(status, publicationId),
     gsi2sk: publicationKeys.timeSortKey(scheduledAt, publicationId),
   }),
   item: (p: { publication_id: string; channel_id: string; video_id: string; status: string; scheduled_at: string; slot_id: string }) => ({

@@ -32,8 +32,9 @@ export interface IndexRead {
   index: IndexName;
   /**
    * The partitions the read merged, side by side at the same sort key
-   * positions (GET /publications without a status: one partition a status).
-   * Absent: only the entry's own partition.
+   * positions: every shard of a status on gsi2 (PUBLICATION_STATUS_SHARDS),
+   * of every status for GET /publications without one. An item belongs when
+   * its own keys fall in any of them. Absent: only the entry's own partition.
    */
   partitions?: readonly string[] | undefined;
   /** What the read filtered on, checked again on the item. */

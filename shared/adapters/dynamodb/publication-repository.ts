@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Page } from '#shared/domain/pagination';
 import { PENDING_STATUSES, PUBLICATION_STATUSES, type Publication, type PublicationStatus } from '#shared/domain/publication';
 import type {
@@ -12,9 +12,10 @@ import { mapConcurrent } from '#shared/concurrency';
 import { batchGet, batchWrite } from './batch';
 import { decodeCursor, encodeCursor, type CursorScope } from './cursor';
 import type { TableContext } from './document-client';
-import { publicationKeys } from './keys';
+import { PUBLICATION_STATUS_SHARDS, publicationKeys } from './keys';
 import { walkGroupPublications } from './group-publication-walk';
-import { countPartition, partitionAttributeOf, queryPage, sortAttributeOf, type PartitionQuery } from './query-pages';
+import { readMerged } from './merged-partitions';
+import { countPartition, queryPage, type PartitionQuery } from './query-pages';
 import { NO_REPAIR_IN_PROGRESS, PublicationIndexCheck, REPAIR_ATTRIBUTE } from './publication-index-check';
 import { INDEXES, type IndexName } from './table-definition';
 
@@ -36,8 +37,10 @@ export interface PublicationRepositoryOptions {
 
 /**
  * Publications: one item each, indexed per channel and status (gsi1), per
- * status (gsi2), per slot (gsi3) and per video (gsi4). A status change rewrites the index keys
- * with it, so "the held ones, in scheduled order" is a key-ordered query.
+ * status (gsi2, spread over PUBLICATION_STATUS_SHARDS partitions by the id's
+ * hash, so a wave's writes share no one partition), per slot (gsi3) and per
+ * video (gsi4). A status change rewrites the index keys with it, so "the held
+ * ones, in scheduled order" is a key-ordered read (of every shard, merged).
  * Every read through an index answers the items themselves, checked against
  * the read (one consistent BatchGetItem a page): an entry the store kept
  * without its item, or of a version its item never reached, is never
@@ -85,45 +88,28 @@ export class DynamoPublicationRepository implements PublicationRepository {
    * One filtered list, earliest scheduled first. A group is walked slot by
    * slot (group-publication-walk.ts); a video is one gsi4 partition; the
    * other filters then apply to what those read. Otherwise a channel and a
-   * status name one gsi1 partition, a status one gsi2 partition, and without
-   * them the page is merged from the partition of every status: there the
-   * cursor is the sort key of the last item returned, so it resumes any of
-   * these the same way. Every cursor is bound to the filters, since the same
-   * position means another page under others.
+   * status name one gsi1 partition, a status its PUBLICATION_STATUS_SHARDS
+   * gsi2 partitions, and without a status the page is merged from the
+   * partitions of every status (7 gsi1 partitions for a channel, 7 x 8 gsi2
+   * shards for all): there the cursor is the sort key of the last item
+   * returned, so it resumes every partition merged the same way. Every
+   * cursor is bound to the filters, since the same position means another
+   * page under others.
    */
   async list(query: PublicationQuery): Promise<Page<Publication>> {
     const scope = publicationListScope(query);
     if (query.groupId !== undefined) return this.listGroup(query.groupId, query, scope);
     if (query.videoId !== undefined) return this.listVideo(query.videoId, query, scope);
     const statuses = query.status ? [query.status] : PUBLICATION_STATUSES;
-    const partitions = statuses.map((status) =>
-      query.channelId
-        ? { index: INDEXES.byOwner.name, partition: publicationKeys.channelStatusPartition(query.channelId, status) }
-        : { index: INDEXES.byStatus.name, partition: publicationKeys.statusPartition(status) },
-    );
+    const index = query.channelId ? INDEXES.byOwner.name : INDEXES.byStatus.name;
+    const partitions = query.channelId
+      ? statuses.map((status) => publicationKeys.channelStatusPartition(query.channelId as string, status))
+      : statuses.flatMap((status) => publicationKeys.statusPartitions(status));
     const after = query.cursor ? decodeCursor(query.cursor, scope, ['after'] as const)?.after : undefined;
     const lower = maxString(query.from ? normalize(query.from) : '', after ? `${after}\u0000` : '');
     const upper = query.to ? normalize(query.to) : SORT_KEY_MAX;
     if (lower > upper) return { items: [], next_cursor: null };
-
-    const index = query.channelId ? INDEXES.byOwner.name : INDEXES.byStatus.name;
-    const pages = await mapConcurrent(partitions, 7, (p) => this.rangePage(p.index, p.partition, lower, upper, query.limit));
-    const merged = pages
-      .flatMap((page) => page.items)
-      .sort((a, b) => (a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : 0));
-    const taken = merged.slice(0, query.limit);
-    const more = merged.length > query.limit || pages.some((page) => page.more);
-    const last = taken[taken.length - 1];
-    // An item answered from an entry in another status's partition stands where its own entry would: same sort key.
-    const items = await this.entries.itemsOf(
-      taken.map((entry) => entry.item),
-      { index, partitions: partitions.map((p) => p.partition) },
-    );
-    return {
-      items: items.map(toPublication),
-      // After the last entry read, even one not answered: the page may come back short, never twice.
-      next_cursor: more && last ? encodeCursor(scope, { after: last.sortKey }) : null,
-    };
+    return this.mergedPage(index, partitions, lower, upper, query.limit, scope);
   }
 
   /** A group's publications: its slots in time order, each slot's publications from gsi3; video, status and channel filtered. */
@@ -170,18 +156,20 @@ export class DynamoPublicationRepository implements PublicationRepository {
     return { items: (await this.entries.itemsOf(page.items, { index: INDEXES.byGroup.name })).map(toPublication), next_cursor: page.nextCursor };
   }
 
+  /**
+   * Merged from the status's PUBLICATION_STATUS_SHARDS gsi2 partitions, like
+   * `list`: the cursor is the sort key of the last item returned, bound to
+   * the status and `before`.
+   */
   async listByStatus(status: PublicationStatus, limit: number, cursor?: string, before?: string): Promise<Page<Publication>> {
-    const page = await queryPage(
-      this.table,
-      {
-        index: INDEXES.byStatus.name,
-        partition: publicationKeys.statusPartition(status),
-        sortKey: before ? { expression: '#sk < :before', values: { ':before': normalize(before) } } : undefined,
-        ascending: true,
-      },
-      { limit, cursor, scope: { list: 'publications-by-status', filters: { status, before: before ? normalize(before) : undefined } } },
-    );
-    return { items: (await this.entries.itemsOf(page.items, { index: INDEXES.byStatus.name })).map(toPublication), next_cursor: page.nextCursor };
+    const bound = before ? normalize(before) : undefined;
+    const scope: CursorScope = { list: 'publications-by-status', filters: { status, before: bound } };
+    const after = cursor ? decodeCursor(cursor, scope, ['after'] as const)?.after : undefined;
+    // `<before>#<id>` sorts above `<before>`: an upper bound of `before` leaves that instant out, as `< before` did.
+    const upper = bound ?? SORT_KEY_MAX;
+    const lower = after ? `${after}\u0000` : '';
+    if (lower > upper) return { items: [], next_cursor: null };
+    return this.mergedPage(INDEXES.byStatus.name, publicationKeys.statusPartitions(status), lower, upper, limit, scope);
   }
 
   async listByChannelStatus(channelId: string, status: PublicationStatus, limit: number, cursor?: string): Promise<Page<Publication>> {
@@ -199,7 +187,7 @@ export class DynamoPublicationRepository implements PublicationRepository {
       ':to': change.to,
       ':at': change.at,
       ':gsi1pk': publicationKeys.channelStatusPartition(publication.channel_id, change.to),
-      ':gsi2pk': publicationKeys.statusPartition(change.to),
+      ':gsi2pk': publicationKeys.statusPartitionOf(change.to, publication.publication_id),
     };
     const sets = ['#status = :to', 'updated_at = :at', 'gsi1pk = :gsi1pk', 'gsi2pk = :gsi2pk'];
     if (change.reason !== undefined) {
@@ -305,8 +293,12 @@ export class DynamoPublicationRepository implements PublicationRepository {
     }
   }
 
+  /** COUNT over the status's shards, concurrently. */
   async countByStatus(status: PublicationStatus): Promise<number> {
-    return countPartition(this.table, { index: INDEXES.byStatus.name, partition: publicationKeys.statusPartition(status) });
+    const counts = await mapConcurrent(publicationKeys.statusPartitions(status), PUBLICATION_STATUS_SHARDS, (partition) =>
+      countPartition(this.table, { index: INDEXES.byStatus.name, partition }),
+    );
+    return counts.reduce((a, b) => a + b, 0);
   }
 
   async countPendingForChannel(channelId: string): Promise<number> {
@@ -318,23 +310,30 @@ export class DynamoPublicationRepository implements PublicationRepository {
     return counts.reduce((a, b) => a + b, 0);
   }
 
-  /** Up to `limit` items of one partition with lower <= sort key <= upper, ascending. */
-  private async rangePage(index: IndexName, partition: string, lower: string, upper: string, limit: number) {
-    const sortAttribute = sortAttributeOf(index);
-    const result = await this.table.doc.send(
-      new QueryCommand({
-        TableName: this.table.tableName,
-        IndexName: index,
-        KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :lower AND :upper',
-        ExpressionAttributeNames: { '#pk': partitionAttributeOf(index), '#sk': sortAttribute },
-        ExpressionAttributeValues: { ':pk': partition, ':lower': lower, ':upper': upper },
-        ScanIndexForward: true,
-        Limit: limit,
-      }),
+  /**
+   * One page merged from `partitions` of `index`, lower <= sort key <= upper
+   * (an empty `lower`: none), ascending; its items checked against the read.
+   * The cursor is the sort key of the last entry read.
+   */
+  private async mergedPage(
+    index: IndexName,
+    partitions: readonly string[],
+    lower: string,
+    upper: string,
+    limit: number,
+    scope: CursorScope,
+  ): Promise<Page<Publication>> {
+    const page = await readMerged(this.table, { index, partitions, sortKey: sortKeyRange(lower, upper), ascending: true, limit });
+    const last = page.entries[page.entries.length - 1];
+    // An item answered from an entry in another partition of the read (another status, another shard) stands where its own entry would: same sort key.
+    const items = await this.entries.itemsOf(
+      page.entries.map((entry) => entry.item),
+      { index, partitions },
     );
     return {
-      items: (result.Items ?? []).map((item) => ({ item, sortKey: String(item[sortAttribute]) })),
-      more: result.LastEvaluatedKey !== undefined,
+      items: items.map(toPublication),
+      // After the last entry read, even one not answered: the page may come back short, never twice.
+      next_cursor: page.more && last ? encodeCursor(scope, { after: last.sortKey }) : null,
     };
   }
 }
@@ -368,6 +367,12 @@ function timeRange(from: string | undefined, to: string | undefined): PartitionQ
   if (from) return { expression: '#sk >= :from', values: { ':from': normalize(from) } };
   if (to) return { expression: '#sk < :to', values: { ':to': normalize(to) } };
   return undefined;
+}
+
+/** lower <= sort key <= upper as a key condition; an empty `lower` (DynamoDB refuses an empty key value) is no lower bound. */
+function sortKeyRange(lower: string, upper: string): PartitionQuery['sortKey'] {
+  if (lower === '') return { expression: '#sk <= :upper', values: { ':upper': upper } };
+  return { expression: '#sk BETWEEN :lower AND :upper', values: { ':lower': lower, ':upper': upper } };
 }
 
 /** The same equality filters, checked on an item read from the table. */

@@ -120,13 +120,3 @@ function keyAttributesOf(index: IndexName | undefined): string[] {
 function pick(item: Record<string, unknown>, names: readonly string[]): Record<string, string> {
   return Object.fromEntries(names.map((n) => [n, String(item[n])]));
 }
-
-/** A cursor of `scope` that resumes right after `item` (a raw item read from the table or `index`). */
-export function cursorAfter(item: Record<string, unknown>, scope: CursorScope, index?: IndexName): string {
-  return encodeCursor(scope, pick(item, keyAttributesOf(index)));
-}
-
-/** The position a cursor names, checked to be made for `scope` and to be a key of the table or `index`. */
-export function positionOf(cursor: string, scope: CursorScope, index?: IndexName): Record<string, string> {
-  return decodeCursor(cursor, scope, keyAttributesOf(index)) as Record<string, string>;
-}

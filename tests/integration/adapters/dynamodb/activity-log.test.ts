@@ -1,8 +1,8 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { activityListScope, DynamoActivityLog } from '#shared/adapters/dynamodb/activity-log';
 import { encodeCursor } from '#shared/adapters/dynamodb/cursor';
-import { activityKeys } from '#shared/adapters/dynamodb/keys';
+import { ACTIVITY_SHARDS, activityKeys, fnv1a32 } from '#shared/adapters/dynamodb/keys';
 import type { ActivityEntry } from '#shared/domain/activity';
 import type { Page } from '#shared/domain/pagination';
 import type { ActivityQuery } from '#shared/ports/activity-log';
@@ -128,10 +128,24 @@ describe('Class: DynamoActivityLog', () => {
       await log.append([entry]);
 
       // Assess
-      const main = await table.doc.send(new GetCommand({ TableName: table.tableName, Key: { pk: activityKeys.monthPartition('2026-03'), sk: activityKeys.sortKey(entry.activity_id) } }));
+      const { pk, sk } = activityKeys.item(entry.activity_id, entry.at, entry.type);
+      const main = await table.doc.send(new GetCommand({ TableName: table.tableName, Key: { pk, sk } }));
       const copy = await table.doc.send(new GetCommand({ TableName: table.tableName, Key: activityKeys.channelCopy('c1', entry.activity_id) }));
       expect(main.Item?.expires_at).toBe(expiresAt);
       expect(copy.Item?.expires_at).toBe(expiresAt);
+    });
+
+    it('writes the main item to its month in the shard its id hashes to, and its type entry to the same shard', async () => {
+      // Prepare
+      const entry = entryAt('2026-03-10T10:00:00.000Z', { type: 'wave.scheduled', channel_ids: ['c1'] });
+
+      // Act
+      await log.append([entry]);
+
+      // Assess
+      const shard = fnv1a32(entry.activity_id) % ACTIVITY_SHARDS;
+      const main = (await scanTable(table)).find((item) => String(item.pk).startsWith('ACTIVITY#'));
+      expect(main).toMatchObject({ pk: `ACTIVITY#2026-03#${shard}`, sk: `ACT#${entry.activity_id}`, gsi2pk: `ACTIVITY#TYPE#wave.scheduled#${shard}`, gsi2sk: entry.activity_id });
     });
 
     it('writes more entries than one batch holds', async () => {
@@ -205,6 +219,56 @@ describe('Class: DynamoActivityLog', () => {
       }
     });
 
+    it('merges the shards of each month, newest first across months and pages: none missing, none twice', async () => {
+      // Prepare: 30 in March (every shard), 12 in January, 6 in December
+      const times = [
+        ...Array.from({ length: 6 }, (_, i) => `2025-12-${String(10 + i).padStart(2, '0')}T08:00:00.000Z`),
+        ...Array.from({ length: 12 }, (_, i) => `2026-01-${String(10 + i).padStart(2, '0')}T08:00:00.000Z`),
+        ...Array.from({ length: 30 }, (_, i) => `2026-03-${String(1 + Math.floor(i / 3)).padStart(2, '0')}T0${i % 3}:00:00.000Z`),
+      ];
+      const entries = times.map((at, i) => entryAt(at, { type: i % 2 ? 'channel.created' : 'system.started' }));
+      await log.append([...entries].reverse());
+      const shards = new Set((await scanTable(table)).filter((item) => String(item.pk).startsWith('ACTIVITY#2026-03#')).map((item) => item.pk));
+      expect(shards.size).toBe(ACTIVITY_SHARDS);
+
+      for (const limit of [1, 4, 7, 30, 100]) {
+        // Act
+        const pages = await everyPage(log, { limit });
+        const typed = await everyPage(log, { limit, type: 'channel.created' });
+
+        // Assess
+        expect(pages.flatMap((p) => p.items.map((e) => e.at)), `limit ${limit}`).toEqual([...times].reverse());
+        expect(pages.every((p) => p.items.length <= limit), `limit ${limit}`).toBe(true);
+        const created = entries.filter((e) => e.type === 'channel.created').map((e) => e.activity_id);
+        expect(typed.flatMap((p) => p.items.map((e) => e.activity_id)), `limit ${limit}`).toEqual(created.reverse());
+      }
+    });
+
+    it('answers entries in order when one Query of a shard stops at 1 MB before the page is full', async () => {
+      // Prepare: 120 entries of ~66 KB (1,000 channel ids of 64 characters), ~2 MB a shard: each shard's Query stops at ~16
+      const channelIds = Array.from({ length: 1_000 }, (_, i) => `c${String(i).padStart(4, '0')}`.padEnd(64, '-'));
+      const entries = Array.from({ length: 120 }, (_, i) => entryAt(`2026-03-01T${String(Math.floor(i / 6)).padStart(2, '0')}:0${i % 6}:00.000Z`));
+      await log.append(entries);
+      // The large main items, written directly: appending them would also write 60,000 channel copies.
+      await Promise.all(
+        entries.map((entry) =>
+          table.doc.send(
+            new PutCommand({
+              TableName: table.tableName,
+              Item: { ...entry, channel_ids: channelIds, channel_count: 1_000, entity: 'activity', ...activityKeys.item(entry.activity_id, entry.at, entry.type) },
+            }),
+          ),
+        ),
+      );
+
+      // Act
+      const pages = await everyPage(log, { limit: 100 });
+
+      // Assess
+      expect(pages.length).toBeGreaterThan(1);
+      expect(pages.flatMap((p) => p.items.map((e) => e.activity_id))).toEqual(entries.map((e) => e.activity_id).reverse());
+    });
+
     it('stops at the retention horizon', async () => {
       // Prepare: one entry well past the 365 days kept
       await log.append([entryAt('2024-11-01T00:00:00.000Z'), entryAt('2026-03-01T00:00:00.000Z')]);
@@ -239,7 +303,7 @@ describe('Class: DynamoActivityLog', () => {
     ] as const) {
       it(`refuses a forged cursor naming ${what} at once (400 invalid_cursor, no walk through the months)`, { timeout: 5_000 }, async () => {
         // Prepare
-        const cursor = encodeCursor(activityListScope({}), { pk: activityKeys.monthPartition(month), sk: activityKeys.sortKey('01ZZZZ') });
+        const cursor = encodeCursor(activityListScope({}), { month, after: '01ZZZZ' });
 
         // Act
         const error = await log.list({ limit: 10, cursor }).catch((e: unknown) => e);

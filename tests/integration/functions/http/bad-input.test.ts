@@ -137,7 +137,7 @@ describe('Handlers: bad input', () => {
     {
       what: 'a forged activity cursor naming month 00',
       handler: 'listActivity',
-      event: () => apiEvent(routes.listActivity, { query: { cursor: encodeCursor(activityListScope({}), { pk: 'ACTIVITY#2026-00', sk: 'ACT#0' }) } }),
+      event: () => apiEvent(routes.listActivity, { query: { cursor: encodeCursor(activityListScope({}), { month: '2026-00', after: '0' }) } }),
       status: 400,
       code: 'invalid_cursor',
       fields: ['query:cursor'],
