@@ -48,7 +48,12 @@ const MAX_LEDGER_ATTEMPTS = 25;
  * running is never rolled back under it (its commit would fail if it were).
  */
 export const BOOKING_LEASE_MS = 10 * 60_000;
-const CHANNEL_CONCURRENCY = 8;
+/**
+ * Channels planned and written at once. Each channel's ledger is its own
+ * partition, so 32 in flight touch 32 partitions: a 1,000-channel wave's
+ * ledgers take ~32 rounds of one conditional write.
+ */
+const CHANNEL_CONCURRENCY = 32;
 /** Ledgers written by a request that fails are restored with the same bound. */
 const UNDO_CONCURRENCY = 8;
 
@@ -688,7 +693,8 @@ export class GroupBooking {
           ]
         : []),
     );
-    await this.finishCommitted(group);
+    // Only the channels where this request moved a publication hold its shadows: a 1,000-channel wave without preemption reads no ledger again.
+    await this.finishCommitted(group, booked.filter((b) => b.plan.moves.length > 0).map((b) => b.channel.channel_id));
 
     for (const slot of due) {
       // Fired with the publications just written: the slot index may not list them yet.
@@ -776,9 +782,11 @@ export class GroupBooking {
    * moves they guarded are committed), and the group leaves the index of
    * groups still finishing. Run by the request itself, and by the
    * reconciliation for a request that stopped right after its commit.
+   * `withShadows`: the channels that can hold the group's shadows, when
+   * known (the request knows its moves); otherwise every channel is read.
    */
-  async finishCommitted(group: Pick<PublicationGroup, 'group_id' | 'channel_ids'>): Promise<void> {
-    await mapConcurrent(group.channel_ids, UNDO_CONCURRENCY, (channelId) =>
+  async finishCommitted(group: Pick<PublicationGroup, 'group_id' | 'channel_ids'>, withShadows: readonly string[] = group.channel_ids): Promise<void> {
+    await mapConcurrent(withShadows, UNDO_CONCURRENCY, (channelId) =>
       this.deps.bookkeeping.remove(channelId, (bookings) => bookings.filter((b) => !(b.group_id === group.group_id && isShadow(b.publication_id)))),
     );
     await this.deps.groups.finishCommit(group.group_id);
