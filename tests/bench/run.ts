@@ -8,10 +8,11 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { measureBundles } from './bundle-sizes';
 import { measureChaos } from './chaos';
 import { measureWaveScale } from './wave-scale';
+import { measureDailyOperation, measureWaveUnderLimits, monthlyCost, WAVE_SHAPES } from './aws-scale';
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 const ms = (value: number) => `${value.toFixed(0)} ms`;
-// Parts to run (bundles, wave, chaos; all when none is named) and the chaos run's options: --rounds=N --seed=N --logs=<dir>.
+// Parts to run (bundles, wave, aws, chaos; all when none is named) and the chaos run's options: --rounds=N --seed=N --logs=<dir>.
 const args = process.argv.slice(2);
 const only = args.filter((arg) => !arg.startsWith('--'));
 const textOption = (name: string) => args.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
@@ -48,6 +49,43 @@ if (wants('wave')) {
   console.log(`fire every slot (${wave.fire.slots} slot targets): ${ms(wave.fire.wallMs)}`);
   console.log(`  DynamoDB: ${d(wave.fire.dynamodb)}`);
   console.log(`  SQS SendMessageBatch: ${wave.fire.sendMessageBatch} calls, ${wave.fire.messages} messages (minimum: ceil(${wave.publications}/10) = ${wave.minimum.sends})`);
+}
+
+if (wants('aws')) {
+  const d = (counts: Record<string, number>) =>
+    Object.entries(counts)
+      .sort()
+      .map(([name, n]) => `${name.replace('Command', '')} ${n}`)
+      .join(', ');
+  console.log('\nA 10,000-publication wave (simultaneous, shift; gaps and daily caps bind) in one POST /schedule-wave');
+  console.log('embedded: dynalite alone; simulated: AWS limits and latency (docs/simulated-aws.md)');
+  const waves = [];
+  for (const shape of WAVE_SHAPES) {
+    for (const simulated of [false, true]) {
+      const run = await measureWaveUnderLimits(shape, simulated);
+      waves.push(run);
+      console.log(`${run.shape.padEnd(11)} ${simulated ? 'simulated' : 'embedded '}  ${run.status} in ${ms(run.wallMs)}: ${run.publications} publications, ${run.slots} slots`);
+      console.log(`  DynamoDB calls: ${d(run.dynamodbCalls)}`);
+      if (run.aws) {
+        const db = run.aws.dynamodb;
+        const busiest = db.busiestPartition;
+        console.log(`  AWS attempts: ${d(run.aws.calls)}`);
+        console.log(`  write units ${db.wcu.toLocaleString('en-US')} (table ${db.table.wcu.toLocaleString('en-US')}, peak ${db.table.peakWcuPerSecond}/s of 4,000), read units ${db.rcu.toLocaleString('en-US')}`);
+        console.log(`  busiest partition: ${busiest ? `${busiest.index} ${busiest.key} at ${busiest.wcuPerSecond} WCU/s (limit 1,000)` : 'none'}; throttled requests ${db.throttled.total}${db.throttled.total ? ` (${d(db.throttled.byReason)})` : ''}; largest item ${kb(db.largestItemBytes)}`);
+      }
+    }
+  }
+  console.log('\nThe cost model\'s day: 1,000 channels x 10 publications (docs/operations.md "Monthly cost"), each phase measured once, simulated');
+  const phases = await measureDailyOperation();
+  for (const p of phases) {
+    console.log(`${p.phase}: x${p.perDay}/day, ${ms(p.wallMs)}, ${p.lambdaInvocations} invocation(s), ${p.wcu.toLocaleString('en-US')} WCU, ${p.rcu.toLocaleString('en-US')} RCU, ${p.sqsMessages} messages`);
+    console.log(`  ${d(p.calls)}`);
+  }
+  const cost = monthlyCost(phases);
+  console.log('a month (30 days), us-east-1 list prices:');
+  for (const line of cost.lines) console.log(`  ${line.item.padEnd(30)} ${line.quantity.padStart(18)}  $${line.usd.toFixed(2)}`);
+  console.log(`  ${'total (usage-priced parts)'.padEnd(30)} ${''.padStart(18)}  $${cost.totalUsd.toFixed(2)}`);
+  report.aws = { waves, day: phases, month: cost };
 }
 
 if (wants('chaos')) {
