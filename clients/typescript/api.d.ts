@@ -501,7 +501,10 @@ export interface components {
                 /** @default null */
                 max_duration_seconds?: number | null;
             } | null;
-            /** @default {} */
+            /**
+             * @description any JSON object, at most 131072 bytes (128 KB) as JSON
+             * @default {}
+             */
             config?: {
                 [key: string]: unknown;
             };

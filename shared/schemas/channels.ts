@@ -73,6 +73,25 @@ const filters = z
     ),
   );
 
+/**
+ * The most `config` may weigh as stored (its JSON, UTF-8). The 256 KB body
+ * does not bound it: JSON.stringify spells exponents out, so `1e20` (4 bytes)
+ * is stored as 21 digits, and a body of them made a 1.1 MB item (a 500). With
+ * every other field at its maximum the channel item stays near 250 KB
+ * (docs/data-model.md, "Item sizes").
+ */
+export const MAX_CONFIG_BYTES = 128 * 1024;
+
+const config = meta(
+  z._default(
+    z
+      .record(z.string(), z.unknown())
+      .check(z.refine((value) => Buffer.byteLength(JSON.stringify(value), 'utf8') <= MAX_CONFIG_BYTES, `must be at most ${MAX_CONFIG_BYTES} bytes as JSON`)),
+    {},
+  ),
+  { description: `any JSON object, at most ${MAX_CONFIG_BYTES} bytes (128 KB) as JSON` },
+);
+
 export const channelPath = z.strictObject({ channel_id: resourceId });
 
 export const channelDefinition = meta(
@@ -83,7 +102,7 @@ export const channelDefinition = meta(
     github: z._default(z.nullable(github), null),
     publishing,
     filters: z._default(z.nullable(filters), null),
-    config: z._default(z.record(z.string(), z.unknown()), {}),
+    config,
   }),
   { id: 'ChannelDefinition', description: 'PUT body: the whole definition of a channel.' },
 );

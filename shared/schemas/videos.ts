@@ -10,7 +10,10 @@ export const videoInput = meta(
     title: z.string().check(z.trim(), z.minLength(1), z.maxLength(500)),
     tags: z._default(z.array(z.string().check(z.minLength(1), z.maxLength(100))).check(z.maxLength(100)), []),
     language: z._default(
-      z.nullable(z.string().check(z.regex(/^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$/, 'must be a language tag such as en or pt-BR'))),
+      // At most 35 characters (RFC 5646 4.4.1): without a cap its subtags could repeat for the whole body.
+      z.nullable(
+        z.string().check(z.maxLength(35), z.regex(/^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$/, 'must be a language tag such as en or pt-BR')),
+      ),
       null,
     ),
     category: z._default(z.nullable(z.string().check(z.minLength(1), z.maxLength(100))), null),
