@@ -45,8 +45,6 @@ import { TriggerIntake } from './services/trigger-intake';
  */
 export interface Overridable {
   clock: Clock;
-  /** Waits (the slot target waiting out a few early seconds); tests make it advance their clock. */
-  sleep: (ms: number) => Promise<void>;
   triggerQueue: TriggerQueue;
   slotScheduler: SlotScheduler;
 }
@@ -212,7 +210,6 @@ export const slotDispatch = () =>
         activity: activityLog(),
         clock: clock(),
         ids: ids(),
-        sleep: overrides.sleep,
       }),
   );
 
