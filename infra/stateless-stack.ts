@@ -16,9 +16,10 @@ import type { IScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
 import { Topic, type ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { DEFAULT_ACTIVITY_RETENTION_DAYS, DEFAULT_PUBLICATION_RETENTION_DAYS, MAX_RETENTION_DAYS } from '#shared/domain/retention';
 import { fullPath, routeList } from '#shared/routes';
 import { apiAuthorizationFromContext, routeAuthorizer, type ApiAuthorization } from './constructs/api-authorization';
-import { bindPermissions, type BindingTargets } from './constructs/bindings';
+import { bindPermissions, type BindingTargets, type TableRetention } from './constructs/bindings';
 import { BACKGROUND_FUNCTIONS, httpFunctionEntry, missingEntries, type FunctionEntry } from './constructs/bundling';
 import { OrchestratorFunction, type OrchestratorFunctionProps } from './constructs/orchestrator-function';
 import { TRIGGER_CONSUMER_TIMEOUT } from './stateful-stack';
@@ -33,6 +34,11 @@ export interface StatelessStackProps extends StackProps {
   readonly authorization?: ApiAuthorization;
   /** An SNS topic the alarms notify. @default context `alarmTopicArn`, else no notification (the alarms still show in CloudWatch) */
   readonly alarmTopicArn?: string;
+  /**
+   * Days the table keeps what expires: finished publications, groups and slots; audit entries.
+   * @default context `publicationRetentionDays` (else 90) and `activityRetentionDays` (else 365)
+   */
+  readonly retention?: Partial<TableRetention>;
 }
 
 /** HTTP API access: sustained and burst requests a second across all routes, a guard against runaway clients. */
@@ -77,6 +83,7 @@ export class StatelessStack extends Stack {
 
     const targets: BindingTargets = {
       table: props.table,
+      retention: this.retentionFrom(props),
       triggerQueues: { queue: props.triggerQueue, deadLetterQueue: props.triggerDeadLetterQueue },
     };
 
@@ -195,6 +202,22 @@ export class StatelessStack extends Stack {
     bindPermissions(fn, entry.permissions, targets);
     this.byName.set(entry.name, fn);
     return fn;
+  }
+
+  /** Each retention: props first, else its context key, else its default; whole days from 1 to 3650, or the synth fails. */
+  private retentionFrom(props: StatelessStackProps): TableRetention {
+    const days = (given: number | undefined, contextKey: string, fallback: number): number => {
+      const raw = given ?? this.node.tryGetContext(contextKey) ?? fallback;
+      const value = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
+      if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_RETENTION_DAYS) {
+        throw new Error(`${contextKey} must be whole days from 1 to ${MAX_RETENTION_DAYS}, got ${JSON.stringify(raw)}`);
+      }
+      return value;
+    };
+    return {
+      publicationDays: days(props.retention?.publicationDays, 'publicationRetentionDays', DEFAULT_PUBLICATION_RETENTION_DAYS),
+      activityDays: days(props.retention?.activityDays, 'activityRetentionDays', DEFAULT_ACTIVITY_RETENTION_DAYS),
+    };
   }
 
   /** The optional topic: props first, else context `alarmTopicArn`. Built once; `alarm()` adds it to every alarm. */

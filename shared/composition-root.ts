@@ -45,8 +45,6 @@ import { TriggerIntake } from './services/trigger-intake';
  */
 export interface Overridable {
   clock: Clock;
-  /** Waits (the slot target waiting out a few early seconds); tests make it advance their clock. */
-  sleep: (ms: number) => Promise<void>;
   triggerQueue: TriggerQueue;
   slotScheduler: SlotScheduler;
 }
@@ -110,9 +108,16 @@ export const channelRepository = () => once('channels', () => new DynamoChannelR
 export const videoRepository = () => once('videos', () => new DynamoVideoRepository(table()));
 /** Index entries are mended only on dynalite (DYNAMODB_ENDPOINT), which writes them before the item: publication-index-check.ts. */
 export const publicationRepository = () =>
-  once('publications', () => new DynamoPublicationRepository(table(), { repairIndexEntries: settings().DYNAMODB_ENDPOINT !== undefined }));
+  once(
+    'publications',
+    () =>
+      new DynamoPublicationRepository(table(), {
+        repairIndexEntries: settings().DYNAMODB_ENDPOINT !== undefined,
+        retentionDays: settings().PUBLICATION_RETENTION_DAYS,
+      }),
+  );
 export const ledgerRepository = () => once('ledgers', () => new DynamoLedgerRepository(table()));
-export const groupRepository = () => once('groups', () => new DynamoPublicationGroupRepository(table()));
+export const groupRepository = () => once('groups', () => new DynamoPublicationGroupRepository(table(), settings().PUBLICATION_RETENTION_DAYS));
 export const jobCursorRepository = () => once('jobCursors', () => new DynamoJobCursorRepository(table()));
 export const activityLog = () =>
   once('activity', () => new DynamoActivityLog(table(), clock(), settings().ACTIVITY_RETENTION_DAYS));
@@ -208,7 +213,6 @@ export const slotDispatch = () =>
         activity: activityLog(),
         clock: clock(),
         ids: ids(),
-        sleep: overrides.sleep,
       }),
   );
 

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { en } from 'zod/locales';
+import { DEFAULT_ACTIVITY_RETENTION_DAYS, DEFAULT_PUBLICATION_RETENTION_DAYS, MAX_RETENTION_DAYS } from './domain/retention';
 
 // zod's English issue messages (why each schema module installs them: shared/schemas/common.ts).
 z.config(en());
@@ -9,6 +10,10 @@ z.config(en());
  * start; a function asks for the settings it needs and fails fast, naming the
  * variable, when one is missing.
  */
+function retentionDays() {
+  return z.coerce.number().check(z.int(), z.minimum(1), z.maximum(MAX_RETENTION_DAYS));
+}
+
 const settingsSchema = z.object({
   TABLE_NAME: z.optional(z.string().check(z.minLength(1))),
   AWS_REGION: z._default(z.string().check(z.minLength(1)), 'us-east-1'),
@@ -21,7 +26,9 @@ const settingsSchema = z.object({
   SLOT_TARGET_ARN: z.optional(z.string().check(z.startsWith('arn:'))),
   SCHEDULER_ROLE_ARN: z.optional(z.string().check(z.startsWith('arn:'))),
   SLOT_DLQ_ARN: z.optional(z.string().check(z.startsWith('arn:'))),
-  ACTIVITY_RETENTION_DAYS: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(3650)), 365),
+  ACTIVITY_RETENTION_DAYS: z._default(retentionDays(), DEFAULT_ACTIVITY_RETENTION_DAYS),
+  /** How long finished publications, groups and slots stay in the table (TTL; shared/domain/retention.ts). */
+  PUBLICATION_RETENTION_DAYS: z._default(retentionDays(), DEFAULT_PUBLICATION_RETENTION_DAYS),
   IDEMPOTENCY_TTL_SECONDS: z._default(z.coerce.number().check(z.int(), z.minimum(60), z.maximum(7 * 86_400)), 86_400),
 });
 

@@ -31,8 +31,9 @@ export type Permission = 'table:read' | 'table:write' | 'queue:depth' | 'queue:s
  * granted fails in the tests, not in AWS.
  */
 export const PERMISSION_SETTINGS = {
-  'table:read': ['TABLE_NAME'],
-  'table:write': ['TABLE_NAME'],
+  // The activity log's horizon is read with the table; the retention of finished work is written with it.
+  'table:read': ['TABLE_NAME', 'ACTIVITY_RETENTION_DAYS'],
+  'table:write': ['TABLE_NAME', 'ACTIVITY_RETENTION_DAYS', 'PUBLICATION_RETENTION_DAYS'],
   'queue:depth': ['TRIGGER_QUEUE_URL', 'TRIGGER_DLQ_URL'],
   'queue:send': ['TRIGGER_QUEUE_URL', 'TRIGGER_DLQ_URL'],
   'schedules:write': ['SCHEDULE_GROUP_NAME', 'SLOT_TARGET_ARN', 'SCHEDULER_ROLE_ARN', 'SLOT_DLQ_ARN'],

@@ -38,15 +38,29 @@ export function tableResources(table: ITable): string[] {
   return [table.tableArn, ...Object.values(INDEXES).map((index) => `${table.tableArn}/index/${index.name}`)];
 }
 
-/** Grants read or read+write data actions on the table and its indexes; sets TABLE_NAME. */
-export function bindTable(fn: OrchestratorFunction, table: ITable, access: 'read' | 'write'): void {
+/** How long the table keeps what expires (TTL), in days: the functions' ACTIVITY_ and PUBLICATION_RETENTION_DAYS. */
+export interface TableRetention {
+  /** Audit entries. */
+  activityDays: number;
+  /** Finished publications, groups and slots. */
+  publicationDays: number;
+}
+
+/**
+ * Grants read or read+write data actions on the table and its indexes; sets
+ * TABLE_NAME and the retention: the activity horizon for both, the retention
+ * of finished work for writers (they write the TTLs).
+ */
+export function bindTable(fn: OrchestratorFunction, table: ITable, access: 'read' | 'write', retention: TableRetention): void {
   fn.addToRolePolicy(
     new PolicyStatement({
       actions: [...(access === 'write' ? TABLE_WRITE_ACTIONS : TABLE_READ_ACTIONS)],
       resources: tableResources(table),
     }),
   );
-  setEnvironment(fn, 'table:read', { TABLE_NAME: table.tableName });
+  const read = { TABLE_NAME: table.tableName, ACTIVITY_RETENTION_DAYS: String(retention.activityDays) };
+  if (access === 'write') setEnvironment(fn, 'table:write', { ...read, PUBLICATION_RETENTION_DAYS: String(retention.publicationDays) });
+  else setEnvironment(fn, 'table:read', read);
 }
 
 export interface TriggerQueues {
@@ -147,6 +161,7 @@ function setEnvironment(fn: OrchestratorFunction, permission: Permission, values
 /** Everything a function can be bound to. */
 export interface BindingTargets {
   table: ITable;
+  retention: TableRetention;
   triggerQueues: TriggerQueues;
   /** Absent only while the slot target itself is being built (it has no schedules:write). */
   slotScheduling?: SlotScheduling;
@@ -155,8 +170,8 @@ export interface BindingTargets {
 /** Applies a route's or background function's permissions (shared/routes.ts `Permission`). */
 export function bindPermissions(fn: OrchestratorFunction, permissions: readonly Permission[], targets: BindingTargets): void {
   const has = (p: Permission) => permissions.includes(p);
-  if (has('table:write')) bindTable(fn, targets.table, 'write');
-  else if (has('table:read')) bindTable(fn, targets.table, 'read');
+  if (has('table:write')) bindTable(fn, targets.table, 'write', targets.retention);
+  else if (has('table:read')) bindTable(fn, targets.table, 'read', targets.retention);
   if (has('queue:send')) bindTriggerQueue(fn, targets.triggerQueues, 'send');
   if (has('queue:depth')) bindTriggerQueue(fn, targets.triggerQueues, 'depth');
   if (has('schedules:write')) {

@@ -13,6 +13,17 @@ export type PublicationStatus = (typeof PUBLICATION_STATUSES)[number];
 /** Publications that have not gone out yet: they block a channel's deletion and can be cancelled. */
 export const PENDING_STATUSES = ['scheduled', 'held'] as const satisfies readonly PublicationStatus[];
 
+/**
+ * Statuses a publication never leaves: its work is over. A publication that
+ * reaches one leaves the table after the retention (docs/data-model.md,
+ * "Retention"); one in any other status is live and is kept.
+ */
+export const FINAL_STATUSES = ['succeeded', 'failed', 'cancelled'] as const satisfies readonly PublicationStatus[];
+
+export function isFinal(status: PublicationStatus): boolean {
+  return (FINAL_STATUSES as readonly PublicationStatus[]).includes(status);
+}
+
 export const GROUP_KINDS = ['coordination', 'wave'] as const;
 export type GroupKind = (typeof GROUP_KINDS)[number];
 

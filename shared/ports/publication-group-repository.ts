@@ -11,6 +11,12 @@ export interface SlotFired {
 /** What the commit records of a booking. */
 export type GroupTotals = Pick<PublicationGroup, 'total_publications' | 'slot_count' | 'first_at' | 'last_at' | 'schedules_created'>;
 
+/**
+ * Groups and their slots. Finished ones leave the store after the retention:
+ * a slot from its fire time, a committed group from its last slot's time
+ * (later if a move adds a later slot), a cancelled or failed group from its
+ * end. A group still planning never expires.
+ */
 export interface PublicationGroupRepository {
   /** Writes a new group (in `planning`): the booking's intent. false if the id exists. */
   create(group: PublicationGroup): Promise<boolean>;

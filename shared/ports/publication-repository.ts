@@ -47,7 +47,9 @@ export interface PublicationRepository {
   /** One page of one channel's publications in a status, earliest first. */
   listByChannelStatus(channelId: string, status: PublicationStatus, limit: number, cursor?: string): Promise<Page<Publication>>;
   /**
-   * Changes the status if it is still one of `change.from`.
+   * Changes the status if it is still one of `change.from`. A change to a
+   * final status sets the publication's expiry (the retention after
+   * `change.at`); a change to any other removes it.
    * @returns the publication after the change, or null if its status was not one of `from` (or it does not exist).
    */
   changeStatus(publication: PublicationRef, change: StatusChange): Promise<Publication | null>;

@@ -1,5 +1,6 @@
 /** Depth of the pipeline-trigger queue, as GET /status reports it. */
 export interface QueueDepth {
+  /** Waiting to be received, those still delayed included. */
   pending: number;
   in_flight: number;
   dead_letter: number;
@@ -31,12 +32,35 @@ export interface PipelineTrigger {
   enqueued_at: string;
 }
 
+/** The most a trigger's delivery can be put off: SQS's DelaySeconds limit (15 minutes). */
+export const MAX_TRIGGER_DELAY_SECONDS = 900;
+
+export interface SendOptions {
+  /**
+   * Whole seconds before the triggers may be received (0 to
+   * MAX_TRIGGER_DELAY_SECONDS; 0 by default): a slot fired before its time
+   * has its triggers delivered at its second.
+   */
+  delaySeconds?: number | undefined;
+}
+
 export interface TriggerQueue {
   /**
    * Enqueues the triggers, up to 10 a batch (SQS SendMessageBatch) and fewer
    * when their size would pass the batch's 256 KB, retrying entries that
-   * failed. A trigger over MAX_TRIGGER_BYTES is refused, never truncated.
+   * failed. A trigger over MAX_TRIGGER_BYTES is refused, never truncated, and
+   * so is a delay out of range. Delayed triggers are in the queue on return,
+   * received only once the delay is over.
    */
-  send(triggers: readonly PipelineTrigger[]): Promise<void>;
+  send(triggers: readonly PipelineTrigger[], options?: SendOptions): Promise<void>;
   depth(): Promise<QueueDepth>;
+}
+
+/** The delay of a send, checked: whole seconds from 0 to MAX_TRIGGER_DELAY_SECONDS. */
+export function delayOf(options: SendOptions | undefined): number {
+  const delay = options?.delaySeconds ?? 0;
+  if (!Number.isInteger(delay) || delay < 0 || delay > MAX_TRIGGER_DELAY_SECONDS) {
+    throw new Error(`a trigger delay must be whole seconds from 0 to ${MAX_TRIGGER_DELAY_SECONDS}, got ${delay}`);
+  }
+  return delay;
 }

@@ -1,7 +1,7 @@
 import type { RequestMeta } from '#shared/domain/activity';
 import { isoOf } from '#shared/domain/publication-group';
 import { triggerPriorityOf, type Publication } from '#shared/domain/publication';
-import { mapConcurrent, sleep as realSleep } from '#shared/concurrency';
+import { mapConcurrent } from '#shared/concurrency';
 import type { ActivityLog } from '#shared/ports/activity-log';
 import type { Clock } from '#shared/ports/clock';
 import type { IdGenerator } from '#shared/ports/id-generator';
@@ -9,7 +9,7 @@ import type { PublicationGroupRepository } from '#shared/ports/publication-group
 import type { PublicationRepository } from '#shared/ports/publication-repository';
 import type { SlotFiredEvent } from '#shared/ports/slot-scheduler';
 import type { SystemStateRepository } from '#shared/ports/system-state-repository';
-import { MAX_TRIGGER_BYTES, type PipelineTrigger, type TriggerQueue } from '#shared/ports/trigger-queue';
+import { MAX_TRIGGER_BYTES, MAX_TRIGGER_DELAY_SECONDS, type PipelineTrigger, type TriggerQueue } from '#shared/ports/trigger-queue';
 import { AuditRecorder } from './audit-recorder';
 
 /** Publications read a page at a time from a slot or a status. */
@@ -18,8 +18,12 @@ const PAGE_SIZE = 100;
 const UPDATE_CONCURRENCY = 16;
 /** Triggers a SendMessageBatch carries at most. */
 const SEND_BATCH = 10;
-/** EventBridge Scheduler fires within the minute; a slot invoked early waits at most this long for its time. */
-const MAX_EARLY_WAIT_MS = 60_000;
+/**
+ * EventBridge Scheduler fires within the minute of a slot: a firing up to
+ * this early is the slot's own (its triggers are delayed to its second);
+ * anything earlier is refused.
+ */
+export const EARLY_LIMIT_MS = 60_000;
 
 export interface SlotDispatchDeps {
   publications: PublicationRepository;
@@ -29,8 +33,6 @@ export interface SlotDispatchDeps {
   activity: ActivityLog;
   clock: Clock;
   ids: IdGenerator;
-  /** Waits; a port so tests never wait on the wall clock. */
-  sleep?: ((ms: number) => Promise<void>) | undefined;
 }
 
 export interface FireResult {
@@ -56,13 +58,16 @@ export interface FireResult {
  * a slot fired twice, even at once, dispatches nothing twice. While paused or
  * stopped, they become `held` instead. Held publications are released on
  * start and resume, in scheduled order.
+ *
+ * Nothing waits for a slot's second: Scheduler fires within its minute, so a
+ * firing up to a minute early moves the publications now and has the queue
+ * deliver their triggers at the slot's second (SQS DelaySeconds, rounded up,
+ * so never early). A trigger delivered while paused is held by its consumer.
  */
 export class SlotDispatch {
-  private readonly sleep: (ms: number) => Promise<void>;
   private readonly audit: AuditRecorder;
 
   constructor(private readonly deps: SlotDispatchDeps) {
-    this.sleep = deps.sleep ?? realSleep;
     this.audit = new AuditRecorder(deps.activity, deps.ids, deps.clock);
   }
 
@@ -83,14 +88,14 @@ export class SlotDispatch {
     if (group?.status === 'planning') return { slot_id: event.slot_id, outcome: 'uncommitted', dispatched: 0, held: 0 };
     // Only a committed group fires: one rolled back (failed) or cancelled has nothing to send.
     if (group?.status !== 'scheduled') return { slot_id: event.slot_id, outcome: 'skipped', dispatched: 0, held: 0 };
-    // Scheduler fires within the minute of the slot: wait out the seconds, refuse anything earlier.
-    const early = Date.parse(event.fire_at) - this.deps.clock.now().getTime();
-    if (early > MAX_EARLY_WAIT_MS) return { slot_id: event.slot_id, outcome: 'not_due', dispatched: 0, held: 0 };
-    if (early > 0) await this.sleep(early);
+    // Scheduler fires within the minute of the slot: the triggers wait out the seconds in the queue; anything earlier is refused.
+    const now = this.deps.clock.now().getTime();
+    if (Date.parse(event.fire_at) - now > EARLY_LIMIT_MS) return { slot_id: event.slot_id, outcome: 'not_due', dispatched: 0, held: 0 };
+    const delay = { delaySeconds: delaySecondsUntil(event.fire_at, now) };
 
     const state = await this.deps.state.get();
     const hold = state.status !== 'running';
-    const at = isoOf(this.deps.clock.now().getTime());
+    const at = isoOf(now);
     const triggers = new TriggerBuffer(event.slot_id, at);
     const outbox: PipelineTrigger[] = [];
     const channels = new Set<string>();
@@ -123,11 +128,11 @@ export class SlotDispatch {
         outbox.push(...triggers.takeAllBut(page.items[page.items.length - 1]?.channel_id));
         // Only whole batches go now, so a slot costs about ceil(triggers / 10) SendMessageBatch calls
         // (more when large triggers make the queue send fewer a call).
-        await this.deps.queue.send(outbox.splice(0, outbox.length - (outbox.length % SEND_BATCH)));
+        await this.deps.queue.send(outbox.splice(0, outbox.length - (outbox.length % SEND_BATCH)), delay);
       }
       cursor = page.next_cursor ?? undefined;
     } while (cursor);
-    await this.deps.queue.send([...outbox, ...triggers.takeAllBut(undefined)]);
+    await this.deps.queue.send([...outbox, ...triggers.takeAllBut(undefined)], delay);
 
     if (slot) await this.deps.groups.markSlotFired(event.group_id, event.fire_at, { at, dispatched, held });
     // A start or resume that came while this firing held work may have released before it held: release again.
@@ -149,7 +154,8 @@ export class SlotDispatch {
 
   /**
    * Sends held publications on, earliest scheduled first, one trigger per
-   * slot and channel, while the system is running. Returns how many went.
+   * slot and channel, while the system is running; one held by a firing
+   * before its second goes out delayed to it. Returns how many went.
    */
   async releaseHeld(meta: RequestMeta): Promise<number> {
     let released = 0;
@@ -158,13 +164,22 @@ export class SlotDispatch {
     do {
       if ((await this.deps.state.get()).status !== 'running') break;
       const page = await this.deps.publications.listByStatus('held', PAGE_SIZE, cursor);
-      const at = isoOf(this.deps.clock.now().getTime());
+      const now = this.deps.clock.now().getTime();
+      const at = isoOf(now);
       const moved = (
         await mapConcurrent(page.items, UPDATE_CONCURRENCY, (p) =>
           this.deps.publications.changeStatus(p, { from: ['held'], to: 'dispatching', at, reason: null }),
         )
       ).filter((p): p is Publication => p !== null);
-      await this.deps.queue.send(triggersOf(moved, at));
+      // Held by a firing a few seconds early, then released at once: still never early. A slot's publications share one time.
+      const byDelay = new Map<number, Publication[]>();
+      for (const p of moved) {
+        const delaySeconds = delaySecondsUntil(p.scheduled_at, now);
+        const same = byDelay.get(delaySeconds);
+        if (same) same.push(p);
+        else byDelay.set(delaySeconds, [p]);
+      }
+      for (const [delaySeconds, publications] of byDelay) await this.deps.queue.send(triggersOf(publications, at), { delaySeconds });
       moved.forEach((p) => channels.add(p.channel_id));
       released += moved.length;
       cursor = page.next_cursor ?? undefined;
@@ -180,10 +195,19 @@ export class SlotDispatch {
     return released;
   }
 
-  /** Sends the triggers of publications that are `dispatching` again (their first send may have been lost). */
+  /** Sends the triggers of publications that are `dispatching` again (their first send may have been lost), with no delay: they are long due. */
   async resend(publications: Publication[]): Promise<void> {
     await this.deps.queue.send(triggersOf(publications, isoOf(this.deps.clock.now().getTime())));
   }
+}
+
+/**
+ * Whole seconds from `now` (epoch ms) to `at`, rounded up so a trigger is
+ * never received before its time; 0 once it has come. Capped at the queue's
+ * longest delay, which a firing (at most a minute early) never reaches.
+ */
+export function delaySecondsUntil(at: string, now: number): number {
+  return Math.min(MAX_TRIGGER_DELAY_SECONDS, Math.max(0, Math.ceil((Date.parse(at) - now) / 1000)));
 }
 
 /**

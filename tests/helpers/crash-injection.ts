@@ -14,7 +14,7 @@ import { ulidGenerator } from '#shared/adapters/ulid-generator';
 import type { Clock } from '#shared/ports/clock';
 import type { IdGenerator } from '#shared/ports/id-generator';
 import type { EnsureResult, SlotSchedule, SlotScheduler } from '#shared/ports/slot-scheduler';
-import type { PipelineTrigger, QueueDepth, TriggerQueue } from '#shared/ports/trigger-queue';
+import type { PipelineTrigger, QueueDepth, SendOptions, TriggerQueue } from '#shared/ports/trigger-queue';
 import { ChannelRegistry } from '#shared/services/channel-registry';
 import { ChannelRemoval } from '#shared/services/channel-removal';
 import { GroupBooking } from '#shared/services/group-booking';
@@ -198,9 +198,11 @@ export class CrashingTriggerQueue implements TriggerQueue {
     private readonly life: ProcessLife,
   ) {}
 
-  async send(triggers: readonly PipelineTrigger[]): Promise<void> {
-    if (triggers.length === 0) return this.life.call(null, () => this.inner.send(triggers));
-    return this.life.call({ command: 'SendMessageBatch', target: triggers.map((t) => t.trigger_id).join(', ') }, () => this.inner.send(triggers));
+  async send(triggers: readonly PipelineTrigger[], options?: SendOptions): Promise<void> {
+    if (triggers.length === 0) return this.life.call(null, () => this.inner.send(triggers, options));
+    return this.life.call({ command: 'SendMessageBatch', target: triggers.map((t) => t.trigger_id).join(', ') }, () =>
+      this.inner.send(triggers, options),
+    );
   }
 
   async depth(): Promise<QueueDepth> {
@@ -209,7 +211,7 @@ export class CrashingTriggerQueue implements TriggerQueue {
 }
 
 export interface ServiceGraphOptions {
-  /** A clock tests can move (FixedClock): the default sleep advances it. */
+  /** A clock tests can move (FixedClock). */
   clock: Clock & { advance?(ms: number): void };
   /** Survives the process, like Scheduler's schedules. */
   scheduler: SlotScheduler;
@@ -219,8 +221,6 @@ export interface ServiceGraphOptions {
   crashAfter?: number;
   /** The process dies instead of making the first write this names. */
   dieBefore?: ConstructorParameters<typeof ProcessLife>[1];
-  /** How the slot target waits out early seconds: by default it moves the clock. */
-  sleep?: (ms: number) => Promise<void>;
   /** Ids of this process; by default ULIDs on the clock, as in the composition root. */
   ids?: IdGenerator;
 }
@@ -252,7 +252,6 @@ export function serviceGraph(table: Pick<TableContext, 'tableName'> & { endpoint
   const ids = options.ids ?? ulidGenerator(clock);
   const scheduler = new CrashingSlotScheduler(options.scheduler, life);
   const queue = new CrashingTriggerQueue(options.queue, life);
-  const sleep = options.sleep ?? (async (ms: number) => clock.advance?.(ms));
 
   const repositories = {
     state: new DynamoSystemStateRepository(context),
@@ -272,7 +271,6 @@ export function serviceGraph(table: Pick<TableContext, 'tableName'> & { endpoint
     activity: repositories.activity,
     clock,
     ids,
-    sleep,
   });
   const systemControl = new SystemControl({
     state: repositories.state,

@@ -1,5 +1,5 @@
 import type { SlotSchedule, SlotScheduler } from '#shared/ports/slot-scheduler';
-import type { PipelineTrigger, QueueDepth, TriggerQueue } from '#shared/ports/trigger-queue';
+import type { PipelineTrigger, QueueDepth, SendOptions, TriggerQueue } from '#shared/ports/trigger-queue';
 
 /** A SlotScheduler that remembers the schedules it holds, like Scheduler would (names unique). */
 export class RecordingSlotScheduler implements SlotScheduler {
@@ -28,16 +28,20 @@ export class RecordingSlotScheduler implements SlotScheduler {
   }
 }
 
-/** A TriggerQueue that keeps what was sent, batch by batch. */
+/** A TriggerQueue that keeps what was sent, batch by batch, and each batch's delay. */
 export class RecordingTriggerQueue implements TriggerQueue {
   readonly sends: PipelineTrigger[][] = [];
+  /** The delay (seconds) of each of `sends`. */
+  readonly delays: number[] = [];
 
   get triggers(): PipelineTrigger[] {
     return this.sends.flat();
   }
 
-  async send(triggers: readonly PipelineTrigger[]) {
-    if (triggers.length > 0) this.sends.push([...triggers]);
+  async send(triggers: readonly PipelineTrigger[], options?: SendOptions) {
+    if (triggers.length === 0) return;
+    this.sends.push([...triggers]);
+    this.delays.push(options?.delaySeconds ?? 0);
   }
 
   async depth(): Promise<QueueDepth> {

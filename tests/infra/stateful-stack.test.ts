@@ -77,6 +77,13 @@ describe('Class: StatefulStack', () => {
     expect(TRIGGER_MAX_RECEIVE_COUNT).toBe(5);
   });
 
+  it('makes the trigger queue a standard queue with no delay of its own: a slot fired early delays its triggers per message', () => {
+    const props = template.toJSON().Resources[logicalId(stack.triggerQueue)].Properties;
+    // FIFO queues refuse per-message DelaySeconds.
+    expect(props.FifoQueue).toBeUndefined();
+    expect(props.DelaySeconds).toBeUndefined();
+  });
+
   it('encrypts every queue and refuses requests without TLS', () => {
     const queues = template.findResources('AWS::SQS::Queue');
     expect(Object.keys(queues)).toHaveLength(3);

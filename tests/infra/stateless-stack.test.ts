@@ -158,6 +158,8 @@ describe('Class: StatelessStack', () => {
         [...(has('table:write') ? TABLE_WRITE_ACTIONS : readsTable ? TABLE_READ_ACTIONS : [])].sort(),
       );
       expect('TABLE_NAME' in env).toBe(readsTable);
+      expect('ACTIVITY_RETENTION_DAYS' in env).toBe(readsTable);
+      expect('PUBLICATION_RETENTION_DAYS' in env).toBe(has('table:write'));
       expect(actions.includes('sqs:SendMessage')).toBe(has('queue:send'));
       expect(actions.includes('sqs:GetQueueAttributes')).toBe(has('queue:depth'));
       expect('TRIGGER_QUEUE_URL' in env).toBe(has('queue:send') || has('queue:depth'));
@@ -263,6 +265,13 @@ describe('Class: StatelessStack', () => {
         ScalingConfig: { MaximumConcurrency: 5 },
       });
     });
+
+    it.each(Object.values(BACKGROUND_FUNCTIONS).map((f) => [f.name]))(
+      '%s writes the table with the retentions: finished work 90 days, activity 365, by default',
+      (name) => {
+        expect(propsOf(name).Environment.Variables).toMatchObject({ PUBLICATION_RETENTION_DAYS: '90', ACTIVITY_RETENTION_DAYS: '365' });
+      },
+    );
 
     it('keeps the trigger queue visibility timeout comfortably above the consumer timeout', () => {
       const visibility = Template.fromStack(stateful).toJSON().Resources[stateful.getLogicalId(stateful.triggerQueue.node.defaultChild as CfnElement)]
@@ -391,5 +400,35 @@ describe('Class: StatelessStack (alarm topic by context)', () => {
     expect(new Set(alarms.map((a) => `${a.Properties.Namespace}/${a.Properties.MetricName}`))).toEqual(
       new Set(['AWS/Lambda/Errors', 'AWS/Lambda/Throttles', 'AWS/ApiGateway/5xx', 'AWS/SQS/ApproximateNumberOfMessagesVisible']),
     );
+  });
+});
+
+describe('Class: StatelessStack (retention by context)', () => {
+  /** Each function's environment, by its name. */
+  const envOf = (stateless: StatelessStack) => {
+    const resources = Template.fromStack(stateless).toJSON().Resources as Record<string, { Properties: { Environment: { Variables: Record<string, unknown> } } }>;
+    return [...stateless.functions.entries()].map(([name, fn]) => ({
+      name,
+      env: resources[stateless.getLogicalId(fn.node.defaultChild as CfnElement)]!.Properties.Environment.Variables,
+    }));
+  };
+
+  it('passes -c publicationRetentionDays and -c activityRetentionDays to every function that writes the table', () => {
+    // Prepare & Act
+    const { stateless } = buildApp({ publicationRetentionDays: '30', activityRetentionDays: 730 });
+    // Assess
+    const writers = [
+      ...routeList.filter((r) => r.permissions.includes('table:write')).map((r) => r.id),
+      ...Object.values(BACKGROUND_FUNCTIONS).filter((f) => f.permissions.includes('table:write')).map((f) => f.name),
+    ];
+    expect(writers).toEqual(expect.arrayContaining(['schedule-wave', 'coordinate-publication', 'cancel-publication', 'cancel-wave', 'fire-slot', 'pipeline-triggers']));
+    const envs = envOf(stateless);
+    for (const name of writers) {
+      expect(envs.find((e) => e.name === name)?.env, name).toMatchObject({ PUBLICATION_RETENTION_DAYS: '30', ACTIVITY_RETENTION_DAYS: '730' });
+    }
+  });
+
+  it.each([['0'], ['3651'], ['ninety'], [1.5]])('stops the synth on publicationRetentionDays=%s, naming the key', (value) => {
+    expect(() => buildApp({ publicationRetentionDays: value })).toThrow(/publicationRetentionDays must be whole days from 1 to 3650/);
   });
 });

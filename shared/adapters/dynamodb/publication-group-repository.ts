@@ -3,6 +3,7 @@ import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type UpdateCommand
 import type { Page, PageRequest } from '#shared/domain/pagination';
 import type { GroupKind } from '#shared/domain/publication';
 import { VISIBLE_GROUP_STATUSES, type PublicationGroup, type Slot, type VisibleGroupStatus } from '#shared/domain/publication-group';
+import { DEFAULT_PUBLICATION_RETENTION_DAYS, expiryOf } from '#shared/domain/retention';
 import type { GroupTotals, PublicationGroupRepository, SlotFired } from '#shared/ports/publication-group-repository';
 import { batchGet, batchWrite } from './batch';
 import type { TableContext } from './document-client';
@@ -10,9 +11,21 @@ import { bookingKeyKeys, groupKeys } from './keys';
 import { queryPage } from './query-pages';
 import { INDEXES, TTL_ATTRIBUTE } from './table-definition';
 
-/** A coordination or wave and its slots, together in the group's partition; the groups of a kind listed through gsi1. */
+/**
+ * A coordination or wave and its slots, together in the group's partition; the groups of a kind listed through gsi1.
+ * Retention (TTL on expires_at, `retentionDays` after): a slot from its fire time; a group from its last slot's
+ * time once committed, from its end once cancelled or rolled back; a group still planning carries none.
+ */
 export class DynamoPublicationGroupRepository implements PublicationGroupRepository {
-  constructor(private readonly table: TableContext) {}
+  constructor(
+    private readonly table: TableContext,
+    private readonly retentionDays: number = DEFAULT_PUBLICATION_RETENTION_DAYS,
+  ) {}
+
+  /** The TTL of a record finished or last due at `at`. */
+  private expiryOf(at: string): number {
+    return expiryOf(at, this.retentionDays);
+  }
 
   async create(group: PublicationGroup): Promise<boolean> {
     try {
@@ -68,9 +81,9 @@ export class DynamoPublicationGroupRepository implements PublicationGroupReposit
     return this.conditionally({
       Key: groupKeys.key(groupId),
       UpdateExpression:
-        'SET #status = :scheduled, total_publications = :total, slot_count = :slots, first_at = :first, last_at = :last, schedules_created = :created, updated_at = :at, lease_until = :null, gsi2pk = :finishing, gsi2sk = :finishingSort',
+        'SET #status = :scheduled, total_publications = :total, slot_count = :slots, first_at = :first, last_at = :last, schedules_created = :created, updated_at = :at, lease_until = :null, gsi2pk = :finishing, gsi2sk = :finishingSort, #ttl = :ttl',
       ConditionExpression: `#status = :planning AND ${absent('rollback_started_at')} AND ${absent('cancel_requested_at')}`,
-      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeNames: { '#status': 'status', '#ttl': TTL_ATTRIBUTE },
       ExpressionAttributeValues: {
         ':scheduled': 'scheduled',
         ':planning': 'planning',
@@ -83,6 +96,8 @@ export class DynamoPublicationGroupRepository implements PublicationGroupReposit
         ':null': null,
         ':finishing': groupKeys.finishingPartition,
         ':finishingSort': groupKeys.finishingSortKey(groupId, at),
+        // Its history stays the retention after its last publication's time.
+        ':ttl': this.expiryOf(totals.last_at ?? at),
       },
     });
   }
@@ -132,10 +147,10 @@ export class DynamoPublicationGroupRepository implements PublicationGroupReposit
     await this.conditionally({
       Key: groupKeys.key(groupId),
       UpdateExpression:
-        'SET #status = if_not_exists(cancel_marker, :failed), cancelled_at = if_not_exists(cancel_marker_at, :null), status_reason = :reason, updated_at = :at, lease_until = :null REMOVE gsi2pk, gsi2sk',
+        'SET #status = if_not_exists(cancel_marker, :failed), cancelled_at = if_not_exists(cancel_marker_at, :null), status_reason = :reason, updated_at = :at, lease_until = :null, #ttl = :ttl REMOVE gsi2pk, gsi2sk',
       ConditionExpression: '#status = :planning',
-      ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: { ':planning': 'planning', ':failed': 'failed', ':at': at, ':null': null, ':reason': reason },
+      ExpressionAttributeNames: { '#status': 'status', '#ttl': TTL_ATTRIBUTE },
+      ExpressionAttributeValues: { ':planning': 'planning', ':failed': 'failed', ':at': at, ':null': null, ':reason': reason, ':ttl': this.expiryOf(at) },
     });
   }
 
@@ -154,10 +169,10 @@ export class DynamoPublicationGroupRepository implements PublicationGroupReposit
     // Items keep their nulls, so `if_not_exists` cannot keep the first time: two conditional writes do, the second a no-op once set.
     const first = await this.conditionally({
       Key: groupKeys.key(groupId),
-      UpdateExpression: 'SET #status = :cancelled, cancelled_at = :at, updated_at = :at',
+      UpdateExpression: 'SET #status = :cancelled, cancelled_at = :at, updated_at = :at, #ttl = :ttl',
       ConditionExpression: `#status = :scheduled OR (#status = :cancelled AND ${absent('cancelled_at')})`,
-      ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: { ':scheduled': 'scheduled', ':cancelled': 'cancelled', ':at': at, ':null': null },
+      ExpressionAttributeNames: { '#status': 'status', '#ttl': TTL_ATTRIBUTE },
+      ExpressionAttributeValues: { ':scheduled': 'scheduled', ':cancelled': 'cancelled', ':at': at, ':null': null, ':ttl': this.expiryOf(at) },
     });
     if (first) return true;
     const group = await this.get(groupId);
@@ -213,19 +228,25 @@ export class DynamoPublicationGroupRepository implements PublicationGroupReposit
     await batchWrite(
       this.table.doc,
       this.table.tableName,
-      slots.map((slot) => ({ PutRequest: { Item: { ...groupKeys.slot(slot.group_id, slot.fire_at), entity: 'slot', ...slot } } })),
+      slots.map((slot) => ({
+        PutRequest: { Item: { ...groupKeys.slot(slot.group_id, slot.fire_at), entity: 'slot', ...slot, [TTL_ATTRIBUTE]: this.expiryOf(slot.fire_at) } },
+      })),
     );
   }
 
-  /** Adds publications to a slot of an existing group (a preempted move), creating the slot if needed. */
+  /**
+   * Adds publications to a slot of an existing group (a preempted move), creating the slot if needed.
+   * A slot later than the group's last one carries the group's expiry past it.
+   */
   async addToSlot(slot: Pick<Slot, 'slot_id' | 'group_id' | 'fire_at'>, count: number): Promise<void> {
+    const expiry = this.expiryOf(slot.fire_at);
     await this.table.doc.send(
       new UpdateCommand({
         TableName: this.table.tableName,
         Key: groupKeys.slot(slot.group_id, slot.fire_at),
         UpdateExpression:
-          'SET entity = :entity, slot_id = :slot, group_id = :group, fire_at = :fire, #status = :pending, dispatched = if_not_exists(dispatched, :zero), held = if_not_exists(held, :zero), fired_at = if_not_exists(fired_at, :null) ADD publication_count :count',
-        ExpressionAttributeNames: { '#status': 'status' },
+          'SET entity = :entity, slot_id = :slot, group_id = :group, fire_at = :fire, #status = :pending, dispatched = if_not_exists(dispatched, :zero), held = if_not_exists(held, :zero), fired_at = if_not_exists(fired_at, :null), #ttl = :ttl ADD publication_count :count',
+        ExpressionAttributeNames: { '#status': 'status', '#ttl': TTL_ATTRIBUTE },
         ExpressionAttributeValues: {
           ':entity': 'slot',
           ':slot': slot.slot_id,
@@ -235,9 +256,18 @@ export class DynamoPublicationGroupRepository implements PublicationGroupReposit
           ':zero': 0,
           ':null': null,
           ':count': count,
+          ':ttl': expiry,
         },
       }),
     );
+    // Only a group that has an expiry (committed or ended) is moved into; one planning gets its own at its commit.
+    await this.conditionally({
+      Key: groupKeys.key(slot.group_id),
+      UpdateExpression: 'SET #ttl = :ttl',
+      ConditionExpression: '#ttl < :ttl',
+      ExpressionAttributeNames: { '#ttl': TTL_ATTRIBUTE },
+      ExpressionAttributeValues: { ':ttl': expiry },
+    });
   }
 
   async removeFromSlot(groupId: string, fireAt: string): Promise<number | null> {
@@ -290,10 +320,17 @@ export class DynamoPublicationGroupRepository implements PublicationGroupReposit
       new UpdateCommand({
         TableName: this.table.tableName,
         Key: groupKeys.slot(groupId, fireAt),
-        UpdateExpression: 'SET #status = :fired, fired_at = :at ADD dispatched :dispatched, held :held',
+        // The expiry again: a slot written before slots had one gets it here.
+        UpdateExpression: 'SET #status = :fired, fired_at = :at, #ttl = :ttl ADD dispatched :dispatched, held :held',
         ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':fired': 'fired', ':at': fired.at, ':dispatched': fired.dispatched, ':held': fired.held },
+        ExpressionAttributeNames: { '#status': 'status', '#ttl': TTL_ATTRIBUTE },
+        ExpressionAttributeValues: {
+          ':fired': 'fired',
+          ':at': fired.at,
+          ':dispatched': fired.dispatched,
+          ':held': fired.held,
+          ':ttl': this.expiryOf(fireAt),
+        },
       }),
     ).catch((error: unknown) => {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
@@ -305,10 +342,10 @@ export class DynamoPublicationGroupRepository implements PublicationGroupReposit
       new UpdateCommand({
         TableName: this.table.tableName,
         Key: groupKeys.slot(groupId, fireAt),
-        UpdateExpression: 'SET #status = :cancelled',
+        UpdateExpression: 'SET #status = :cancelled, #ttl = :ttl',
         ConditionExpression: 'attribute_exists(pk) AND #status = :pending',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':cancelled': 'cancelled', ':pending': 'pending' },
+        ExpressionAttributeNames: { '#status': 'status', '#ttl': TTL_ATTRIBUTE },
+        ExpressionAttributeValues: { ':cancelled': 'cancelled', ':pending': 'pending', ':ttl': this.expiryOf(fireAt) },
       }),
     ).catch((error: unknown) => {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;

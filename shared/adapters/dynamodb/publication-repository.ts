@@ -1,7 +1,8 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Page } from '#shared/domain/pagination';
-import { PENDING_STATUSES, PUBLICATION_STATUSES, type Publication, type PublicationStatus } from '#shared/domain/publication';
+import { isFinal, PENDING_STATUSES, PUBLICATION_STATUSES, type Publication, type PublicationStatus } from '#shared/domain/publication';
+import { DEFAULT_PUBLICATION_RETENTION_DAYS, expiryOf } from '#shared/domain/retention';
 import type {
   PublicationQuery,
   PublicationRef,
@@ -17,7 +18,7 @@ import { walkGroupPublications } from './group-publication-walk';
 import { readMerged } from './merged-partitions';
 import { countPartition, queryPage, type PartitionQuery } from './query-pages';
 import { NO_REPAIR_IN_PROGRESS, PublicationIndexCheck, REPAIR_ATTRIBUTE } from './publication-index-check';
-import { INDEXES, type IndexName } from './table-definition';
+import { INDEXES, TTL_ATTRIBUTE, type IndexName } from './table-definition';
 
 /** Above every sort key (`<ISO instant>#<id>`): an open upper bound. */
 const SORT_KEY_MAX = '~';
@@ -33,6 +34,11 @@ export interface PublicationRepositoryOptions {
    * item is gone is a deletion not yet propagated.
    */
   repairIndexEntries?: boolean;
+  /**
+   * Days a publication stays after reaching a final status (its TTL, from the
+   * time of that change). @default DEFAULT_PUBLICATION_RETENTION_DAYS
+   */
+  retentionDays?: number;
 }
 
 /**
@@ -48,12 +54,14 @@ export interface PublicationRepositoryOptions {
  */
 export class DynamoPublicationRepository implements PublicationRepository {
   private readonly entries: PublicationIndexCheck;
+  private readonly retentionDays: number;
 
   constructor(
     private readonly table: TableContext,
     options: PublicationRepositoryOptions = {},
   ) {
     this.entries = new PublicationIndexCheck(table, options.repairIndexEntries ?? false);
+    this.retentionDays = options.retentionDays ?? DEFAULT_PUBLICATION_RETENTION_DAYS;
   }
 
   async putMany(publications: readonly Publication[]): Promise<void> {
@@ -203,6 +211,11 @@ export class DynamoPublicationRepository implements PublicationRepository {
       values[`:from${i}`] = status;
       return `:from${i}`;
     });
+    // Finished, it leaves the table the retention after this change; in any other status it is live and carries no expiry.
+    const finished = isFinal(change.to);
+    names['#ttl'] = TTL_ATTRIBUTE;
+    if (finished) values[':ttl'] = expiryOf(change.at, this.retentionDays);
+    const expiry = finished ? ', #ttl = :ttl' : ' REMOVE #ttl';
     return this.conditionalWrite(
       publication.publication_id,
       async () => {
@@ -210,7 +223,7 @@ export class DynamoPublicationRepository implements PublicationRepository {
           new UpdateCommand({
             TableName: this.table.tableName,
             Key: publicationKeys.key(publication.publication_id),
-            UpdateExpression: `SET ${sets.join(', ')}`,
+            UpdateExpression: `SET ${sets.join(', ')}${expiry}`,
             ConditionExpression: `attribute_exists(pk) AND #status IN (${accepted.join(', ')}) AND ${NO_REPAIR_IN_PROGRESS}`,
             ExpressionAttributeNames: names,
             ExpressionAttributeValues: values,

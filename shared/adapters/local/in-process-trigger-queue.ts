@@ -2,7 +2,14 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { logger } from '#shared/logger';
 import { systemClock, type Clock } from '#shared/ports/clock';
-import { MAX_TRIGGER_BYTES, type PipelineTrigger, type QueueDepth, type TriggerQueue } from '#shared/ports/trigger-queue';
+import {
+  delayOf,
+  MAX_TRIGGER_BYTES,
+  type PipelineTrigger,
+  type QueueDepth,
+  type SendOptions,
+  type TriggerQueue,
+} from '#shared/ports/trigger-queue';
 import type { SnapshotStore } from './in-process-slot-scheduler';
 
 /**
@@ -21,7 +28,7 @@ export interface QueuedMessage {
   sent_at: number;
   receive_count: number;
   first_received_at: number | null;
-  /** Hidden until then after a failed receive (the visibility timeout). */
+  /** Hidden until then: sent with a delay, or after a failed receive (the visibility timeout). */
   visible_at: number;
 }
 
@@ -72,9 +79,11 @@ interface Slot {
  * 10 SQS-shaped records; records named in `batchItemFailures` (all of them
  * when the consumer throws) become visible again after the visibility timeout,
  * and move to the dead-letter list after `maxReceiveCount` receives; the rest
- * are deleted. High-priority messages are handed over first, which SQS does
- * not promise and the consumer must not rely on. With a store, pending
- * messages and dead letters survive a restart.
+ * are deleted. A message sent with a delay is handed over once it is over
+ * (SQS DelaySeconds), on the clock's time, after a restart too. High-priority
+ * messages are handed over first, which SQS does not promise and the
+ * consumer must not rely on. With a store, pending messages (delayed ones
+ * with their time) and dead letters survive a restart.
  */
 export class InProcessTriggerQueue implements TriggerQueue {
   private readonly clock: Clock;
@@ -110,8 +119,9 @@ export class InProcessTriggerQueue implements TriggerQueue {
     this.wakeAt(this.now());
   }
 
-  async send(triggers: readonly PipelineTrigger[]): Promise<void> {
+  async send(triggers: readonly PipelineTrigger[], options?: SendOptions): Promise<void> {
     if (this.stopped) throw new Error('the in-process trigger queue is stopped');
+    const delayMs = delayOf(options) * 1000;
     const bodies = triggers.map((trigger) => JSON.stringify(trigger));
     // The port's bound, not SQS's: what passes here passes SqsTriggerQueue too.
     const tooLarge = bodies.findIndex((body) => Buffer.byteLength(body, 'utf8') > MAX_TRIGGER_BYTES);
@@ -126,21 +136,23 @@ export class InProcessTriggerQueue implements TriggerQueue {
         sent_at: now,
         receive_count: 0,
         first_received_at: null,
-        visible_at: now,
+        visible_at: now + delayMs,
       };
       this.slots.set(message.message_id, { message, receiptHandle: undefined });
     });
-    this.wakeAt(now);
+    this.wakeAt(now + delayMs);
     // Stored before answering, as SendMessageBatch's answer means the messages are in the queue: a sender
     // that dies right after (a slot target that has marked its publications dispatching) loses none of them.
     await this.options.store?.save(() => this.snapshot());
   }
 
-  /** As SQS counts: visible messages are pending; received or hidden after a failure, in flight. */
+  /** Visible messages and those still delayed (never received) are pending; received or hidden after a failure, in flight. */
   async depth(): Promise<QueueDepth> {
     const now = this.now();
     let pending = 0;
-    for (const slot of this.slots.values()) if (this.isVisible(slot, now)) pending++;
+    for (const slot of this.slots.values()) {
+      if (this.isVisible(slot, now) || (slot.receiptHandle === undefined && slot.message.receive_count === 0)) pending++;
+    }
     return { pending, in_flight: this.slots.size - pending, dead_letter: this.dead.length };
   }
 
@@ -195,7 +207,7 @@ export class InProcessTriggerQueue implements TriggerQueue {
       });
       this.batches.add(delivery);
     }
-    // Messages hidden after a failure are due again at their visible_at; visible ones
+    // Messages delayed or hidden after a failure are due at their visible_at; visible ones
     // left over (every batch busy) are taken when a batch completes.
     const now = this.now();
     let nextVisible = Number.POSITIVE_INFINITY;

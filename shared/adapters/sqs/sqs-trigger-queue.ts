@@ -1,6 +1,13 @@
 import { GetQueueAttributesCommand, SendMessageBatchCommand, type SendMessageBatchRequestEntry, type SQSClient } from '@aws-sdk/client-sqs';
 import { backoffDelay, mapConcurrent, sleep } from '#shared/concurrency';
-import { MAX_TRIGGER_BYTES, type PipelineTrigger, type QueueDepth, type TriggerQueue } from '#shared/ports/trigger-queue';
+import {
+  delayOf,
+  MAX_TRIGGER_BYTES,
+  type PipelineTrigger,
+  type QueueDepth,
+  type SendOptions,
+  type TriggerQueue,
+} from '#shared/ports/trigger-queue';
 
 export interface SqsTriggerQueueSettings {
   queueUrl: string;
@@ -16,15 +23,20 @@ export const SEND_BATCH_SIZE = 10;
 export const SEND_BATCH_BYTES = 256 * 1024;
 const MAX_ATTEMPTS = 6;
 
-/** The pipeline-trigger queue on SQS, with its dead-letter queue. */
+/**
+ * The pipeline-trigger queue on SQS, with its dead-letter queue. A standard
+ * queue: per-message DelaySeconds, which a delayed send relies on, is not
+ * offered by FIFO queues.
+ */
 export class SqsTriggerQueue implements TriggerQueue {
   constructor(
     private readonly sqs: SQSClient,
     private readonly settings: SqsTriggerQueueSettings,
   ) {}
 
-  async send(triggers: readonly PipelineTrigger[]): Promise<void> {
-    const entries = triggers.map(toEntry);
+  async send(triggers: readonly PipelineTrigger[], options?: SendOptions): Promise<void> {
+    const delay = delayOf(options);
+    const entries = triggers.map((trigger, i) => toEntry(trigger, i, delay));
     // Refused before anything goes: SQS would fail the whole batch, and every resend would fail the same.
     const tooLarge = entries.findIndex((e) => bytesOf(e) > MAX_TRIGGER_BYTES);
     if (tooLarge >= 0) throw new Error(`trigger ${triggers[tooLarge]?.trigger_id} exceeds the ${MAX_TRIGGER_BYTES}-byte trigger limit`);
@@ -33,11 +45,12 @@ export class SqsTriggerQueue implements TriggerQueue {
 
   async depth(): Promise<QueueDepth> {
     const [main, dead] = await Promise.all([
-      this.attributes(this.settings.queueUrl, ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible']),
+      this.attributes(this.settings.queueUrl, ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesDelayed', 'ApproximateNumberOfMessagesNotVisible']),
       this.attributes(this.settings.deadLetterQueueUrl, ['ApproximateNumberOfMessages']),
     ]);
     return {
-      pending: Number(main.ApproximateNumberOfMessages ?? 0),
+      // A trigger delayed to its slot's second is waiting too.
+      pending: Number(main.ApproximateNumberOfMessages ?? 0) + Number(main.ApproximateNumberOfMessagesDelayed ?? 0),
       in_flight: Number(main.ApproximateNumberOfMessagesNotVisible ?? 0),
       dead_letter: Number(dead.ApproximateNumberOfMessages ?? 0),
     };
@@ -59,17 +72,22 @@ export class SqsTriggerQueue implements TriggerQueue {
     }
   }
 
-  private async attributes(queueUrl: string, names: ('ApproximateNumberOfMessages' | 'ApproximateNumberOfMessagesNotVisible')[]) {
+  private async attributes(
+    queueUrl: string,
+    names: ('ApproximateNumberOfMessages' | 'ApproximateNumberOfMessagesDelayed' | 'ApproximateNumberOfMessagesNotVisible')[],
+  ) {
     const { Attributes } = await this.sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: names }));
     return Attributes ?? {};
   }
 }
 
-function toEntry(trigger: PipelineTrigger, index: number): SendMessageBatchRequestEntry {
+function toEntry(trigger: PipelineTrigger, index: number, delaySeconds: number): SendMessageBatchRequestEntry {
   return {
     Id: String(index),
     MessageBody: JSON.stringify(trigger),
     MessageAttributes: { priority: { DataType: 'String', StringValue: trigger.priority } },
+    // Set only when there is one: the queue's own delay (0) applies otherwise.
+    ...(delaySeconds > 0 ? { DelaySeconds: delaySeconds } : {}),
   };
 }
 

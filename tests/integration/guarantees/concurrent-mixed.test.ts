@@ -68,7 +68,7 @@ describe('POST /coordinate-publication, 100 at once with mixed policies (against
     const clock = new FixedClock(NOW);
     const scheduler = new RecordingSlotScheduler();
     const queue = new RecordingTriggerQueue();
-    const api = await bootRoutes(table, { clock, sleep: async (ms) => clock.advance(ms), slotScheduler: scheduler, triggerQueue: queue });
+    const api = await bootRoutes(table, { clock, slotScheduler: scheduler, triggerQueue: queue });
     for (const channel of CHANNELS) {
       const put = await api.call('putChannel', {
         params: { channel_id: channel.id },

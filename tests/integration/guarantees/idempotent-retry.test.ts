@@ -45,7 +45,6 @@ async function coldStart(world: GuaranteeWorld, process: ServiceGraph) {
   vi.resetModules();
   const api = await bootRoutes(world.table, {
     clock: world.clock,
-    sleep: async (ms) => world.clock.advance(ms),
     slotScheduler: process.scheduler,
     triggerQueue: process.queue,
   });

@@ -283,7 +283,6 @@ describe('Item sizes: every entity at its worst case, within 400 KB (against dyn
       table = await dynamo.createTable('sizes-coordination');
       api = await bootRoutes(table, {
         clock,
-        sleep: async (ms) => clock.advance(ms),
         slotScheduler: scheduler.slotScheduler(clock),
         triggerQueue: new RecordingTriggerQueue(),
       });
@@ -392,7 +391,6 @@ describe('Item sizes: every entity at its worst case, within 400 KB (against dyn
       table = await dynamo.createTable('sizes-slot');
       api = await bootRoutes(table, {
         clock,
-        sleep: async (ms) => clock.advance(ms),
         slotScheduler: scheduler.slotScheduler(clock),
         triggerQueue: new SqsTriggerQueue(sqs as unknown as SQSClient, { queueUrl: 'https://sqs.test/triggers', deadLetterQueueUrl: 'https://sqs.test/dlq' }),
       });

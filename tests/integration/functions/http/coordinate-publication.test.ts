@@ -16,7 +16,7 @@ describe('POST /coordinate-publication (against dynalite)', () => {
 
   beforeAll(async () => {
     table = await embeddedTable('coordinate');
-    api = await bootRoutes(table, { clock, sleep: async (ms) => clock.advance(ms), slotScheduler: scheduler, triggerQueue: queue });
+    api = await bootRoutes(table, { clock, slotScheduler: scheduler, triggerQueue: queue });
     for (const [id, timezone, priority] of [
       ['alpha', 'Europe/Paris', 5],
       ['beta', 'America/New_York', 7],

@@ -35,7 +35,7 @@ describe('POST /coordinate-publication: an answer larger than an item, replayed 
 
   beforeAll(async () => {
     table = await embeddedTable('large-answer');
-    api = await bootRoutes(table, { clock, sleep: async (ms) => clock.advance(ms), slotScheduler: scheduler, triggerQueue: new RecordingTriggerQueue() });
+    api = await bootRoutes(table, { clock, slotScheduler: scheduler, triggerQueue: new RecordingTriggerQueue() });
     for (const channelId of channelIds) {
       const put = await api.call('putChannel', {
         params: { channel_id: channelId },

@@ -34,7 +34,7 @@ describe('functions/queue/pipeline-triggers (against dynalite)', () => {
 
   beforeAll(async () => {
     table = await embeddedTable('triggers');
-    api = await bootRoutes(table, { clock, sleep: async (ms) => clock.advance(ms), slotScheduler: new RecordingSlotScheduler(), triggerQueue: queue });
+    api = await bootRoutes(table, { clock, slotScheduler: new RecordingSlotScheduler(), triggerQueue: queue });
     consume = ((await import('#functions/queue/pipeline-triggers')) as unknown as { handler: Consume }).handler;
     await api.call('putChannel', { params: { channel_id: 'q1' }, body: { name: 'q1' } });
     for (const id of ['a', 'b']) await api.call('createVideo', { body: { video_id: id, title: id } });

@@ -83,6 +83,16 @@ describe('functions/scheduled/fire-slot (against dynalite)', () => {
     expect(activity.body.items[0].details).toEqual({ released: 9 });
   });
 
+  it('invoked within the minute before its time: dispatches now, its triggers delayed to the slot’s second', async () => {
+    const [slot] = await bookWave('2026-08-01T14:00:00Z', ['v1']);
+    clock.set('2026-08-01T13:59:35.500Z');
+    const sends = queue.sends.length;
+    const result = await fire(slot, lambdaContext('fire-slot'));
+    expect(result).toMatchObject({ outcome: 'dispatched', dispatched: 3 });
+    expect(queue.delays.slice(sends)).toEqual([25]);
+    expect(queue.sends.slice(sends).flat().map((t) => t.channel_id).sort()).toEqual(['a', 'b', 'c']);
+  });
+
   it('ignores a slot invoked more than a minute before its time, and a cancelled one', async () => {
     const [slot] = await bookWave('2026-08-02T09:00:00Z', ['v1']);
     clock.set('2026-08-02T08:50:00.000Z');

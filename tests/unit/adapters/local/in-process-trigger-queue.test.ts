@@ -93,6 +93,36 @@ describe('Class: InProcessTriggerQueue', () => {
       ]);
     });
 
+    it('hands a delayed trigger over once its delay is over, not a millisecond before, and counts it pending meanwhile', async () => {
+      // Prepare
+      queue = new InProcessTriggerQueue({ consume: consumer() });
+      await queue.start();
+
+      // Act
+      await queue.send([trigger(1)], { delaySeconds: 40 });
+      await queue.send([trigger(2)]);
+      await vi.advanceTimersByTimeAsync(0);
+      const right = batches.flatMap(triggersOf).map((t) => t.channel_id);
+      const waiting = await queue.depth();
+      await vi.advanceTimersByTimeAsync(40_000 - 1);
+      const justBefore = batches.flatMap(triggersOf).map((t) => t.channel_id);
+      await vi.advanceTimersByTimeAsync(1);
+
+      // Assess
+      expect(right).toEqual(['channel-2']);
+      expect(waiting).toEqual({ pending: 1, in_flight: 0, dead_letter: 0 });
+      expect(justBefore).toEqual(['channel-2']);
+      expect(batches.flatMap(triggersOf).map((t) => t.channel_id)).toEqual(['channel-2', 'channel-1']);
+      expect(batches[1]?.Records[0]?.attributes.SentTimestamp).toBe(String(NOW.getTime()));
+      expect(await queue.depth()).toEqual({ pending: 0, in_flight: 0, dead_letter: 0 });
+    });
+
+    it('refuses a delay SQS would refuse', async () => {
+      queue = new InProcessTriggerQueue({ consume: consumer() });
+      await expect(queue.send([trigger(1)], { delaySeconds: 901 })).rejects.toThrow(/whole seconds from 0 to 900/);
+      expect(await queue.depth()).toEqual({ pending: 0, in_flight: 0, dead_letter: 0 });
+    });
+
     it('refuses a trigger over SQS’s 256 KB message limit', async () => {
       // Prepare
       queue = new InProcessTriggerQueue({ consume: consumer() });
@@ -266,6 +296,27 @@ describe('Class: InProcessTriggerQueue', () => {
       // Assess
       expect(beforeStored).toBe(false);
       expect(store.saved?.messages.map((m) => m.body)).toEqual([JSON.stringify(trigger(1))]);
+    });
+
+    it('keeps a delayed message across a restart and hands it over at its time, not at the restart', async () => {
+      // Prepare
+      const store = new MemoryStore<TriggerQueueSnapshot>();
+      const first = new InProcessTriggerQueue({ consume: consumer(), store });
+      await first.start();
+      await first.send([trigger(3)], { delaySeconds: 30 });
+      await vi.advanceTimersByTimeAsync(10_000);
+      await first.stop();
+
+      // Act
+      queue = new InProcessTriggerQueue({ consume: consumer(), store });
+      await queue.start();
+      await vi.advanceTimersByTimeAsync(0);
+      const atRestart = batches.length;
+      await vi.advanceTimersByTimeAsync(20_000);
+
+      // Assess
+      expect(atRestart).toBe(0);
+      expect(batches.flatMap(triggersOf)).toEqual([trigger(3)]);
     });
 
     it('keeps a message that was never delivered across stop and start', async () => {

@@ -36,6 +36,38 @@ describe('Class: SqsTriggerQueue', () => {
       expect(first.MessageAttributes).toEqual({ priority: { DataType: 'String', StringValue: 'high' } });
     });
 
+    it('delays every entry by DelaySeconds when asked (a slot fired before its second), and sets none otherwise', async () => {
+      // Prepare
+      client.on(SendMessageBatchCommand).resolves({ Successful: [], Failed: [] });
+      const triggers = Array.from({ length: 12 }, (_, i) => trigger(i));
+
+      // Act
+      await queue.send(triggers, { delaySeconds: 40 });
+      await queue.send([trigger(20)], { delaySeconds: 0 });
+      await queue.send([trigger(21)]);
+
+      // Assess
+      const inputs = client.commandCalls(SendMessageBatchCommand).map((c) => c.args[0].input);
+      expect(inputs).toHaveLength(4);
+      expect(inputs[0]).toEqual({
+        QueueUrl: settings.queueUrl,
+        Entries: triggers.slice(0, 10).map((t, i) => ({
+          Id: String(i),
+          MessageBody: JSON.stringify(t),
+          MessageAttributes: { priority: { DataType: 'String', StringValue: 'normal' } },
+          DelaySeconds: 40,
+        })),
+      });
+      expect(inputs[1]!.Entries!.map((e) => e.DelaySeconds)).toEqual([40, 40]);
+      expect(inputs[2]!.Entries![0]).not.toHaveProperty('DelaySeconds');
+      expect(inputs[3]!.Entries![0]).not.toHaveProperty('DelaySeconds');
+    });
+
+    it.each([[-1], [1.5], [901]])('refuses a delay of %s seconds before sending anything (SQS takes whole seconds up to 900)', async (delaySeconds) => {
+      await expect(queue.send([trigger(0)], { delaySeconds })).rejects.toThrow(/whole seconds from 0 to 900/);
+      expect(client.commandCalls(SendMessageBatchCommand)).toHaveLength(0);
+    });
+
     it('sends nothing for no triggers', async () => {
       await queue.send([]);
       expect(client.commandCalls(SendMessageBatchCommand)).toHaveLength(0);
@@ -137,12 +169,21 @@ describe('Class: SqsTriggerQueue', () => {
   });
 
   describe('Method: depth', () => {
-    it('reads pending and in-flight from the queue and dead letters from its DLQ', async () => {
+    it('reads pending (delayed ones included) and in-flight from the queue and dead letters from its DLQ', async () => {
       client.on(GetQueueAttributesCommand, { QueueUrl: settings.queueUrl }).resolves({
-        Attributes: { ApproximateNumberOfMessages: '7', ApproximateNumberOfMessagesNotVisible: '2' },
+        Attributes: { ApproximateNumberOfMessages: '7', ApproximateNumberOfMessagesDelayed: '3', ApproximateNumberOfMessagesNotVisible: '2' },
       });
       client.on(GetQueueAttributesCommand, { QueueUrl: settings.deadLetterQueueUrl }).resolves({ Attributes: { ApproximateNumberOfMessages: '1' } });
-      expect(await queue.depth()).toEqual({ pending: 7, in_flight: 2, dead_letter: 1 });
+      expect(await queue.depth()).toEqual({ pending: 10, in_flight: 2, dead_letter: 1 });
+      expect(client.commandCalls(GetQueueAttributesCommand).map((c) => c.args[0].input)).toEqual(
+        expect.arrayContaining([
+          {
+            QueueUrl: settings.queueUrl,
+            AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesDelayed', 'ApproximateNumberOfMessagesNotVisible'],
+          },
+          { QueueUrl: settings.deadLetterQueueUrl, AttributeNames: ['ApproximateNumberOfMessages'] },
+        ]),
+      );
     });
   });
 });
