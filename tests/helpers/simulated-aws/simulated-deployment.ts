@@ -112,7 +112,8 @@ export async function startSimulatedDeployment(
     async fireSlot(event) {
       fire ??= ((await import('#functions/scheduled/fire-slot')) as unknown as { handler: FireHandler }).handler;
       clock.set(event.fire_at);
-      return fire(event, lambdaContext('fire-slot'));
+      // fire-slot is deployed with a 2-minute timeout (infra/stateless-stack.ts).
+      return fire(event, lambdaContext('fire-slot', 120_000));
     },
     async close() {
       raw.destroy();

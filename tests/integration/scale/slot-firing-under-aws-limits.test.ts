@@ -50,9 +50,13 @@ describe('fire-slot under simulated AWS limits', () => {
     }
   }, 180_000);
 
-  it('a 3,000-publication slot on one channel goes out once, split into messages within 256 KB', async () => {
+  it.each([
+    { limits: 'AWS', overrides: undefined },
+    // One channel's slot: its gsi1 and gsi3 partitions take all 3,000 moves, throttled at 500 a second here.
+    { limits: 'half of', overrides: { tableWcu: 2_000, partitionWcu: 500 } },
+  ])('a 3,000-publication slot on one channel goes out once, split into messages within 256 KB, at $limits limits', async ({ overrides }) => {
     // Prepare: a slot no request can book today (a channel's day holds 1,000 at most), written straight to the table.
-    const deployment = await startSimulatedDeployment();
+    const deployment = await startSimulatedDeployment({ aws: overrides ? { limits: overrides } : {} });
     try {
       await deployment.api.call('start');
       const fireAt = '2026-11-21T11:00:00.000Z';
@@ -76,6 +80,7 @@ describe('fire-slot under simulated AWS limits', () => {
 
       // Assert
       expect(result).toMatchObject({ outcome: 'dispatched', dispatched: 3_000 });
+      if (overrides) expect(deployment.aws.report().dynamodb.throttled.total).toBeGreaterThan(0);
       const triggers = expectEachOnceWithinLimits(deployment, publications.map((p) => p.publication_id));
       expect(triggers.length).toBeGreaterThan(1);
       await expectAllDispatching(deployment, 3_000);
