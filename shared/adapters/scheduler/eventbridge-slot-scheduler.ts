@@ -25,7 +25,7 @@ export const SLOT_RETRY_POLICY = { MaximumRetryAttempts: 10, MaximumEventAgeInSe
 /**
  * Schedule calls in flight at once. A 1,000-slot wave (staggered by channel)
  * at ~30 ms a call takes ~1 s at 32, against ~4 s at 8; CreateSchedule's
- * quota (1,000 a second in the main Regions, docs/simulated-aws.md) stays far off.
+ * quota (1,000 to 5,000 a second in the main Regions, docs/simulated-aws.md) stays far off.
  */
 const CONCURRENCY = 32;
 /** A slot this close to now (or past) that Scheduler refuses is one whose time came while it was being made. */
