@@ -1,4 +1,4 @@
-import { channelIdOf, seedFleet, startSimulatedDeployment, videoIdOf, type FleetShape } from '#tests/helpers/simulated-aws/simulated-deployment';
+import { channelIdOf, seedFleet, simultaneousWave, startSimulatedDeployment, videoIdOf, type FleetShape } from '#tests/helpers/simulated-aws/simulated-deployment';
 import type { SimulatedAwsReport } from '#tests/helpers/simulated-aws/simulated-aws';
 
 export interface WaveRun {
@@ -31,14 +31,7 @@ export async function measureWaveUnderLimits(shape: FleetShape & { name: string 
     deployment.aws.reset();
     deployment.dynamoCalls.clear();
     const started = performance.now();
-    const answer = await deployment.api.call('scheduleWave', {
-      body: {
-        video_ids: Array.from({ length: shape.videos }, (_, v) => videoIdOf(v)),
-        channel_ids: Array.from({ length: shape.channels }, (_, c) => channelIdOf(c)),
-        wave_config: { timing: 'simultaneous', scheduled_at: '2026-11-21T11:00:00Z' },
-        conflict_policy: 'shift',
-      },
-    });
+    const answer = await deployment.api.call('scheduleWave', simultaneousWave(shape));
     const wallMs = performance.now() - started;
     return {
       shape: shape.name,

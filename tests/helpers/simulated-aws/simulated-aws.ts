@@ -8,6 +8,7 @@ import { resolveLimits, type LimitOverrides, type SimulatedLimits } from './limi
 import { SchedulerSimulation, type SimulatedSchedule } from './scheduler-simulation';
 import type { SimulatedService, SimulationContext, ThrottleEvent } from './simulation-context';
 import { SqsSimulation, type SimulatedMessage } from './sqs-simulation';
+import { seededRandom } from '../seeded-random';
 
 export type { ThrottleEvent } from './simulation-context';
 export type { SimulatedSchedule } from './scheduler-simulation';
@@ -56,17 +57,6 @@ export interface SimulatedAwsReport {
   sqs: { messages: number; largestMessageBytes: number; largestBatchBytes: number; largestBatchEntries: number };
 }
 
-/** A small seeded generator (mulberry32): the same seed, the same latencies. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 export class SimulatedAws {
   readonly limits: SimulatedLimits;

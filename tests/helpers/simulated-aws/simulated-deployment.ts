@@ -159,3 +159,15 @@ export async function seedFleet(deployment: SimulatedDeployment, shape: FleetSha
   );
   ok('POST /start', (await deployment.api.call('start')).status);
 }
+
+/** The largest wave's request: every video on every channel, all at 11:00 UTC, shifted where gaps and caps bind. */
+export function simultaneousWave(shape: Pick<FleetShape, 'videos' | 'channels'>) {
+  return {
+    body: {
+      video_ids: Array.from({ length: shape.videos }, (_, v) => videoIdOf(v)),
+      channel_ids: Array.from({ length: shape.channels }, (_, c) => channelIdOf(c)),
+      wave_config: { timing: 'simultaneous', scheduled_at: '2026-11-21T11:00:00Z' },
+      conflict_policy: 'shift',
+    },
+  };
+}

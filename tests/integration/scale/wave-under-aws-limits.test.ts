@@ -4,7 +4,7 @@ import { scanTable } from '#tests/helpers/embedded-table';
 import { describeViolations, invariantViolations } from '#tests/helpers/invariants';
 import { MAX_ITEM_BYTES } from '#tests/helpers/simulated-aws/item-size';
 import type { LimitOverrides } from '#tests/helpers/simulated-aws/limits';
-import { channelIdOf, seedFleet, startSimulatedDeployment, videoIdOf, type FleetShape } from '#tests/helpers/simulated-aws/simulated-deployment';
+import { seedFleet, simultaneousWave, startSimulatedDeployment, type FleetShape } from '#tests/helpers/simulated-aws/simulated-deployment';
 
 /**
  * Issue 8's acceptance: the largest wave the API takes (10,000 publications)
@@ -39,14 +39,7 @@ describe('POST /schedule-wave, 10,000 publications, under simulated AWS limits',
         deployment.aws.reset();
 
         // Act
-        const answer = await deployment.api.call('scheduleWave', {
-          body: {
-            video_ids: Array.from({ length: shape.videos }, (_, v) => videoIdOf(v)),
-            channel_ids: Array.from({ length: shape.channels }, (_, c) => channelIdOf(c)),
-            wave_config: { timing: 'simultaneous', scheduled_at: '2026-11-21T11:00:00Z' },
-            conflict_policy: 'shift',
-          },
-        });
+        const answer = await deployment.api.call('scheduleWave', simultaneousWave(shape));
 
         // Assert
         expect(answer.status, JSON.stringify(answer.body).slice(0, 500)).toBe(201);

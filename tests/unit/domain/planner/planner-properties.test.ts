@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ConflictPolicy, Timing } from '#shared/domain/coordination';
 import type { PublishingRules } from '#shared/domain/channel';
 import { placeOnChannel, type Booking, type ChannelPlanInput, type ChannelRequest } from '#shared/domain/planner/index';
+import { seededRandom as random } from '#tests/helpers/seeded-random';
 
 /**
  * Property-style checks over seeded random inputs (deterministic: a failure
@@ -13,17 +14,6 @@ const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
-/** mulberry32: a tiny, well-known seeded PRNG. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const pick = <T,>(rand: () => number, items: readonly T[]): T => items[Math.floor(rand() * items.length)]!;
 const int = (rand: () => number, min: number, max: number): number => min + Math.floor(rand() * (max - min + 1));
