@@ -1,0 +1,70 @@
+/**
+ * What the orchestrator asks of GitHub (shared/adapters/github/): start a
+ * channel's workflow, and find out what became of a run.
+ */
+export interface WorkflowTarget {
+  owner: string;
+  repo: string;
+  /** The workflow file name (`publish.yml`) or its numeric id. */
+  workflow: string;
+  ref: string;
+}
+
+export interface DispatchedWorkflowRun {
+  /** GitHub's run id, when GitHub returned it (return_run_details). */
+  github_run_id: number | null;
+  html_url: string | null;
+}
+
+export interface WorkflowRunState {
+  github_run_id: number;
+  name: string;
+  /** GitHub's: requested, queued, pending, waiting, in_progress, completed. */
+  status: string;
+  /** GitHub's, when completed: success, failure, cancelled, timed_out, skipped, neutral, action_required, stale, startup_failure. */
+  conclusion: string | null;
+  html_url: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Why a GitHub call failed, after the client's own retries. */
+export type GitHubFailureKind =
+  /** 401 */
+  | 'unauthorized'
+  /** 404 (GitHub also answers 404 to a token that may not see the repository) */
+  | 'not_found'
+  /** 422 */
+  | 'unprocessable'
+  /** 403/429 rate limits, still limited after the retries the client allows */
+  | 'rate_limited'
+  /** 5xx, timeouts and network errors, after the retries */
+  | 'unavailable';
+
+export class GitHubCallError extends Error {
+  override readonly name = 'GitHubCallError';
+  constructor(
+    readonly kind: GitHubFailureKind,
+    message: string,
+    readonly status: number | null,
+    /** Seconds GitHub asked to wait (retry-after or x-ratelimit-reset), when it said. */
+    readonly retryAfterSeconds: number | null = null,
+  ) {
+    super(message);
+  }
+}
+
+export interface GitHubWorkflows {
+  /**
+   * workflow_dispatch with `inputs` (string values), asking for the run's id
+   * (return_run_details). @throws GitHubCallError
+   */
+  dispatch(target: WorkflowTarget, inputs: Record<string, string>): Promise<DispatchedWorkflowRun>;
+  /**
+   * The workflow's run whose name contains `nameMarker`, created at or after
+   * `createdAfter` (ISO), or null. @throws GitHubCallError
+   */
+  findRun(target: WorkflowTarget, nameMarker: string, createdAfter: string): Promise<WorkflowRunState | null>;
+  /** One run by GitHub's id, or null when GitHub does not know it. @throws GitHubCallError */
+  getRun(target: Pick<WorkflowTarget, 'owner' | 'repo'>, githubRunId: number): Promise<WorkflowRunState | null>;
+}
