@@ -36,6 +36,10 @@ import { PublicationReconciliation } from './services/publication-reconciliation
 import { ScheduleWave } from './services/schedule-wave';
 import { SlotDispatch } from './services/slot-dispatch';
 import { TriggerIntake } from './services/trigger-intake';
+import { RunTracking } from './services/run-tracking';
+import { PipelineRunQueries, PipelineRuns } from './services/pipeline-runs';
+import { DynamoRunEffects } from './adapters/dynamodb/run-effects';
+import { DynamoPipelineRunRepository } from './adapters/dynamodb/pipeline-run-repository';
 
 /**
  * The composition root: every client, adapter and service is built here, once
@@ -281,4 +285,38 @@ export const triggerIntake = () =>
   once(
     'triggerIntake',
     () => new TriggerIntake({ publications: publicationRepository(), state: systemStateRepository(), activity: activityLog(), clock: clock(), ids: ids() }),
+  );
+
+export const pipelineRunRepository = () =>
+  once('pipelineRuns', () => new DynamoPipelineRunRepository(table(), settings().PUBLICATION_RETENTION_DAYS));
+
+export const pipelineRuns = () =>
+  once(
+    'pipelineRunsService',
+    () =>
+      new PipelineRuns({
+        runs: pipelineRunRepository(),
+        channels: channelRepository(),
+        videos: videoRepository(),
+        state: systemStateRepository(),
+        queue: triggerQueue(),
+        activity: activityLog(),
+        clock: clock(),
+        ids: ids(),
+      }),
+  );
+
+export const pipelineRunQueries = () => once('pipelineRunQueries', () => new PipelineRunQueries(pipelineRunRepository()));
+
+export const runTracking = () =>
+  once(
+    'runTracking',
+    () =>
+      new RunTracking({
+        runs: pipelineRunRepository(),
+        publications: publicationRepository(),
+        effects: new DynamoRunEffects(table()),
+        activity: activityLog(),
+        clock: clock(),
+      }),
   );

@@ -3,6 +3,7 @@ import type { Settings } from './config';
 import * as activity from './schemas/activity';
 import * as channels from './schemas/channels';
 import * as coordination from './schemas/coordination';
+import * as pipelines from './schemas/pipelines';
 import * as system from './schemas/system';
 import * as videos from './schemas/videos';
 
@@ -85,6 +86,7 @@ export const TAGS = {
   Videos: 'The catalogue of videos that channels publish.',
   Coordination: 'Publishing a video across channels, waves of many videos, and what they booked.',
   Activity: 'The audit trail of every decision.',
+  Pipelines: "Runs of the channels' pipelines: GitHub Actions workflows, or the shared processing workers.",
   Documentation: 'This document.',
 } as const;
 export type Tag = keyof typeof TAGS;
@@ -404,6 +406,53 @@ export const routes = {
     response: { status: 200, description: 'one page of coordinations, without their slots', schema: coordination.coordinationPage },
     errors: [],
     permissions: ['table:read'],
+  }),
+  triggerPipeline: route({
+    id: 'trigger-pipeline',
+    method: 'POST',
+    path: '/trigger-pipeline',
+    summary: "Start a channel's pipeline by hand (a run, dispatched through the trigger queue)",
+    tag: 'Pipelines',
+    body: pipelines.triggerPipelineInput,
+    response: { status: 202, description: 'the run, queued (held while paused)', schema: pipelines.runAccepted },
+    errors: [404, 409],
+    example: { channel_id: 'tech-daily', video_id: 'vid-2026-11-21-001', priority: 'high', inputs: { quality: '1080p' } },
+    permissions: ['table:write', 'queue:send'],
+  }),
+  listPipelineRuns: route({
+    id: 'list-pipeline-runs',
+    method: 'GET',
+    path: '/pipeline-runs',
+    summary: 'List pipeline runs, newest first (filters: channel_id, status)',
+    tag: 'Pipelines',
+    query: pipelines.runListQuery,
+    response: { status: 200, description: 'one page of runs, newest first', schema: pipelines.runPage },
+    errors: [],
+    permissions: ['table:read'],
+  }),
+  getPipelineRun: route({
+    id: 'get-pipeline-run',
+    method: 'GET',
+    path: '/pipeline-runs/{run_id}',
+    summary: 'Read a pipeline run',
+    tag: 'Pipelines',
+    params: pipelines.runPath,
+    response: { status: 200, description: 'the run', schema: pipelines.pipelineRun },
+    errors: [404],
+    permissions: ['table:read'],
+  }),
+  completePipelineRun: route({
+    id: 'complete-pipeline-run',
+    method: 'POST',
+    path: '/pipeline-runs/{run_id}/complete',
+    summary: "A processing worker reports a run's end",
+    tag: 'Pipelines',
+    params: pipelines.runPath,
+    body: pipelines.completeRunInput,
+    response: { status: 200, description: 'the run, final', schema: pipelines.pipelineRun },
+    errors: [404],
+    example: { conclusion: 'success', details: { duration_seconds: 312 } },
+    permissions: ['table:write'],
   }),
   openapi: route({
     id: 'openapi',

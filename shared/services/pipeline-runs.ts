@@ -107,17 +107,6 @@ export class PipelineRuns {
     if (manual.length > 0) await this.deps.queue.send(manual.map((r) => triggerOf(r, at)));
     return manual.length;
   }
-
-  async get(runId: string): Promise<RunView> {
-    const run = await this.deps.runs.get(runId);
-    if (!run) throw new NotFound('run', runId);
-    return toRunView(run);
-  }
-
-  async list(query: { limit: number; cursor?: string | undefined; channelId?: string | undefined; status?: RunStatus | undefined }): Promise<Page<RunView>> {
-    const page = await this.deps.runs.list(query);
-    return { items: page.items.map(toRunView), next_cursor: page.next_cursor };
-  }
 }
 
 function triggerOf(run: PipelineRun, at: string): PipelineTrigger {
@@ -132,4 +121,20 @@ function triggerOf(run: PipelineRun, at: string): PipelineTrigger {
     video_id: run.video_id,
     inputs: run.inputs,
   };
+}
+
+/** GET /pipeline-runs and GET /pipeline-runs/{run_id}: reads only (no queue, so the read routes need no queue). */
+export class PipelineRunQueries {
+  constructor(private readonly runs: PipelineRunRepository) {}
+
+  async get(runId: string): Promise<RunView> {
+    const run = await this.runs.get(runId);
+    if (!run) throw new NotFound('run', runId);
+    return toRunView(run);
+  }
+
+  async list(query: { limit: number; cursor?: string | undefined; channelId?: string | undefined; status?: RunStatus | undefined }): Promise<Page<RunView>> {
+    const page = await this.runs.list(query);
+    return { items: page.items.map(toRunView), next_cursor: page.next_cursor };
+  }
 }

@@ -25,9 +25,9 @@ export class DynamoRunEffects implements RunEffects {
     await Promise.all([
       this.conditional({
         Key: statsKeys.channelDay(run.channel_id, outcome.at.slice(0, 10)),
-        UpdateExpression: `SET entity = :entity, channel_id = :channel, #day = :day ADD total :n, ${outcome.succeeded ? 'succeeded' : 'failed'} :n, counted_runs :run`,
+        UpdateExpression: `SET entity = :entity, channel_id = :channel, #day = :day ADD #total :n, #outcome :n, counted_runs :run`,
         ConditionExpression: 'attribute_not_exists(counted_runs) OR NOT contains(counted_runs, :runId)',
-        ExpressionAttributeNames: { '#day': 'day' },
+        ExpressionAttributeNames: { '#day': 'day', '#total': 'total', '#outcome': outcome.succeeded ? 'succeeded' : 'failed' },
         ExpressionAttributeValues: {
           ':entity': 'channel_day_statistics',
           ':channel': run.channel_id,

@@ -80,13 +80,17 @@ const REQUESTS: Record<RouteId, () => EventInput> = {
   listCoordinations: () => ({}),
   deleteChannel: () => ({ params: { channel_id: 'cfg-1' }, query: { force: 'true' } }),
   openapi: () => ({}),
+  triggerPipeline: () => ({ body: { channel_id: 'cfg-1', video_id: 'cfg-v' } }),
+  listPipelineRuns: () => ({ query: { channel_id: 'cfg-1' } }),
+  getPipelineRun: () => ({ params: { run_id: ids.run! } }),
+  completePipelineRun: () => ({ params: { run_id: ids.run! }, body: { conclusion: 'success' } }),
 };
 
 /** The order the routes are called in: state first, removal last. */
 const ORDER: RouteId[] = [
   'status', 'start', 'pause', 'resume', 'putChannel', 'getChannel', 'listChannels', 'createVideo', 'listVideos', 'getVideo',
   'coordinatePublication', 'scheduleWave', 'listPublications', 'getPublication', 'getWave', 'getCoordination', 'listWaves',
-  'listCoordinations', 'listActivity', 'openapi', 'cancelPublication', 'cancelWave', 'cancelCoordination', 'deleteChannel', 'stop',
+  'listCoordinations', 'listActivity', 'openapi', 'triggerPipeline', 'listPipelineRuns', 'getPipelineRun', 'completePipelineRun', 'cancelPublication', 'cancelWave', 'cancelCoordination', 'deleteChannel', 'stop',
 ];
 
 beforeAll(async () => {
@@ -104,6 +108,7 @@ beforeAll(async () => {
   const coordinated = await call('coordinatePublication', { body: { video_id: 'cfg-v', channel_ids: ['cfg-1'], timing: 'simultaneous', scheduled_at: SCHEDULED } });
   ids.publication = coordinated.body.publications[0].publication_id;
   ids.coordination = coordinated.body.coordination_id;
+  ids.run = (await call('triggerPipeline', { body: { channel_id: 'cfg-1', video_id: 'cfg-v' } })).body.run_id;
   ids.wave = (await call('scheduleWave', { body: { video_ids: ['cfg-v'], channel_ids: ['cfg-1'], wave_config: { timing: 'simultaneous', scheduled_at: WAVE_AT } } })).body.wave_id;
 });
 afterAll(async () => table?.close());
