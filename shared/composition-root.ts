@@ -169,6 +169,8 @@ export const systemControl = () =>
         // Start and resume send held publications on, in scheduled order.
         onRunning: async (meta) => {
           await slotDispatch().releaseHeld(meta);
+          // Manual pipeline runs accepted while paused go with them.
+          await pipelineRuns().releaseHeld();
         },
       }),
   );

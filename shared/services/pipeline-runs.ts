@@ -9,9 +9,10 @@ import type { Clock } from '#shared/ports/clock';
 import type { IdGenerator } from '#shared/ports/id-generator';
 import type { PipelineRunRepository } from '#shared/ports/pipeline-run-repository';
 import type { SystemStateRepository } from '#shared/ports/system-state-repository';
-import type { PipelineTrigger, TriggerQueue } from '#shared/ports/trigger-queue';
+import type { TriggerQueue } from '#shared/ports/trigger-queue';
 import type { VideoRepository } from '#shared/ports/video-repository';
 import { AuditRecorder } from './audit-recorder';
+import { triggerOf } from './run-reconciliation';
 
 export interface PipelineRunsDeps {
   runs: PipelineRunRepository;
@@ -109,19 +110,6 @@ export class PipelineRuns {
   }
 }
 
-function triggerOf(run: PipelineRun, at: string): PipelineTrigger {
-  return {
-    trigger_id: run.trigger_id,
-    channel_id: run.channel_id,
-    slot_id: null,
-    publications: [],
-    priority: run.priority,
-    enqueued_at: at,
-    run_id: run.run_id,
-    video_id: run.video_id,
-    inputs: run.inputs,
-  };
-}
 
 /** GET /pipeline-runs and GET /pipeline-runs/{run_id}: reads only (no queue, so the read routes need no queue). */
 export class PipelineRunQueries {
