@@ -14,6 +14,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Topic, type ITopic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { DEFAULT_ACTIVITY_RETENTION_DAYS, DEFAULT_PUBLICATION_RETENTION_DAYS, MAX_RETENTION_DAYS } from '#shared/domain/retention';
+import { MAX_TRIGGER_DELAY_SECONDS } from '#shared/ports/trigger-queue';
 import { fullPath, isPublicRoute, routeList, type AnyRoute } from '#shared/routes';
 import { apiAuthorizationFromContext, routeAuthorizer, routeAuthorizerOverride, type ApiAuthorization } from './constructs/api-authorization';
 import { bindPermissions, type BindingTargets, type TableRetention } from './constructs/bindings';
@@ -42,12 +43,14 @@ export interface StatelessStackProps extends StackProps, StatefulResources {
 }
 
 /**
- * The age of the oldest trigger past which dispatch counts as stuck. A trigger
- * that waits for the pacer goes back to the queue as a new message, so its
- * age starts again: only triggers nobody receives, or that keep failing, grow
- * this old.
+ * The age of the oldest trigger past which dispatch counts as stuck: 15
+ * minutes of dispatch on top of the longest delay a trigger is sent with
+ * (SQS's 15 minutes). A trigger that waits for the pacer goes back to the
+ * queue as a new message with such a delay, so its age starts again; whether
+ * or not SQS counts the delay in the age, pacing alone never reaches this.
+ * Only triggers nobody receives, or that keep failing, grow this old.
  */
-export const TRIGGER_AGE_ALARM_THRESHOLD = Duration.minutes(15);
+export const TRIGGER_AGE_ALARM_THRESHOLD = Duration.seconds(MAX_TRIGGER_DELAY_SECONDS + 15 * 60);
 
 /** HTTP API access: sustained and burst requests a second across all routes, a guard against runaway clients. */
 export const API_THROTTLE = { rateLimit: 50, burstLimit: 100 } as const;

@@ -4,6 +4,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
+import { MAX_TRIGGER_DELAY_SECONDS } from '#shared/ports/trigger-queue';
 import { PERMISSION_SETTINGS, fullPath, routeList, routes, type AnyRoute, type Permission } from '#shared/routes';
 import { TABLE_READ_ACTIONS, TABLE_WRITE_ACTIONS } from '#infra/constructs/bindings';
 import { BACKGROUND_FUNCTIONS } from '#infra/constructs/bundling';
@@ -427,15 +428,15 @@ describe('Class: StatelessStack', () => {
     it.each([
       ['high', () => stateful.triggerHighQueue, 'TriggerHighQueueAgeAlarm'],
       ['normal', () => stateful.triggerQueue, 'TriggerQueueAgeAlarm'],
-    ])('alarms when a trigger has waited over 15 minutes in the %s trigger queue', (_name, queue, id) => {
-      expect(TRIGGER_AGE_ALARM_THRESHOLD.toMinutes()).toBe(15);
+    ])('alarms when a trigger has waited over 30 minutes in the %s trigger queue: above the longest delay a trigger is sent with', (_name, queue, id) => {
+      expect(TRIGGER_AGE_ALARM_THRESHOLD.toSeconds()).toBe(MAX_TRIGGER_DELAY_SECONDS + 15 * 60);
       const alarm = resources[idOf(stateless.node.findChild(id))]!;
       expect(alarm.Properties).toMatchObject({
         Namespace: 'AWS/SQS',
         MetricName: 'ApproximateAgeOfOldestMessage',
         Dimensions: [{ Name: 'QueueName', Value: stateless.resolve(queue().queueName) }],
         Statistic: 'Maximum',
-        Threshold: 900,
+        Threshold: 1_800,
         ComparisonOperator: 'GreaterThanThreshold',
         EvaluationPeriods: 1,
         TreatMissingData: 'notBreaching',
