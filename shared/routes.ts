@@ -19,11 +19,24 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 /**
  * What a route's function may touch; the CDK stack grants exactly these.
  * - table:read / table:write: the DynamoDB table (write includes read)
- * - queue:depth: read the trigger queue's and its dead-letter queue's depth
- * - queue:send: send pipeline triggers (due slots fired inline, held work released)
+ * - queue:depth: read the depth of both trigger queues (high, normal) and of their dead-letter queue
+ * - queue:send: send pipeline triggers to either trigger queue (due slots fired inline, held work released, triggers re-queued to wait for the pacer)
  * - schedules:write: create and delete the slot schedules in the orchestrator's schedule group
+ * - processing:send: hand runs to the shared processing workers' queue
+ * - processing:depth: read the depth of the processing queue and of its dead-letter queue
+ * - github:token: read the GitHub token secret (and the API URL and dispatch pacing that go with it)
+ * - github:webhook-secret: read the secret GitHub signs webhook deliveries with
  */
-export type Permission = 'table:read' | 'table:write' | 'queue:depth' | 'queue:send' | 'schedules:write';
+export type Permission =
+  | 'table:read'
+  | 'table:write'
+  | 'queue:depth'
+  | 'queue:send'
+  | 'schedules:write'
+  | 'processing:send'
+  | 'processing:depth'
+  | 'github:token'
+  | 'github:webhook-secret';
 
 /**
  * The settings (shared/config.ts) each permission brings into a function's
@@ -35,10 +48,25 @@ export const PERMISSION_SETTINGS = {
   // The activity log's horizon is read with the table; the retention of finished work is written with it.
   'table:read': ['TABLE_NAME', 'ACTIVITY_RETENTION_DAYS'],
   'table:write': ['TABLE_NAME', 'ACTIVITY_RETENTION_DAYS', 'PUBLICATION_RETENTION_DAYS'],
-  'queue:depth': ['TRIGGER_QUEUE_URL', 'TRIGGER_DLQ_URL'],
-  'queue:send': ['TRIGGER_QUEUE_URL', 'TRIGGER_DLQ_URL'],
+  'queue:depth': ['TRIGGER_QUEUE_URL', 'TRIGGER_HIGH_QUEUE_URL', 'TRIGGER_DLQ_URL'],
+  'queue:send': ['TRIGGER_QUEUE_URL', 'TRIGGER_HIGH_QUEUE_URL', 'TRIGGER_DLQ_URL'],
   'schedules:write': ['SCHEDULE_GROUP_NAME', 'SLOT_TARGET_ARN', 'SCHEDULER_ROLE_ARN', 'SLOT_DLQ_ARN'],
+  'processing:send': ['PROCESSING_QUEUE_URL'],
+  'processing:depth': ['PROCESSING_QUEUE_URL', 'PROCESSING_DLQ_URL'],
+  // The pacing is per token, so it comes with the token: every function that dispatches paces alike.
+  'github:token': ['GITHUB_TOKEN_SECRET_ARN', 'GITHUB_API_URL', 'GITHUB_DISPATCHES_PER_MINUTE', 'GITHUB_DISPATCHES_PER_HOUR'],
+  'github:webhook-secret': ['GITHUB_WEBHOOK_SECRET_ARN'],
 } as const satisfies Record<Permission, readonly (keyof Settings)[]>;
+
+/**
+ * How a route's caller is authenticated.
+ * - iam (the default): the API's authorizer, IAM (SigV4) or JWT as deployed;
+ *   the local server's bearer token.
+ * - github-signature: no authorizer at all, in AWS or locally. The handler
+ *   verifies X-Hub-Signature-256 itself, on the raw body, with the webhook
+ *   secret: such a route must hold `github:webhook-secret`.
+ */
+export type RouteAuth = 'iam' | 'github-signature';
 
 export interface RouteSpec<
   P extends z.ZodMiniType | undefined = z.ZodMiniType | undefined,
@@ -77,6 +105,8 @@ export interface RouteSpec<
   /** An example request body, checked against `body` by the tests and shown in the document. */
   example?: B extends z.ZodMiniType ? z.input<B> : never;
   permissions: readonly Permission[];
+  /** @default 'iam' */
+  auth?: RouteAuth;
 }
 
 /** The document's tags, in the order a reader meets them. */
@@ -472,9 +502,16 @@ export type AnyRoute = RouteSpec<z.ZodMiniType | undefined, z.ZodMiniType | unde
 /** Every route, in table order. */
 export const routeList: readonly AnyRoute[] = Object.values(routes);
 
-/** Routes that authenticate themselves (a webhook's signature) instead of the API's authorizer. */
-export function isPublicRoute(route: Pick<AnyRoute, 'path'>): boolean {
-  return route.path.startsWith('/webhooks/');
+/** How a route authenticates its caller (`auth`, IAM unless it says otherwise). */
+export const routeAuth = (route: Pick<AnyRoute, 'auth'>): RouteAuth => route.auth ?? 'iam';
+
+/**
+ * Routes that authenticate themselves (a webhook's signature) instead of the
+ * API's authorizer: no authorizer in AWS, no bearer token locally, `security: []`
+ * in the OpenAPI document.
+ */
+export function isPublicRoute(route: Pick<AnyRoute, 'auth'>): boolean {
+  return routeAuth(route) === 'github-signature';
 }
 
 /** The full path API Gateway serves a route on. */

@@ -16,7 +16,12 @@ import { embeddedTable, type EmbeddedTable } from '#tests/helpers/embedded-table
  */
 const FAKE_VALUES: Record<string, string> = {
   TRIGGER_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/triggers',
+  TRIGGER_HIGH_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/triggers-high',
   TRIGGER_DLQ_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/triggers-dlq',
+  PROCESSING_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/processing',
+  PROCESSING_DLQ_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/processing-dlq',
+  GITHUB_TOKEN_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:github-token-AbCdEf',
+  GITHUB_WEBHOOK_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:github-webhook-AbCdEf',
   SCHEDULE_GROUP_NAME: 'slots',
   SLOT_TARGET_ARN: 'arn:aws:lambda:us-east-1:123456789012:function:fire-slot',
   SCHEDULER_ROLE_ARN: 'arn:aws:iam::123456789012:role/scheduler',
