@@ -133,6 +133,7 @@ export const triggerQueue = (): TriggerQueue =>
     () =>
       new SqsTriggerQueue(new SQSClient({ region: settings().AWS_REGION }), {
         queueUrl: required('TRIGGER_QUEUE_URL'),
+        highQueueUrl: settings().TRIGGER_HIGH_QUEUE_URL,
         deadLetterQueueUrl: required('TRIGGER_DLQ_URL'),
       }),
   );

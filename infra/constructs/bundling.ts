@@ -72,7 +72,7 @@ export const BACKGROUND_FUNCTIONS = {
   /** EventBridge Scheduler target: loads a slot's publications and enqueues them as pipeline triggers. */
   fireSlot: background('scheduled', 'fire-slot', ['table:write', 'queue:send']),
   /** EventBridge rule target, every 5 minutes: reconciles publications and runs, re-creates missing slots. */
-  reconcilePublications: background('scheduled', 'reconcile-publications', ['table:write', 'queue:send', 'schedules:write']),
+  reconcilePublications: background('scheduled', 'reconcile-publications', ['table:write', 'queue:send', 'schedules:write', 'github:token']),
   /**
    * SQS consumer of both pipeline-trigger queues, the dispatcher: a run to GitHub Actions (the token) or to the
    * processing queue; a trigger that must wait for the pacer goes back to its trigger queue with a delay.
