@@ -34,6 +34,16 @@ export interface OctokitWorkflowsOptions {
   maxRateLimitRetries?: number;
   /** Retries of a 5xx or network failure (plugin-retry, waiting base x 1, 4, 9...). Default 3. */
   serverErrorRetries?: number;
+  /**
+   * Whether a dispatch that failed with a 5xx, a timeout or a network error
+   * is sent again within the call. Default false: GitHub may have started
+   * the run before failing to answer, and a blind resend would start a
+   * second one. The dispatcher instead fails the call `unavailable` and,
+   * on the message's next delivery, looks the run up (findRun) before
+   * sending anything again. Rate-limit refusals are always waited out and
+   * resent: GitHub started nothing.
+   */
+  resendDispatchAfterServerError?: boolean;
   /** plugin-retry's base wait. Default 1000 ms. */
   serverErrorBaseDelayMs?: number;
   /**
@@ -85,13 +95,14 @@ interface HttpFailure {
  * GitHubWorkflows on @octokit/rest. Rate limits are the throttling plugin's
  * (it reads retry-after and x-ratelimit-reset; this class only decides
  * whether the wait fits the call), 5xx and network failures the retry
- * plugin's. 401, 403 that is not a rate limit, 404 and 422 are answers, never
- * retried. Whatever still fails becomes a GitHubCallError whose kind says
+ * plugin's, except a dispatch's (see `resendDispatchAfterServerError`). 401,
+ * 403 that is not a rate limit, 404 and 422 are answers, never retried. Whatever still fails becomes a GitHubCallError whose kind says
  * what the caller should do (docs/pipelines.md "The GitHub client").
  */
 export class OctokitWorkflows implements GitHubWorkflows {
   private readonly octokit: GitHubClient;
   private readonly maxRunPages: number;
+  private readonly dispatchRetries: number;
   /** Seconds each call has waited for rate limits so far; keyed by the request options, which every retry of a call shares. */
   private readonly rateLimitWaits = new WeakMap<object, number>();
   /** The tokens handed out, to scrub from messages should GitHub ever echo one. */
@@ -103,6 +114,7 @@ export class OctokitWorkflows implements GitHubWorkflows {
     const maxRetries = options.maxRateLimitRetries ?? 2;
     const timeoutMs = options.requestTimeoutMs ?? 10_000;
     this.maxRunPages = options.maxRunPages ?? 3;
+    this.dispatchRetries = options.resendDispatchAfterServerError ? (options.serverErrorRetries ?? 3) : 0;
 
     const onLimit = (which: string) => (retryAfter: number, request: object, _octokit: unknown, retryCount: number): boolean => {
       const waited = this.rateLimitWaits.get(request) ?? 0;
@@ -158,6 +170,7 @@ export class OctokitWorkflows implements GitHubWorkflows {
         ref,
         inputs,
         return_run_details: true,
+        request: { retries: this.dispatchRetries },
       });
       // 204: a GitHub that does not return run details (an older GitHub Enterprise Server); findRun finds the run by its name.
       if (response.status !== 200 || !response.data) return { github_run_id: null, html_url: null };

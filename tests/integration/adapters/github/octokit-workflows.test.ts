@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { OctokitWorkflows, type OctokitWorkflowsOptions } from '#shared/adapters/github/octokit-workflows';
 import { runIdForTrigger, runIdInName, runNameMarker } from '#shared/domain/pipeline-run';
 import { GitHubCallError, type WorkflowTarget } from '#shared/ports/github';
@@ -172,40 +172,46 @@ describe('Class: OctokitWorkflows', () => {
       expect(error.retryAfterSeconds).toBeLessThanOrEqual(602);
     });
 
-    it('retries a 502 (plugin-retry) and succeeds', async () => {
+    it('does not resend a dispatch that failed with a 502: unavailable, for the dispatcher to look the run up first', async () => {
       // Prepare
       sim.misbehave({ method: 'POST', path: DISPATCHES, status: 502 });
 
       // Act
-      const dispatched = await client().dispatch(target, inputsFor(runIdForTrigger('slot-502/channel-one')));
+      const error = await failureOf(client().dispatch(target, inputsFor(runIdForTrigger('slot-502/channel-one'))));
+
+      // Assess
+      expect(error).toMatchObject({ kind: 'unavailable', status: 502 });
+      expect(dispatchRequests()).toHaveLength(1);
+    });
+
+    it('resends a dispatch after a 502 (plugin-retry) when told it may', async () => {
+      // Prepare
+      sim.misbehave({ method: 'POST', path: DISPATCHES, status: 502 });
+
+      // Act
+      const dispatched = await client({ resendDispatchAfterServerError: true }).dispatch(target, inputsFor(runIdForTrigger('slot-502-resend/channel-one')));
 
       // Assess
       expect(dispatched.github_run_id).toEqual(expect.any(Number));
       expect(dispatchRequests().map((r) => r.status)).toEqual([502, 200]);
     });
 
-    it('gives up on 502 after its retries: unavailable', async () => {
-      // Prepare
-      sim.misbehave({ method: 'POST', path: DISPATCHES, status: 502, times: 10 });
-
-      // Act
-      const error = await failureOf(client({ serverErrorRetries: 3 }).dispatch(target, inputsFor(runIdForTrigger('slot-502x/channel-one'))));
-
-      // Assess
-      expect(error).toMatchObject({ kind: 'unavailable', status: 502 });
-      expect(dispatchRequests()).toHaveLength(4);
-    });
-
-    it('retries an attempt that times out', async () => {
-      // Prepare: the first answer comes after the attempt's deadline
+    it('does not resend a dispatch whose answer timed out, and findRun then finds the run GitHub started', async () => {
+      // Prepare: GitHub starts the run, but its answer comes after the attempt's deadline
       sim.misbehave({ method: 'POST', path: DISPATCHES, delayMs: 600 });
+      const github = client({ requestTimeoutMs: 200 });
+      const runId = runIdForTrigger('slot-timeout/channel-one');
+      const since = new Date().toISOString();
 
       // Act
-      const dispatched = await client({ requestTimeoutMs: 200 }).dispatch(target, inputsFor(runIdForTrigger('slot-timeout/channel-one')));
+      const error = await failureOf(github.dispatch(target, inputsFor(runId)));
+      await vi.waitFor(() => expect(sim.dispatches.some((d) => d.inputs.run_id === runId)).toBe(true));
+      const found = await github.findRun(target, runNameMarker(runId), since);
 
       // Assess
-      expect(dispatched.github_run_id).toEqual(expect.any(Number));
-      expect(dispatchRequests()).toHaveLength(2);
+      expect(error).toMatchObject({ kind: 'unavailable', status: null });
+      expect(dispatchRequests()).toHaveLength(1);
+      expect(found?.github_run_id).toBe(sim.dispatches.find((d) => d.inputs.run_id === runId)?.github_run_id);
     });
 
     it('is unavailable when GitHub cannot be reached', async () => {
@@ -267,11 +273,11 @@ describe('Class: OctokitWorkflows', () => {
       sim.misbehave({ method: 'POST', path: DISPATCHES, status: 401, body: { message: `Bad credentials: ${TOKEN}` } });
       sim.misbehave({ method: 'POST', path: DISPATCHES, status: 422, body: { message: `Unexpected input, token ${TOKEN}` } });
       sim.misbehave({ method: 'POST', path: DISPATCHES, status: 403, headers: { 'retry-after': '600' } });
-      sim.misbehave({ method: 'POST', path: DISPATCHES, status: 502, times: 2 });
+      sim.misbehave({ method: 'POST', path: DISPATCHES, status: 502 });
 
       // Act
       const errors = [];
-      for (let i = 0; i < 4; i++) errors.push(await failureOf(client({ serverErrorRetries: 1 }).dispatch(target, inputsFor(runIdForTrigger(`slot-leak-${i}/channel-one`)))));
+      for (let i = 0; i < 4; i++) errors.push(await failureOf(client().dispatch(target, inputsFor(runIdForTrigger(`slot-leak-${i}/channel-one`)))));
 
       // Assess
       expect(errors.map((e) => e.kind)).toEqual(['unauthorized', 'unprocessable', 'rate_limited', 'unavailable']);
@@ -343,6 +349,46 @@ describe('Class: OctokitWorkflows', () => {
       // Assess
       expect(queued).toMatchObject({ github_run_id: id, status: 'queued', conclusion: null, html_url: `${sim.url}/acme/channel-one/actions/runs/${id}` });
       expect(completed).toMatchObject({ github_run_id: id, status: 'completed', conclusion: 'failure' });
+    });
+
+    it('retries a 502 (plugin-retry) and succeeds', async () => {
+      // Prepare
+      const github = client();
+      const { github_run_id } = await github.dispatch(target, inputsFor(runIdForTrigger('slot-get-502/channel-one')));
+      sim.misbehave({ method: 'GET', path: /\/actions\/runs\/\d+$/, status: 502 });
+
+      // Act
+      const run = await github.getRun(target, github_run_id ?? 0);
+
+      // Assess
+      expect(run?.github_run_id).toBe(github_run_id);
+      expect(sim.requests.filter((r) => r.method === 'GET').map((r) => r.status)).toEqual([502, 200]);
+    });
+
+    it('gives up on 502 after its retries: unavailable', async () => {
+      // Prepare
+      sim.misbehave({ method: 'GET', path: /\/actions\/runs\/\d+$/, status: 502, times: 10 });
+
+      // Act
+      const error = await failureOf(client({ serverErrorRetries: 3 }).getRun(target, 1));
+
+      // Assess
+      expect(error).toMatchObject({ kind: 'unavailable', status: 502 });
+      expect(sim.requests.filter((r) => r.method === 'GET')).toHaveLength(4);
+    });
+
+    it('retries a read that times out', async () => {
+      // Prepare
+      const github = client({ requestTimeoutMs: 200 });
+      const { github_run_id } = await github.dispatch(target, inputsFor(runIdForTrigger('slot-get-slow/channel-one')));
+      sim.misbehave({ method: 'GET', path: /\/actions\/runs\/\d+$/, delayMs: 600 });
+
+      // Act
+      const run = await github.getRun(target, github_run_id ?? 0);
+
+      // Assess
+      expect(run?.github_run_id).toBe(github_run_id);
+      expect(sim.requests.filter((r) => r.method === 'GET')).toHaveLength(2);
     });
 
     it('is null for a run GitHub does not know (404)', async () => {
