@@ -96,8 +96,9 @@ interface HttpFailure {
  * (it reads retry-after and x-ratelimit-reset; this class only decides
  * whether the wait fits the call), 5xx and network failures the retry
  * plugin's, except a dispatch's (see `resendDispatchAfterServerError`). 401,
- * 403 that is not a rate limit, 404 and 422 are answers, never retried. Whatever still fails becomes a GitHubCallError whose kind says
- * what the caller should do (docs/pipelines.md "The GitHub client").
+ * 403 that is not a rate limit, 404 and 422 are answers, never retried.
+ * Whatever still fails becomes a GitHubCallError whose kind says what the
+ * caller should do (docs/pipelines.md "The GitHub client").
  */
 export class OctokitWorkflows implements GitHubWorkflows {
   private readonly octokit: GitHubClient;
