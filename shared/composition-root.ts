@@ -3,7 +3,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
-import { reloadSettings, required, settings } from './config';
+import { localSettings, reloadSettings, required, settings } from './config';
+import { logger } from './logger';
 import { systemClock, type Clock } from './ports/clock';
 import type { IdGenerator } from './ports/id-generator';
 import type { TriggerQueue } from './ports/trigger-queue';
@@ -40,6 +41,13 @@ import { RunTracking } from './services/run-tracking';
 import { PipelineRunQueries, PipelineRuns } from './services/pipeline-runs';
 import { DynamoRunEffects } from './adapters/dynamodb/run-effects';
 import { DynamoPipelineRunRepository } from './adapters/dynamodb/pipeline-run-repository';
+import { RunReconciliation } from './services/run-reconciliation';
+import { PipelineDispatch } from './services/pipeline-dispatch';
+import type { ProcessingQueue } from './ports/processing-queue';
+import { GitHubCallError, type GitHubWorkflows } from './ports/github';
+import { SqsProcessingQueue } from './adapters/sqs/sqs-processing-queue';
+import { DynamoDispatchPacer } from './adapters/dynamodb/dispatch-pacer';
+import { OctokitWorkflows } from './adapters/github/octokit-workflows';
 
 /**
  * The composition root: every client, adapter and service is built here, once
@@ -51,6 +59,8 @@ export interface Overridable {
   clock: Clock;
   triggerQueue: TriggerQueue;
   slotScheduler: SlotScheduler;
+  processingQueue: ProcessingQueue;
+  githubWorkflows: GitHubWorkflows;
 }
 
 let overrides: Partial<Overridable> = {};
@@ -320,6 +330,71 @@ export const runTracking = () =>
         publications: publicationRepository(),
         effects: new DynamoRunEffects(table()),
         activity: activityLog(),
+        clock: clock(),
+      }),
+  );
+
+/** The GitHub token: GITHUB_TOKEN locally; in AWS the token secret (read by ARN, cached). Never logged. */
+export const githubToken = (): (() => Promise<string>) =>
+  once('githubToken', () => {
+    const { GITHUB_TOKEN } = localSettings();
+    return async () => {
+      if (GITHUB_TOKEN) return GITHUB_TOKEN;
+      throw new GitHubCallError('unauthorized', 'no GitHub token is configured (GITHUB_TOKEN locally, the token secret in AWS)', null);
+    };
+  });
+
+export const githubWorkflows = (): GitHubWorkflows =>
+  overrides.githubWorkflows ??
+  once(
+    'githubWorkflows',
+    () =>
+      new OctokitWorkflows({
+        baseUrl: settings().GITHUB_API_URL,
+        token: githubToken(),
+        log: { debug: (message: string) => logger.debug(message), warn: (message: string) => logger.warn(message) },
+      }),
+  );
+
+export const processingQueue = (): ProcessingQueue =>
+  overrides.processingQueue ??
+  once('processingQueue', () => new SqsProcessingQueue(new SQSClient({ region: settings().AWS_REGION }), required('PROCESSING_QUEUE_URL')));
+
+export const dispatchPacer = () =>
+  once(
+    'dispatchPacer',
+    () => new DynamoDispatchPacer(table(), { perMinute: settings().GITHUB_DISPATCHES_PER_MINUTE, perHour: settings().GITHUB_DISPATCHES_PER_HOUR }),
+  );
+
+export const pipelineDispatch = () =>
+  once(
+    'pipelineDispatch',
+    () =>
+      new PipelineDispatch({
+        runs: pipelineRunRepository(),
+        publications: publicationRepository(),
+        channels: channelRepository(),
+        state: systemStateRepository(),
+        github: githubWorkflows(),
+        pacer: dispatchPacer(),
+        processing: processingQueue(),
+        requeue: triggerQueue(),
+        activity: activityLog(),
+        clock: clock(),
+        ids: ids(),
+      }),
+  );
+
+export const runReconciliation = () =>
+  once(
+    'runReconciliation',
+    () =>
+      new RunReconciliation({
+        runs: pipelineRunRepository(),
+        github: githubWorkflows(),
+        signals: runTracking(),
+        queue: triggerQueue(),
+        state: systemStateRepository(),
         clock: clock(),
       }),
   );

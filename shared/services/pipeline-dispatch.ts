@@ -132,7 +132,11 @@ export class PipelineDispatch {
         dispatched_at: null,
         completed_at: null,
       };
-      if (await this.deps.runs.create(run)) return run;
+      if (await this.deps.runs.create(run)) {
+        // Received: the reconciliation re-sends only triggers that never reached a run (a paced run waits here, not lost).
+        await mapConcurrent(publications, 8, (p) => this.deps.publications.markTriggerReceived(p.publication_id, at));
+        return run;
+      }
       return (await this.deps.runs.get(run.run_id)) ?? run;
     });
   }
