@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoActivityLog } from '#shared/adapters/dynamodb/activity-log';
 import { DynamoChannelRepository } from '#shared/adapters/dynamodb/channel-repository';
@@ -15,6 +18,9 @@ import { startEmbeddedDynamo, type EmbeddedDynamo, type EmbeddedTable } from '#t
 import { FixedClock, SequentialIds } from '#tests/helpers/in-memory-ports';
 import { RecordingTriggerQueue } from '#tests/helpers/recording-adapters';
 import { channelDefinition, publication } from '#tests/helpers/sample-entities';
+
+// ajv-formats is CommonJS: its default export sits one level down under ESM.
+const addFormats = (addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule;
 
 /**
  * A GitHub that keeps the runs it started (in memory, at the port): what the
@@ -217,5 +223,10 @@ describe('PipelineDispatch (against dynalite)', () => {
     expect(w.jobs[0]).toMatchObject({ channel_id: 'chan-2', priority: 'high', publications: [{ publication_id: pub.publication_id }] });
     expect(w.github.runs).toHaveLength(0);
     expect(await w.runs.get(result.runs[0]?.run_id as string)).toMatchObject({ route: 'processing_queue', status: 'dispatched' });
+    // The message is what docs/processing-queue.schema.json promises the workers.
+    const ajv = new Ajv2020({ allErrors: true, strict: false });
+    addFormats(ajv);
+    const valid = ajv.compile(JSON.parse(readFileSync('docs/processing-queue.schema.json', 'utf8')));
+    expect(valid(JSON.parse(JSON.stringify(w.jobs[0]))), JSON.stringify(valid.errors)).toBe(true);
   });
 });
