@@ -3,11 +3,14 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { reloadSettings, required, settings } from './config';
 import { systemClock, type Clock } from './ports/clock';
 import type { IdGenerator } from './ports/id-generator';
 import type { TriggerQueue } from './ports/trigger-queue';
 import type { SlotScheduler } from './ports/slot-scheduler';
+import type { WebhookSecretSource } from './ports/webhook-secret-source';
 import { ulidGenerator } from './adapters/ulid-generator';
 import type { TableContext } from './adapters/dynamodb/document-client';
 import { DynamoActivityLog } from './adapters/dynamodb/activity-log';
@@ -21,6 +24,8 @@ import { DynamoJobCursorRepository } from './adapters/dynamodb/job-cursor-reposi
 import { CompactIdempotencyStore } from './adapters/dynamodb/compact-idempotency-store';
 import { SqsTriggerQueue } from './adapters/sqs/sqs-trigger-queue';
 import { EventBridgeSlotScheduler } from './adapters/scheduler/eventbridge-slot-scheduler';
+import { SecretsManagerWebhookSecret } from './adapters/secrets/secrets-manager-webhook-secret';
+import { StaticWebhookSecret } from './adapters/secrets/static-webhook-secret';
 import { AuditTrail } from './services/audit-trail';
 import { ChannelRegistry } from './services/channel-registry';
 import { ChannelRemoval } from './services/channel-removal';
@@ -145,6 +150,21 @@ export const slotScheduler = (): SlotScheduler =>
         deadLetterQueueArn: required('SLOT_DLQ_ARN'),
       }, clock()),
   );
+
+/**
+ * The GitHub webhook's secret: from Secrets Manager when
+ * GITHUB_WEBHOOK_SECRET_ARN is set (AWS), else the GITHUB_WEBHOOK_SECRET value
+ * (local), else none (every delivery is refused with 401).
+ */
+export const webhookSecretSource = (): WebhookSecretSource =>
+  once('webhookSecret', () => {
+    const { GITHUB_WEBHOOK_SECRET_ARN, GITHUB_WEBHOOK_SECRET, AWS_REGION } = settings();
+    if (GITHUB_WEBHOOK_SECRET_ARN) {
+      const provider = new SecretsProvider({ awsSdkV3Client: new SecretsManagerClient({ region: AWS_REGION }) });
+      return new SecretsManagerWebhookSecret(provider, GITHUB_WEBHOOK_SECRET_ARN);
+    }
+    return new StaticWebhookSecret(GITHUB_WEBHOOK_SECRET);
+  });
 
 /**
  * Powertools idempotency records for one route, in the same table under their

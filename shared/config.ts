@@ -30,6 +30,10 @@ const settingsSchema = z.object({
   /** How long finished publications, groups and slots stay in the table (TTL; shared/domain/retention.ts). */
   PUBLICATION_RETENTION_DAYS: z._default(retentionDays(), DEFAULT_PUBLICATION_RETENTION_DAYS),
   IDEMPOTENCY_TTL_SECONDS: z._default(z.coerce.number().check(z.int(), z.minimum(60), z.maximum(7 * 86_400)), 86_400),
+  /** The GitHub webhook's secret as a value (`npm start`, tests). */
+  GITHUB_WEBHOOK_SECRET: z.optional(z.string().check(z.minLength(1))),
+  /** The GitHub webhook's secret in Secrets Manager (AWS); read through Powertools Parameters, cached. Wins over the value. */
+  GITHUB_WEBHOOK_SECRET_ARN: z.optional(z.string().check(z.startsWith('arn:'))),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
