@@ -43,6 +43,7 @@ export interface RouteSpec<
   P extends z.ZodMiniType | undefined = z.ZodMiniType | undefined,
   Q extends z.ZodMiniType | undefined = z.ZodMiniType | undefined,
   B extends z.ZodMiniType | undefined = z.ZodMiniType | undefined,
+  H extends z.ZodMiniType | undefined = z.ZodMiniType | undefined,
 > {
   /** The handler's file name in functions/http/ and the function's logical name. */
   id: string;
@@ -55,6 +56,14 @@ export interface RouteSpec<
   query?: Q;
   /** The JSON body's schema. POST routes without one take an empty body. */
   body?: B;
+  /**
+   * Request headers the route reads: a zod object keyed by their canonical
+   * names (`X-GitHub-Event`), matched case-insensitively, validated like the
+   * rest of the input and documented as header parameters.
+   */
+  headers?: H;
+  /** Who may call: 'iam' (the default) is the API's authorizer; 'github-signature' is no authorizer, the handler verifies X-Hub-Signature-256. */
+  auth?: 'iam' | 'github-signature';
   /**
    * The usual answer (the handler returns its body), and the other success
    * statuses the handler answers with `reply(status, body)`, same schema.
@@ -92,9 +101,14 @@ export type Tag = keyof typeof TAGS;
 export type SuccessStatus = 200 | 201 | 202;
 export type DomainErrorStatus = 404 | 409 | 413 | 422;
 
-const route = <P extends z.ZodMiniType | undefined, Q extends z.ZodMiniType | undefined, B extends z.ZodMiniType | undefined>(
-  spec: RouteSpec<P, Q, B>,
-): RouteSpec<P, Q, B> => spec;
+const route = <
+  P extends z.ZodMiniType | undefined,
+  Q extends z.ZodMiniType | undefined,
+  B extends z.ZodMiniType | undefined,
+  H extends z.ZodMiniType | undefined = undefined,
+>(
+  spec: RouteSpec<P, Q, B, H>,
+): RouteSpec<P, Q, B, H> => spec;
 
 const control = (id: 'start' | 'stop' | 'pause' | 'resume', summary: string) =>
   route({
@@ -418,14 +432,14 @@ export const routes = {
 } as const;
 
 export type RouteId = keyof typeof routes;
-export type AnyRoute = RouteSpec<z.ZodMiniType | undefined, z.ZodMiniType | undefined, z.ZodMiniType | undefined>;
+export type AnyRoute = RouteSpec<z.ZodMiniType | undefined, z.ZodMiniType | undefined, z.ZodMiniType | undefined, z.ZodMiniType | undefined>;
 
 /** Every route, in table order. */
 export const routeList: readonly AnyRoute[] = Object.values(routes);
 
 /** Routes that authenticate themselves (a webhook's signature) instead of the API's authorizer. */
-export function isPublicRoute(route: Pick<AnyRoute, 'path'>): boolean {
-  return route.path.startsWith('/webhooks/');
+export function isPublicRoute(route: Pick<AnyRoute, 'auth'>): boolean {
+  return route.auth === 'github-signature';
 }
 
 /** The full path API Gateway serves a route on. */
