@@ -10,6 +10,7 @@ import { systemClock, type Clock } from './ports/clock';
 import type { IdGenerator } from './ports/id-generator';
 import type { TriggerQueue } from './ports/trigger-queue';
 import type { SlotScheduler } from './ports/slot-scheduler';
+import type { WorkflowRunSignals } from './ports/run-signals';
 import type { WebhookSecretSource } from './ports/webhook-secret-source';
 import { ulidGenerator } from './adapters/ulid-generator';
 import type { TableContext } from './adapters/dynamodb/document-client';
@@ -21,6 +22,7 @@ import { DynamoVideoRepository } from './adapters/dynamodb/video-repository';
 import { DynamoLedgerRepository } from './adapters/dynamodb/ledger-repository';
 import { DynamoPublicationGroupRepository } from './adapters/dynamodb/publication-group-repository';
 import { DynamoJobCursorRepository } from './adapters/dynamodb/job-cursor-repository';
+import { DynamoWebhookDeliveryRepository } from './adapters/dynamodb/webhook-delivery-repository';
 import { CompactIdempotencyStore } from './adapters/dynamodb/compact-idempotency-store';
 import { SqsTriggerQueue } from './adapters/sqs/sqs-trigger-queue';
 import { EventBridgeSlotScheduler } from './adapters/scheduler/eventbridge-slot-scheduler';
@@ -35,6 +37,7 @@ import { SystemControl } from './services/system-control';
 import { VideoCatalog } from './services/video-catalog';
 import { CoordinatePublication } from './services/coordinate-publication';
 import { GroupBooking } from './services/group-booking';
+import { GithubWebhookIntake } from './services/github-webhook-intake';
 import { PublicationCancellation } from './services/publication-cancellation';
 import { PublicationQueries } from './services/publication-queries';
 import { PublicationReconciliation } from './services/publication-reconciliation';
@@ -52,6 +55,8 @@ export interface Overridable {
   clock: Clock;
   triggerQueue: TriggerQueue;
   slotScheduler: SlotScheduler;
+  /** What applies GitHub's word on a workflow run (tests record the signals the webhook sends). */
+  workflowRunSignals: WorkflowRunSignals;
 }
 
 let overrides: Partial<Overridable> = {};
@@ -124,6 +129,7 @@ export const publicationRepository = () =>
 export const ledgerRepository = () => once('ledgers', () => new DynamoLedgerRepository(table()));
 export const groupRepository = () => once('groups', () => new DynamoPublicationGroupRepository(table(), settings().PUBLICATION_RETENTION_DAYS));
 export const jobCursorRepository = () => once('jobCursors', () => new DynamoJobCursorRepository(table()));
+export const webhookDeliveries = () => once('webhookDeliveries', () => new DynamoWebhookDeliveryRepository(table()));
 export const activityLog = () =>
   once('activity', () => new DynamoActivityLog(table(), clock(), settings().ACTIVITY_RETENTION_DAYS));
 
@@ -302,3 +308,19 @@ export const triggerIntake = () =>
     'triggerIntake',
     () => new TriggerIntake({ publications: publicationRepository(), state: systemStateRepository(), activity: activityLog(), clock: clock(), ids: ids() }),
   );
+
+/**
+ * PLACEHOLDER, replaced by the run tracking service: until it lands, a
+ * workflow_run signal matches no run and changes nothing. The service keeps
+ * this accessor's name and type and the `workflowRunSignals` override, and
+ * builds itself here instead of `noRunTracking`.
+ */
+const noRunTracking: WorkflowRunSignals = {
+  apply: async () => ({ matched: false, changed: false, run_id: null, status: null }),
+};
+
+/** Applies GitHub's word on a workflow run (the webhook; the reconciliation too, once it asks GitHub). */
+export const workflowRunSignals = (): WorkflowRunSignals => overrides.workflowRunSignals ?? noRunTracking;
+
+export const githubWebhookIntake = () =>
+  once('githubWebhookIntake', () => new GithubWebhookIntake({ deliveries: webhookDeliveries(), signals: workflowRunSignals, clock: clock() }));

@@ -5,6 +5,7 @@ import * as channels from './schemas/channels';
 import * as coordination from './schemas/coordination';
 import * as system from './schemas/system';
 import * as videos from './schemas/videos';
+import * as webhooks from './schemas/webhooks';
 
 /**
  * The one route table. The CDK stack makes a function and a route of each
@@ -93,6 +94,7 @@ export const TAGS = {
   Channels: 'The registry of channels: publishing rules, filters, repository and configuration.',
   Videos: 'The catalogue of videos that channels publish.',
   Coordination: 'Publishing a video across channels, waves of many videos, and what they booked.',
+  Pipelines: "Channel pipelines: GitHub's word on their workflow runs.",
   Activity: 'The audit trail of every decision.',
   Documentation: 'This document.',
 } as const;
@@ -418,6 +420,37 @@ export const routes = {
     response: { status: 200, description: 'one page of coordinations, without their slots', schema: coordination.coordinationPage },
     errors: [],
     permissions: ['table:read'],
+  }),
+  githubWebhook: route({
+    // Not behind the API's authorizer: the function verifies X-Hub-Signature-256 on the body as received.
+    id: 'github-webhook',
+    method: 'POST',
+    path: '/webhooks/github',
+    summary: "GitHub's webhook: workflow_run events keep pipeline runs current (authenticated by X-Hub-Signature-256)",
+    tag: 'Pipelines',
+    auth: 'github-signature',
+    headers: webhooks.githubWebhookHeaders,
+    body: webhooks.githubWebhookPayload,
+    response: {
+      status: 200,
+      description: 'a workflow_run applied (what it matched and changed), a delivery applied before ({duplicate: true}, nothing changed), or a ping answered',
+      schema: webhooks.githubWebhookResult,
+      alternatives: [{ status: 202, description: 'an event this endpoint does not act on: accepted and ignored', schema: webhooks.githubWebhookIgnored }],
+    },
+    errors: [],
+    example: {
+      action: 'completed',
+      workflow_run: {
+        id: 30433642,
+        name: 'Publish',
+        display_title: 'publish [run_3f1c2a9b8d7e6f5a4b3c2d1e0f]',
+        status: 'completed',
+        conclusion: 'success',
+        html_url: 'https://github.com/acme-media/cooking-fr/actions/runs/30433642',
+        updated_at: '2026-11-21T18:04:12Z',
+      },
+    },
+    permissions: ['table:write'],
   }),
   openapi: route({
     id: 'openapi',

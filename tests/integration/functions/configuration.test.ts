@@ -80,13 +80,18 @@ const REQUESTS: Record<RouteId, () => EventInput> = {
   listCoordinations: () => ({}),
   deleteChannel: () => ({ params: { channel_id: 'cfg-1' }, query: { force: 'true' } }),
   openapi: () => ({}),
+  // No secret is among any permission's settings (the CDK binding of the secret brings GITHUB_WEBHOOK_SECRET_ARN): a 401, and never a 5xx.
+  githubWebhook: () => ({
+    headers: { 'x-github-event': 'ping', 'x-github-delivery': '72d3162e-cc78-11e3-81ab-4c9367dc0958', 'x-hub-signature-256': `sha256=${'0'.repeat(64)}` },
+    body: { zen: 'Keep it logically awesome.', hook_id: 1 },
+  }),
 };
 
 /** The order the routes are called in: state first, removal last. */
 const ORDER: RouteId[] = [
   'status', 'start', 'pause', 'resume', 'putChannel', 'getChannel', 'listChannels', 'createVideo', 'listVideos', 'getVideo',
   'coordinatePublication', 'scheduleWave', 'listPublications', 'getPublication', 'getWave', 'getCoordination', 'listWaves',
-  'listCoordinations', 'listActivity', 'openapi', 'cancelPublication', 'cancelWave', 'cancelCoordination', 'deleteChannel', 'stop',
+  'listCoordinations', 'listActivity', 'openapi', 'githubWebhook', 'cancelPublication', 'cancelWave', 'cancelCoordination', 'deleteChannel', 'stop',
 ];
 
 beforeAll(async () => {
