@@ -37,7 +37,7 @@ export const githubWebhookPayload = meta(z.record(z.string(), z.unknown()), {
  * Everything else in it is ignored.
  */
 export const workflowRunPayload = z.object({
-  action: z.optional(z.string()),
+  action: z.optional(z.string().check(z.maxLength(100))),
   workflow_run: z.object({
     id: z.int().check(z.positive()),
     /** The workflow's name, or the run's run-name. */
