@@ -1,6 +1,6 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { StatefulStack } from './stateful-stack';
+import { StatefulStack, statefulResources } from './stateful-stack';
 import { StatelessStack } from './stateless-stack';
 
 /**
@@ -8,21 +8,19 @@ import { StatelessStack } from './stateless-stack';
  * `npm run synth` needs no AWS credentials; `cdk deploy` targets the caller's
  * account and region. cdk-nag's AwsSolutions pack checks every template: an
  * unacknowledged finding fails the synth. Authorizer: IAM by default, or
- * `-c authorizer=jwt -c jwtIssuer=https://... -c jwtAudience=...`.
+ * `-c authorizer=jwt -c jwtIssuer=https://... -c jwtAudience=...`. Other context
+ * keys (retention, alarm topic, dispatch concurrency, GitHub pacing and API
+ * URL): docs/operations.md, "Deploying".
  */
 const app = new App();
 
 const data = new StatefulStack(app, 'ChannelOrchestratorStateful', {
-  description: 'Channel Orchestrator: table, pipeline-trigger queue, dead-letter queues, schedule group (retained data)',
+  description: 'Channel Orchestrator: table, pipeline-trigger and processing queues, dead-letter queues, schedule group, GitHub secrets (retained data)',
 });
 
 new StatelessStack(app, 'ChannelOrchestratorStateless', {
   description: 'Channel Orchestrator: HTTP API, functions, schedules, alarms',
-  table: data.table,
-  triggerQueue: data.triggerQueue,
-  triggerDeadLetterQueue: data.triggerDeadLetterQueue,
-  slotDeadLetterQueue: data.slotDeadLetterQueue,
-  scheduleGroup: data.scheduleGroup,
+  ...statefulResources(data),
 });
 
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

@@ -1,10 +1,9 @@
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { Alarm, ComparisonOperator, Stats, TreatMissingData, type AlarmProps } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
-import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -12,24 +11,19 @@ import { Function as LambdaFunctionConstruct } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import type { IScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
 import { Topic, type ITopic } from 'aws-cdk-lib/aws-sns';
-import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { DEFAULT_ACTIVITY_RETENTION_DAYS, DEFAULT_PUBLICATION_RETENTION_DAYS, MAX_RETENTION_DAYS } from '#shared/domain/retention';
-import { fullPath, routeList } from '#shared/routes';
-import { apiAuthorizationFromContext, routeAuthorizer, type ApiAuthorization } from './constructs/api-authorization';
+import { MAX_TRIGGER_DELAY_SECONDS } from '#shared/ports/trigger-queue';
+import { fullPath, isPublicRoute, routeList, type AnyRoute } from '#shared/routes';
+import { apiAuthorizationFromContext, routeAuthorizer, routeAuthorizerOverride, type ApiAuthorization } from './constructs/api-authorization';
 import { bindPermissions, type BindingTargets, type TableRetention } from './constructs/bindings';
-import { BACKGROUND_FUNCTIONS, httpFunctionEntry, missingEntries, type FunctionEntry } from './constructs/bundling';
+import { BACKGROUND_FUNCTIONS, functionEntries, httpFunctionEntry, missingEntries, type FunctionEntry } from './constructs/bundling';
+import { contextInteger, pipelineSettingsFrom, type PipelineSettings } from './constructs/context-settings';
 import { OrchestratorFunction, type OrchestratorFunctionProps } from './constructs/orchestrator-function';
-import { TRIGGER_CONSUMER_TIMEOUT } from './stateful-stack';
+import { TRIGGER_CONSUMER_TIMEOUT, type StatefulResources } from './stateful-stack';
 
-export interface StatelessStackProps extends StackProps {
-  readonly table: ITable;
-  readonly triggerQueue: IQueue;
-  readonly triggerDeadLetterQueue: IQueue;
-  readonly slotDeadLetterQueue: IQueue;
-  readonly scheduleGroup: IScheduleGroup;
+export interface StatelessStackProps extends StackProps, StatefulResources {
   /** @default read from CDK context: IAM unless `-c authorizer=jwt -c jwtIssuer=... -c jwtAudience=...` */
   readonly authorization?: ApiAuthorization;
   /** An SNS topic the alarms notify. @default context `alarmTopicArn`, else no notification (the alarms still show in CloudWatch) */
@@ -39,7 +33,24 @@ export interface StatelessStackProps extends StackProps {
    * @default context `publicationRetentionDays` (else 90) and `activityRetentionDays` (else 365)
    */
   readonly retention?: Partial<TableRetention>;
+  /**
+   * Dispatch concurrency, GitHub pacing and API URL.
+   * @default contexts `dispatchConcurrency` (5), `githubDispatchesPerMinute` (60), `githubDispatchesPerHour` (450), `githubApiUrl` (api.github.com)
+   */
+  readonly pipelines?: Partial<PipelineSettings>;
+  /** The route table to serve. @default the application's (shared/routes.ts); tests pass their own */
+  readonly routes?: readonly AnyRoute[];
 }
+
+/**
+ * The age of the oldest trigger past which dispatch counts as stuck: 15
+ * minutes of dispatch on top of the longest delay a trigger is sent with
+ * (SQS's 15 minutes). A trigger that waits for the pacer goes back to the
+ * queue as a new message with such a delay, so its age starts again; whether
+ * or not SQS counts the delay in the age, pacing alone never reaches this.
+ * Only triggers nobody receives, or that keep failing, grow this old.
+ */
+export const TRIGGER_AGE_ALARM_THRESHOLD = Duration.seconds(MAX_TRIGGER_DELAY_SECONDS + 15 * 60);
 
 /** HTTP API access: sustained and burst requests a second across all routes, a guard against runaway clients. */
 export const API_THROTTLE = { rateLimit: 50, burstLimit: 100 } as const;
@@ -56,9 +67,9 @@ const FIRST_IN_FIVE_MINUTES = { period: Duration.minutes(5), statistic: Stats.SU
 /**
  * Everything that can be redeployed at will: one function per route behind an
  * HTTP API, the Scheduler slot target and its execution role, the periodic
- * reconciliation, the trigger-queue consumer, and the alarms (errors and
- * throttles of every function, API 5xx, dead letters). The stateful resources
- * come in as props.
+ * reconciliation, the dispatcher on both trigger queues, and the alarms
+ * (errors and throttles of every function, API 5xx, dead letters, stuck
+ * triggers). The stateful resources come in as props.
  */
 export class StatelessStack extends Stack {
   public readonly api: HttpApi;
@@ -76,15 +87,25 @@ export class StatelessStack extends Stack {
     super(scope, id, props);
     this.functions = this.byName;
 
-    const missing = missingEntries();
+    const routes = props.routes ?? routeList;
+    const missing = missingEntries(functionEntries(routes));
     if (missing.length > 0) {
       throw new Error(`handler files are missing (every route and background job needs one): ${missing.join(', ')}`);
     }
 
+    const pipelines = pipelineSettingsFrom(this, props.pipelines);
     const targets: BindingTargets = {
       table: props.table,
       retention: this.retentionFrom(props),
-      triggerQueues: { queue: props.triggerQueue, deadLetterQueue: props.triggerDeadLetterQueue },
+      triggerQueues: { queue: props.triggerQueue, highQueue: props.triggerHighQueue, deadLetterQueue: props.triggerDeadLetterQueue },
+      processingQueues: { queue: props.processingQueue, deadLetterQueue: props.processingDeadLetterQueue },
+      github: {
+        tokenSecret: props.githubTokenSecret,
+        webhookSecret: props.githubWebhookSecret,
+        apiUrl: pipelines.githubApiUrl,
+        dispatchesPerMinute: pipelines.githubDispatchesPerMinute,
+        dispatchesPerHour: pipelines.githubDispatchesPerHour,
+      },
     };
 
     // The slot target first: everything that creates schedules needs its ARN.
@@ -132,17 +153,16 @@ export class StatelessStack extends Stack {
     });
 
     const pipelineTriggers = this.orchestratorFunction(BACKGROUND_FUNCTIONS.pipelineTriggers, targets, {
-      description: 'Drains the pipeline-trigger queue: records each trigger once, holds it while the system is paused or stopped',
+      description: 'The dispatcher: drains both trigger queues, dispatches each run to GitHub Actions or the processing queue, paced',
       timeout: TRIGGER_CONSUMER_TIMEOUT,
     });
-    pipelineTriggers.addEventSource(
-      new SqsEventSource(props.triggerQueue, {
-        batchSize: 10,
-        reportBatchItemFailures: true,
-        // Dispatches share GitHub's per-token rate limit: a few consumers pace them, more would only queue on it.
-        maxConcurrency: 5,
-      }),
-    );
+    // One mapping per priority, each with its own concurrency: a backlog of normal triggers never holds up a high one.
+    // Dispatches share GitHub's per-token rate limit (the pacer): a few consumers keep up with it, more would only wait on it.
+    for (const queue of [props.triggerHighQueue, props.triggerQueue]) {
+      pipelineTriggers.addEventSource(
+        new SqsEventSource(queue, { batchSize: 10, reportBatchItemFailures: true, maxConcurrency: pipelines.dispatchConcurrency }),
+      );
+    }
 
     this.api = new HttpApi(this, 'HttpApi', {
       apiName: 'channel-orchestrator',
@@ -162,21 +182,32 @@ export class StatelessStack extends Stack {
       },
     });
 
-    for (const route of routeList) {
+    for (const route of routes) {
       const fn = this.orchestratorFunction(httpFunctionEntry(route), targets, {
         description: `${route.method} ${fullPath(route)}: ${route.summary}`.slice(0, 256),
         memorySize: LARGE_HTTP_ROUTES.has(route.id) ? 1024 : 512,
         timeout: HTTP_TIMEOUT,
       });
-      this.api.addRoutes({
+      const [apiRoute] = this.api.addRoutes({
         path: fullPath(route),
         methods: [HttpMethod[route.method]],
         integration: new HttpLambdaIntegration(`${pascalCase(route.id)}Integration`, fn),
+        // undefined: the API's default authorizer. A github-signature route has none (its handler checks the signature).
+        authorizer: routeAuthorizerOverride(route),
       });
+      if (isPublicRoute(route) && apiRoute) {
+        Validations.of(apiRoute).acknowledge({
+          id: 'AwsSolutions-APIG4',
+          reason:
+            'GitHub cannot sign requests with SigV4 or present a JWT: this route authenticates each webhook delivery itself, by its ' +
+            'X-Hub-Signature-256 HMAC over the raw body with the webhook secret, and answers 401 with no effect when it does not match.',
+        });
+      }
     }
 
     this.alarmTopic = this.alarmTopicFrom(props);
     this.dlqAlarms(props);
+    this.triggerAgeAlarms(props);
     this.functionAlarms();
     this.alarm('HttpApi5xxAlarm', {
       alarmDescription:
@@ -206,14 +237,8 @@ export class StatelessStack extends Stack {
 
   /** Each retention: props first, else its context key, else its default; whole days from 1 to 3650, or the synth fails. */
   private retentionFrom(props: StatelessStackProps): TableRetention {
-    const days = (given: number | undefined, contextKey: string, fallback: number): number => {
-      const raw = given ?? this.node.tryGetContext(contextKey) ?? fallback;
-      const value = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
-      if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_RETENTION_DAYS) {
-        throw new Error(`${contextKey} must be whole days from 1 to ${MAX_RETENTION_DAYS}, got ${JSON.stringify(raw)}`);
-      }
-      return value;
-    };
+    const days = (given: number | undefined, contextKey: string, fallback: number): number =>
+      contextInteger(this, contextKey, given, { default: fallback, min: 1, max: MAX_RETENTION_DAYS }, 'whole days');
     return {
       publicationDays: days(props.retention?.publicationDays, 'publicationRetentionDays', DEFAULT_PUBLICATION_RETENTION_DAYS),
       activityDays: days(props.retention?.activityDays, 'activityRetentionDays', DEFAULT_ACTIVITY_RETENTION_DAYS),
@@ -237,13 +262,35 @@ export class StatelessStack extends Stack {
   private dlqAlarms(props: StatelessStackProps): void {
     const queues = [
       { id: 'SlotDeadLetterAlarm', queue: props.slotDeadLetterQueue, what: 'slot events that never reached or failed in fire-slot' },
-      { id: 'TriggerDeadLetterAlarm', queue: props.triggerDeadLetterQueue, what: 'pipeline triggers that failed 5 times' },
+      { id: 'TriggerDeadLetterAlarm', queue: props.triggerDeadLetterQueue, what: 'pipeline triggers (high or normal) that failed 5 times in the dispatcher' },
+      { id: 'ProcessingDeadLetterAlarm', queue: props.processingDeadLetterQueue, what: 'processing jobs the shared processing workers failed 5 times' },
     ];
     for (const { id, queue, what } of queues) {
       this.alarm(id, {
         alarmDescription: `The dead-letter queue holds ${what}. Read the messages for the cause, fix it, then redrive or purge the queue.`,
         metric: queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: Stats.MAXIMUM }),
         threshold: 0,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      });
+    }
+  }
+
+  /** A trigger older than TRIGGER_AGE_ALARM_THRESHOLD in either trigger queue: dispatch is stuck. */
+  private triggerAgeAlarms(props: StatelessStackProps): void {
+    const minutes = TRIGGER_AGE_ALARM_THRESHOLD.toMinutes();
+    const queues = [
+      { id: 'TriggerHighQueueAgeAlarm', queue: props.triggerHighQueue, what: 'high-priority' },
+      { id: 'TriggerQueueAgeAlarm', queue: props.triggerQueue, what: 'normal-priority' },
+    ];
+    for (const { id, queue, what } of queues) {
+      this.alarm(id, {
+        alarmDescription:
+          `A ${what} pipeline trigger has waited over ${minutes} minutes in its queue: dispatch is stuck. ` +
+          "Check the pipeline-triggers function's errors, throttles and log group, and that its event source mappings are enabled.",
+        metric: queue.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(5), statistic: Stats.MAXIMUM }),
+        threshold: TRIGGER_AGE_ALARM_THRESHOLD.toSeconds(),
         comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
         evaluationPeriods: 1,
         treatMissingData: TreatMissingData.NOT_BREACHING,

@@ -5,7 +5,8 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
-import { reloadSettings, required, settings } from './config';
+import { localSettings, reloadSettings, required, settings } from './config';
+import { logger } from './logger';
 import { systemClock, type Clock } from './ports/clock';
 import type { IdGenerator } from './ports/id-generator';
 import type { TriggerQueue } from './ports/trigger-queue';
@@ -44,6 +45,17 @@ import { PublicationReconciliation } from './services/publication-reconciliation
 import { ScheduleWave } from './services/schedule-wave';
 import { SlotDispatch } from './services/slot-dispatch';
 import { TriggerIntake } from './services/trigger-intake';
+import { RunTracking } from './services/run-tracking';
+import { PipelineRunQueries, PipelineRuns } from './services/pipeline-runs';
+import { DynamoRunEffects } from './adapters/dynamodb/run-effects';
+import { DynamoPipelineRunRepository } from './adapters/dynamodb/pipeline-run-repository';
+import { RunReconciliation } from './services/run-reconciliation';
+import { PipelineDispatch } from './services/pipeline-dispatch';
+import type { ProcessingQueue } from './ports/processing-queue';
+import { GitHubCallError, type GitHubWorkflows } from './ports/github';
+import { SqsProcessingQueue } from './adapters/sqs/sqs-processing-queue';
+import { DynamoDispatchPacer } from './adapters/dynamodb/dispatch-pacer';
+import { OctokitWorkflows } from './adapters/github/octokit-workflows';
 
 /**
  * The composition root: every client, adapter and service is built here, once
@@ -55,7 +67,9 @@ export interface Overridable {
   clock: Clock;
   triggerQueue: TriggerQueue;
   slotScheduler: SlotScheduler;
-  /** What applies GitHub's word on a workflow run (tests record the signals the webhook sends). */
+  processingQueue: ProcessingQueue;
+  githubWorkflows: GitHubWorkflows;
+  /** What applies GitHub's word on a workflow run (the webhook's; tests record the signals it sends). */
   workflowRunSignals: WorkflowRunSignals;
 }
 
@@ -140,6 +154,7 @@ export const triggerQueue = (): TriggerQueue =>
     () =>
       new SqsTriggerQueue(new SQSClient({ region: settings().AWS_REGION }), {
         queueUrl: required('TRIGGER_QUEUE_URL'),
+        highQueueUrl: settings().TRIGGER_HIGH_QUEUE_URL,
         deadLetterQueueUrl: required('TRIGGER_DLQ_URL'),
       }),
   );
@@ -164,12 +179,13 @@ export const slotScheduler = (): SlotScheduler =>
  */
 export const webhookSecretSource = (): WebhookSecretSource =>
   once('webhookSecret', () => {
-    const { GITHUB_WEBHOOK_SECRET_ARN, GITHUB_WEBHOOK_SECRET, AWS_REGION } = settings();
+    const { GITHUB_WEBHOOK_SECRET_ARN, AWS_REGION } = settings();
     if (GITHUB_WEBHOOK_SECRET_ARN) {
       const provider = new SecretsProvider({ awsSdkV3Client: new SecretsManagerClient({ region: AWS_REGION }) });
       return new SecretsManagerWebhookSecret(provider, GITHUB_WEBHOOK_SECRET_ARN);
     }
-    return new StaticWebhookSecret(GITHUB_WEBHOOK_SECRET);
+    // A local setting, read as the GitHub token is (githubToken below).
+    return new StaticWebhookSecret(localSettings().GITHUB_WEBHOOK_SECRET);
   });
 
 /**
@@ -191,6 +207,8 @@ export const systemControl = () =>
         // Start and resume send held publications on, in scheduled order.
         onRunning: async (meta) => {
           await slotDispatch().releaseHeld(meta);
+          // Manual pipeline runs accepted while paused go with them.
+          await pipelineRuns().releaseHeld();
         },
       }),
   );
@@ -309,18 +327,110 @@ export const triggerIntake = () =>
     () => new TriggerIntake({ publications: publicationRepository(), state: systemStateRepository(), activity: activityLog(), clock: clock(), ids: ids() }),
   );
 
-/**
- * PLACEHOLDER, replaced by the run tracking service: until it lands, a
- * workflow_run signal matches no run and changes nothing. The service keeps
- * this accessor's name and type and the `workflowRunSignals` override, and
- * builds itself here instead of `noRunTracking`.
- */
-const noRunTracking: WorkflowRunSignals = {
-  apply: async () => ({ matched: false, changed: false, run_id: null, status: null }),
-};
+export const pipelineRunRepository = () =>
+  once('pipelineRuns', () => new DynamoPipelineRunRepository(table(), settings().PUBLICATION_RETENTION_DAYS));
 
-/** Applies GitHub's word on a workflow run (the webhook; the reconciliation too, once it asks GitHub). */
-export const workflowRunSignals = (): WorkflowRunSignals => overrides.workflowRunSignals ?? noRunTracking;
+export const pipelineRuns = () =>
+  once(
+    'pipelineRunsService',
+    () =>
+      new PipelineRuns({
+        runs: pipelineRunRepository(),
+        channels: channelRepository(),
+        videos: videoRepository(),
+        state: systemStateRepository(),
+        queue: triggerQueue(),
+        activity: activityLog(),
+        clock: clock(),
+        ids: ids(),
+      }),
+  );
+
+export const pipelineRunQueries = () => once('pipelineRunQueries', () => new PipelineRunQueries(pipelineRunRepository()));
+
+export const runTracking = () =>
+  once(
+    'runTracking',
+    () =>
+      new RunTracking({
+        runs: pipelineRunRepository(),
+        publications: publicationRepository(),
+        effects: new DynamoRunEffects(table()),
+        activity: activityLog(),
+        clock: clock(),
+      }),
+  );
+
+/** The GitHub token: GITHUB_TOKEN locally; in AWS the token secret (read by ARN, cached). Never logged. */
+export const githubToken = (): (() => Promise<string>) =>
+  once('githubToken', () => {
+    const { GITHUB_TOKEN } = localSettings();
+    return async () => {
+      if (GITHUB_TOKEN) return GITHUB_TOKEN;
+      throw new GitHubCallError('unauthorized', 'no GitHub token is configured (GITHUB_TOKEN locally, the token secret in AWS)', null);
+    };
+  });
+
+export const githubWorkflows = (): GitHubWorkflows =>
+  overrides.githubWorkflows ??
+  once(
+    'githubWorkflows',
+    () =>
+      new OctokitWorkflows({
+        baseUrl: settings().GITHUB_API_URL,
+        token: githubToken(),
+        log: { debug: (message: string) => logger.debug(message), warn: (message: string) => logger.warn(message) },
+      }),
+  );
+
+export const processingQueue = (): ProcessingQueue =>
+  overrides.processingQueue ??
+  once('processingQueue', () => new SqsProcessingQueue(new SQSClient({ region: settings().AWS_REGION }), required('PROCESSING_QUEUE_URL')));
+
+export const dispatchPacer = () =>
+  once(
+    'dispatchPacer',
+    () => new DynamoDispatchPacer(table(), { perMinute: settings().GITHUB_DISPATCHES_PER_MINUTE, perHour: settings().GITHUB_DISPATCHES_PER_HOUR }),
+  );
+
+export const pipelineDispatch = () =>
+  once(
+    'pipelineDispatch',
+    () =>
+      new PipelineDispatch({
+        runs: pipelineRunRepository(),
+        publications: publicationRepository(),
+        channels: channelRepository(),
+        state: systemStateRepository(),
+        github: githubWorkflows(),
+        pacer: dispatchPacer(),
+        processing: processingQueue(),
+        requeue: triggerQueue(),
+        activity: activityLog(),
+        clock: clock(),
+        ids: ids(),
+      }),
+  );
+
+export const runReconciliation = () =>
+  once(
+    'runReconciliation',
+    () =>
+      new RunReconciliation({
+        runs: pipelineRunRepository(),
+        github: githubWorkflows(),
+        signals: runTracking(),
+        queue: triggerQueue(),
+        state: systemStateRepository(),
+        clock: clock(),
+      }),
+  );
+
+/**
+ * What applies GitHub's word on a workflow run for the webhook: the run
+ * tracking service, unless a test records the signals instead.
+ */
+export const workflowRunSignals = (): WorkflowRunSignals => overrides.workflowRunSignals ?? runTracking();
 
 export const githubWebhookIntake = () =>
   once('githubWebhookIntake', () => new GithubWebhookIntake({ deliveries: webhookDeliveries(), signals: workflowRunSignals, clock: clock() }));

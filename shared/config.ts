@@ -14,13 +14,55 @@ function retentionDays() {
   return z.coerce.number().check(z.int(), z.minimum(1), z.maximum(MAX_RETENTION_DAYS));
 }
 
+/** Where the GitHub client sends its requests: api.github.com, a GitHub Enterprise API (`https://<host>/api/v3`), or the simulator. */
+export const DEFAULT_GITHUB_API_URL = 'https://api.github.com';
+
+/**
+ * Dispatch pacing and concurrency: defaults and the bounds both the settings
+ * and the CDK context keys (infra/constructs/pipeline-settings.ts) accept.
+ * GitHub allows a token about 80 content-creating requests a minute and 500
+ * an hour; the defaults stay below both. The bounds are wider, for GitHub
+ * Enterprise instances with their own limits.
+ */
+export const DISPATCH_LIMITS = {
+  perMinute: { default: 60, min: 1, max: 1_000 },
+  perHour: { default: 450, min: 1, max: 100_000 },
+  /** 1 locally (the bench measures it); in AWS at least 2, the least an SQS event source's maximum concurrency takes. */
+  concurrency: { default: 5, min: 1, max: 1_000 },
+} as const;
+
+/**
+ * The value the stateful stack creates the GitHub token secret with, until
+ * the operator puts the real token in (docs/operations.md). A client that
+ * reads it knows the token was never set, rather than calling GitHub with it.
+ */
+export const GITHUB_TOKEN_PLACEHOLDER = 'unset: put the GitHub token here with aws secretsmanager put-secret-value';
+
+function boundedInteger(limit: { default: number; min: number; max: number }) {
+  return z._default(z.coerce.number().check(z.int(), z.minimum(limit.min), z.maximum(limit.max)), limit.default);
+}
+
 const settingsSchema = z.object({
   TABLE_NAME: z.optional(z.string().check(z.minLength(1))),
   AWS_REGION: z._default(z.string().check(z.minLength(1)), 'us-east-1'),
   /** Local (dynalite) endpoint; absent in AWS. */
   DYNAMODB_ENDPOINT: z.optional(z.url()),
+  /** The pipeline-trigger queues, one a priority (normal is TRIGGER_QUEUE_URL), and their shared dead-letter queue. */
   TRIGGER_QUEUE_URL: z.optional(z.url()),
+  TRIGGER_HIGH_QUEUE_URL: z.optional(z.url()),
   TRIGGER_DLQ_URL: z.optional(z.url()),
+  /** The queue the shared processing workers consume (channels with no repository), and its dead-letter queue. */
+  PROCESSING_QUEUE_URL: z.optional(z.url()),
+  PROCESSING_DLQ_URL: z.optional(z.url()),
+  /** Secrets Manager secrets, read through Powertools Parameters; never the values themselves. */
+  GITHUB_TOKEN_SECRET_ARN: z.optional(z.string().check(z.startsWith('arn:'))),
+  GITHUB_WEBHOOK_SECRET_ARN: z.optional(z.string().check(z.startsWith('arn:'))),
+  GITHUB_API_URL: z._default(z.url(), DEFAULT_GITHUB_API_URL),
+  /** Dispatch pacing, per GitHub credential: the token bucket's rates. */
+  GITHUB_DISPATCHES_PER_MINUTE: boundedInteger(DISPATCH_LIMITS.perMinute),
+  GITHUB_DISPATCHES_PER_HOUR: boundedInteger(DISPATCH_LIMITS.perHour),
+  /** Triggers dispatched at once: the local queue's consumers (in AWS, each trigger queue's event source mapping's maximum concurrency). */
+  DISPATCH_CONCURRENCY: boundedInteger(DISPATCH_LIMITS.concurrency),
   /** EventBridge Scheduler: the group slot schedules live in, their target, the role it assumes, its dead-letter queue. */
   SCHEDULE_GROUP_NAME: z.optional(z.string().check(z.minLength(1))),
   SLOT_TARGET_ARN: z.optional(z.string().check(z.startsWith('arn:'))),
@@ -30,10 +72,6 @@ const settingsSchema = z.object({
   /** How long finished publications, groups and slots stay in the table (TTL; shared/domain/retention.ts). */
   PUBLICATION_RETENTION_DAYS: z._default(retentionDays(), DEFAULT_PUBLICATION_RETENTION_DAYS),
   IDEMPOTENCY_TTL_SECONDS: z._default(z.coerce.number().check(z.int(), z.minimum(60), z.maximum(7 * 86_400)), 86_400),
-  /** The GitHub webhook's secret as a value (`npm start`, tests). */
-  GITHUB_WEBHOOK_SECRET: z.optional(z.string().check(z.minLength(1))),
-  /** The GitHub webhook's secret in Secrets Manager (AWS); read through Powertools Parameters, cached. Wins over the value. */
-  GITHUB_WEBHOOK_SECRET_ARN: z.optional(z.string().check(z.startsWith('arn:'))),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
@@ -74,7 +112,7 @@ const localSettingsSchema = z.object({
   DATA_DIR: z.optional(z.string().check(z.minLength(1))),
   ORCHESTRATOR_API_TOKEN: z.optional(z.string().check(z.minLength(1))),
   GITHUB_TOKEN: z.optional(z.string().check(z.minLength(1))),
-  GITHUB_API_URL: z._default(z.url(), 'https://api.github.com'),
+  GITHUB_API_URL: z._default(z.url(), DEFAULT_GITHUB_API_URL),
   GITHUB_WEBHOOK_SECRET: z.optional(z.string().check(z.minLength(1))),
   /** How often the local reconciliation runs (SPEC: default 300). */
   RECONCILE_INTERVAL_SECONDS: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(86_400)), 300),

@@ -3,6 +3,7 @@ import type { Settings } from './config';
 import * as activity from './schemas/activity';
 import * as channels from './schemas/channels';
 import * as coordination from './schemas/coordination';
+import * as pipelines from './schemas/pipelines';
 import * as system from './schemas/system';
 import * as videos from './schemas/videos';
 import * as webhooks from './schemas/webhooks';
@@ -19,11 +20,24 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 /**
  * What a route's function may touch; the CDK stack grants exactly these.
  * - table:read / table:write: the DynamoDB table (write includes read)
- * - queue:depth: read the trigger queue's and its dead-letter queue's depth
- * - queue:send: send pipeline triggers (due slots fired inline, held work released)
+ * - queue:depth: read the depth of both trigger queues (high, normal) and of their dead-letter queue
+ * - queue:send: send pipeline triggers to either trigger queue (due slots fired inline, held work released, triggers re-queued to wait for the pacer)
  * - schedules:write: create and delete the slot schedules in the orchestrator's schedule group
+ * - processing:send: hand runs to the shared processing workers' queue
+ * - processing:depth: read the depth of the processing queue and of its dead-letter queue
+ * - github:token: read the GitHub token secret (and the API URL and dispatch pacing that go with it)
+ * - github:webhook-secret: read the secret GitHub signs webhook deliveries with
  */
-export type Permission = 'table:read' | 'table:write' | 'queue:depth' | 'queue:send' | 'schedules:write';
+export type Permission =
+  | 'table:read'
+  | 'table:write'
+  | 'queue:depth'
+  | 'queue:send'
+  | 'schedules:write'
+  | 'processing:send'
+  | 'processing:depth'
+  | 'github:token'
+  | 'github:webhook-secret';
 
 /**
  * The settings (shared/config.ts) each permission brings into a function's
@@ -35,10 +49,25 @@ export const PERMISSION_SETTINGS = {
   // The activity log's horizon is read with the table; the retention of finished work is written with it.
   'table:read': ['TABLE_NAME', 'ACTIVITY_RETENTION_DAYS'],
   'table:write': ['TABLE_NAME', 'ACTIVITY_RETENTION_DAYS', 'PUBLICATION_RETENTION_DAYS'],
-  'queue:depth': ['TRIGGER_QUEUE_URL', 'TRIGGER_DLQ_URL'],
-  'queue:send': ['TRIGGER_QUEUE_URL', 'TRIGGER_DLQ_URL'],
+  'queue:depth': ['TRIGGER_QUEUE_URL', 'TRIGGER_HIGH_QUEUE_URL', 'TRIGGER_DLQ_URL'],
+  'queue:send': ['TRIGGER_QUEUE_URL', 'TRIGGER_HIGH_QUEUE_URL', 'TRIGGER_DLQ_URL'],
   'schedules:write': ['SCHEDULE_GROUP_NAME', 'SLOT_TARGET_ARN', 'SCHEDULER_ROLE_ARN', 'SLOT_DLQ_ARN'],
+  'processing:send': ['PROCESSING_QUEUE_URL'],
+  'processing:depth': ['PROCESSING_QUEUE_URL', 'PROCESSING_DLQ_URL'],
+  // The pacing is per token, so it comes with the token: every function that dispatches paces alike.
+  'github:token': ['GITHUB_TOKEN_SECRET_ARN', 'GITHUB_API_URL', 'GITHUB_DISPATCHES_PER_MINUTE', 'GITHUB_DISPATCHES_PER_HOUR'],
+  'github:webhook-secret': ['GITHUB_WEBHOOK_SECRET_ARN'],
 } as const satisfies Record<Permission, readonly (keyof Settings)[]>;
+
+/**
+ * How a route's caller is authenticated.
+ * - iam (the default): the API's authorizer, IAM (SigV4) or JWT as deployed;
+ *   the local server's bearer token.
+ * - github-signature: no authorizer at all, in AWS or locally. The handler
+ *   verifies X-Hub-Signature-256 itself, on the raw body, with the webhook
+ *   secret: such a route must hold `github:webhook-secret`.
+ */
+export type RouteAuth = 'iam' | 'github-signature';
 
 export interface RouteSpec<
   P extends z.ZodMiniType | undefined = z.ZodMiniType | undefined,
@@ -63,8 +92,6 @@ export interface RouteSpec<
    * rest of the input and documented as header parameters.
    */
   headers?: H;
-  /** Who may call: 'iam' (the default) is the API's authorizer; 'github-signature' is no authorizer, the handler verifies X-Hub-Signature-256. */
-  auth?: 'iam' | 'github-signature';
   /**
    * The usual answer (the handler returns its body), and the other success
    * statuses the handler answers with `reply(status, body)`, same schema.
@@ -86,6 +113,8 @@ export interface RouteSpec<
   /** An example request body, checked against `body` by the tests and shown in the document. */
   example?: B extends z.ZodMiniType ? z.input<B> : never;
   permissions: readonly Permission[];
+  /** @default 'iam' */
+  auth?: RouteAuth;
 }
 
 /** The document's tags, in the order a reader meets them. */
@@ -94,8 +123,8 @@ export const TAGS = {
   Channels: 'The registry of channels: publishing rules, filters, repository and configuration.',
   Videos: 'The catalogue of videos that channels publish.',
   Coordination: 'Publishing a video across channels, waves of many videos, and what they booked.',
-  Pipelines: "Channel pipelines: GitHub's word on their workflow runs.",
   Activity: 'The audit trail of every decision.',
+  Pipelines: "Runs of the channels' pipelines: GitHub Actions workflows, or the shared processing workers.",
   Documentation: 'This document.',
 } as const;
 export type Tag = keyof typeof TAGS;
@@ -421,6 +450,53 @@ export const routes = {
     errors: [],
     permissions: ['table:read'],
   }),
+  triggerPipeline: route({
+    id: 'trigger-pipeline',
+    method: 'POST',
+    path: '/trigger-pipeline',
+    summary: "Start a channel's pipeline by hand (a run, dispatched through the trigger queue)",
+    tag: 'Pipelines',
+    body: pipelines.triggerPipelineInput,
+    response: { status: 202, description: 'the run, queued (held while paused)', schema: pipelines.runAccepted },
+    errors: [404, 409],
+    example: { channel_id: 'tech-daily', video_id: 'vid-2026-11-21-001', priority: 'high', inputs: { quality: '1080p' } },
+    permissions: ['table:write', 'queue:send'],
+  }),
+  listPipelineRuns: route({
+    id: 'list-pipeline-runs',
+    method: 'GET',
+    path: '/pipeline-runs',
+    summary: 'List pipeline runs, newest first (filters: channel_id, status)',
+    tag: 'Pipelines',
+    query: pipelines.runListQuery,
+    response: { status: 200, description: 'one page of runs, newest first', schema: pipelines.runPage },
+    errors: [],
+    permissions: ['table:read'],
+  }),
+  getPipelineRun: route({
+    id: 'get-pipeline-run',
+    method: 'GET',
+    path: '/pipeline-runs/{run_id}',
+    summary: 'Read a pipeline run',
+    tag: 'Pipelines',
+    params: pipelines.runPath,
+    response: { status: 200, description: 'the run', schema: pipelines.pipelineRun },
+    errors: [404],
+    permissions: ['table:read'],
+  }),
+  completePipelineRun: route({
+    id: 'complete-pipeline-run',
+    method: 'POST',
+    path: '/pipeline-runs/{run_id}/complete',
+    summary: "A processing worker reports a run's end",
+    tag: 'Pipelines',
+    params: pipelines.runPath,
+    body: pipelines.completeRunInput,
+    response: { status: 200, description: 'the run, final', schema: pipelines.pipelineRun },
+    errors: [404],
+    example: { conclusion: 'success', details: { duration_seconds: 312 } },
+    permissions: ['table:write'],
+  }),
   githubWebhook: route({
     // Not behind the API's authorizer: the function verifies X-Hub-Signature-256 on the body as received.
     id: 'github-webhook',
@@ -450,7 +526,7 @@ export const routes = {
         updated_at: '2026-11-21T18:04:12Z',
       },
     },
-    permissions: ['table:write'],
+    permissions: ['table:write', 'github:webhook-secret'],
   }),
   openapi: route({
     id: 'openapi',
@@ -470,9 +546,16 @@ export type AnyRoute = RouteSpec<z.ZodMiniType | undefined, z.ZodMiniType | unde
 /** Every route, in table order. */
 export const routeList: readonly AnyRoute[] = Object.values(routes);
 
-/** Routes that authenticate themselves (a webhook's signature) instead of the API's authorizer. */
+/** How a route authenticates its caller (`auth`, IAM unless it says otherwise). */
+export const routeAuth = (route: Pick<AnyRoute, 'auth'>): RouteAuth => route.auth ?? 'iam';
+
+/**
+ * Routes that authenticate themselves (a webhook's signature) instead of the
+ * API's authorizer: no authorizer in AWS, no bearer token locally, `security: []`
+ * in the OpenAPI document.
+ */
 export function isPublicRoute(route: Pick<AnyRoute, 'auth'>): boolean {
-  return route.auth === 'github-signature';
+  return routeAuth(route) === 'github-signature';
 }
 
 /** The full path API Gateway serves a route on. */

@@ -365,6 +365,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/orchestration/trigger-pipeline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start a channel's pipeline by hand (a run, dispatched through the trigger queue) */
+        post: operations["trigger-pipeline"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/orchestration/pipeline-runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List pipeline runs, newest first (filters: channel_id, status) */
+        get: operations["list-pipeline-runs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/orchestration/pipeline-runs/{run_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read a pipeline run */
+        get: operations["get-pipeline-run"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/orchestration/pipeline-runs/{run_id}/complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A processing worker reports a run's end */
+        post: operations["complete-pipeline-run"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/orchestration/webhooks/github": {
         parameters: {
             query?: never;
@@ -411,7 +479,7 @@ export interface components {
              */
             at: string;
             /** @enum {string} */
-            type: "system.started" | "system.stopped" | "system.paused" | "system.resumed" | "channel.created" | "channel.updated" | "channel.deleted" | "publication.coordinated" | "publication.cancelled" | "publication.preempted" | "wave.scheduled" | "wave.cancelled" | "coordination.cancelled" | "slot.fired" | "publications.held" | "publications.released" | "pipeline.triggered" | "pipeline.trigger_received" | "coordination.rolled_back";
+            type: "system.started" | "system.stopped" | "system.paused" | "system.resumed" | "channel.created" | "channel.updated" | "channel.deleted" | "publication.coordinated" | "publication.cancelled" | "publication.preempted" | "wave.scheduled" | "wave.cancelled" | "coordination.cancelled" | "slot.fired" | "publications.held" | "publications.released" | "pipeline.triggered" | "pipeline.trigger_received" | "pipeline.dispatched" | "pipeline.in_progress" | "pipeline.succeeded" | "pipeline.failed" | "pipeline.held" | "coordination.rolled_back";
             actor: string;
             target: {
                 type: string;
@@ -536,6 +604,13 @@ export interface components {
         ChannelPage: {
             items: components["schemas"]["Channel"][];
             next_cursor: string | null;
+        };
+        CompleteRunInput: {
+            /** @enum {string} */
+            conclusion: "success" | "failure";
+            details?: {
+                [key: string]: unknown;
+            };
         };
         Conflict: {
             channel_id: string;
@@ -745,6 +820,68 @@ export interface components {
             [key: string]: unknown;
         };
         GithubWebhookResult: components["schemas"]["WorkflowRunApplied"] | components["schemas"]["WebhookDuplicate"] | components["schemas"]["WebhookPing"];
+        PipelineRun: {
+            run_id: string;
+            channel_id: string;
+            video_id: string | null;
+            /** @enum {string} */
+            route: "github_actions" | "processing_queue";
+            /** @enum {string} */
+            status: "queued" | "held" | "dispatched" | "in_progress" | "succeeded" | "failed";
+            /** @enum {string} */
+            priority: "high" | "normal";
+            trigger_id: string;
+            slot_id: string | null;
+            publications: {
+                publication_id: string;
+                video_id: string;
+            }[];
+            github: {
+                owner: string;
+                repo: string;
+                workflow: string;
+                ref: string;
+                run_id: number | null;
+                html_url: string | null;
+            } | null;
+            attempts: number;
+            last_error: {
+                /** @enum {string} */
+                code: "github_credentials_invalid" | "github_workflow_missing" | "github_inputs_refused" | "github_rate_limited" | "github_unavailable" | "pipeline_failed" | "processing_failed" | "channel_unavailable";
+                message: string;
+                /**
+                 * Format: date-time
+                 * @example 2026-11-21T18:00:00Z
+                 */
+                at: string;
+            } | null;
+            conclusion: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-11-21T18:00:00Z
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-21T18:00:00Z
+             */
+            updated_at: string;
+            dispatched_at: string | null;
+            completed_at: string | null;
+        };
+        PipelineRunAccepted: {
+            run_id: string;
+            channel_id: string;
+            video_id: string | null;
+            /** @enum {string} */
+            route: "github_actions" | "processing_queue";
+            /** @enum {string} */
+            status: "queued" | "held" | "dispatched" | "in_progress" | "succeeded" | "failed";
+        };
+        PipelineRunPage: {
+            items: components["schemas"]["PipelineRun"][];
+            next_cursor: string | null;
+        };
         PreemptedPublication: {
             publication_id: string;
             channel_id: string;
@@ -839,6 +976,21 @@ export interface components {
                 pending: number;
                 in_flight: number;
                 dead_letter: number;
+            };
+        };
+        TriggerPipelineInput: {
+            /** @example channel-1 */
+            channel_id: string;
+            /** @example channel-1 */
+            video_id?: string;
+            /**
+             * @default normal
+             * @enum {string}
+             */
+            priority?: "high" | "normal";
+            /** @description extra workflow_dispatch inputs (string values), passed as they are */
+            inputs?: {
+                [key: string]: string;
             };
         };
         Video: {
@@ -2479,7 +2631,7 @@ export interface operations {
                 limit?: number;
                 /** @description next_cursor of the previous page */
                 cursor?: string;
-                type?: "system.started" | "system.stopped" | "system.paused" | "system.resumed" | "channel.created" | "channel.updated" | "channel.deleted" | "publication.coordinated" | "publication.cancelled" | "publication.preempted" | "wave.scheduled" | "wave.cancelled" | "coordination.cancelled" | "slot.fired" | "publications.held" | "publications.released" | "pipeline.triggered" | "pipeline.trigger_received" | "coordination.rolled_back";
+                type?: "system.started" | "system.stopped" | "system.paused" | "system.resumed" | "channel.created" | "channel.updated" | "channel.deleted" | "publication.coordinated" | "publication.cancelled" | "publication.preempted" | "wave.scheduled" | "wave.cancelled" | "coordination.cancelled" | "slot.fired" | "publications.held" | "publications.released" | "pipeline.triggered" | "pipeline.trigger_received" | "pipeline.dispatched" | "pipeline.in_progress" | "pipeline.succeeded" | "pipeline.failed" | "pipeline.held" | "coordination.rolled_back";
                 channel_id?: string;
             };
             header?: never;
@@ -3956,6 +4108,512 @@ export interface operations {
             };
             /** @description too large: the body (over 256 KB) or what it asks for */
             413: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "apigw-requestid": components["headers"]["GatewayRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description failed on our side; safe to retry with the same Idempotency-Key */
+            500: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "apigw-requestid": components["headers"]["GatewayRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "trigger-pipeline": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description repeating a POST with the same key within 24 hours returns the first response and changes nothing */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "channel_id": "tech-daily",
+                 *       "video_id": "vid-2026-11-21-001",
+                 *       "priority": "high",
+                 *       "inputs": {
+                 *         "quality": "1080p"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["TriggerPipelineInput"];
+            };
+        };
+        responses: {
+            /** @description the run, queued (held while paused) */
+            202: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "apigw-requestid": components["headers"]["GatewayRequestId"];
+                    "idempotent-replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PipelineRunAccepted"];
+                };
+            };
+            /** @description invalid input: details.fields names each field at fault */
+            400: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "apigw-requestid": components["headers"]["GatewayRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description missing or wrong credentials (the local token, or a JWT refused by the authorizer) */
+            401: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "apigw-requestid": components["headers"]["GatewayRequestId"];
+                    "www-authenticate": components["headers"]["WwwAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description a SigV4 signature refused by the IAM authorizer (answered by API Gateway) */
+            403: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "apigw-requestid": components["headers"]["GatewayRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description no such resource */
+            404: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "apigw-requestid": components["headers"]["GatewayRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description this path does not take this method; the allow header lists those it takes */
+            405: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "apigw-requestid": components["headers"]["GatewayRequestId"];
+                    allow: components["headers"]["Allow"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description conflicts with the current state (details say which), or idempotency_in_progress: a request with this Idempotency-Key is still running */
+            409: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "apigw-requestid": components["headers"]["GatewayRequestId"];
+                    "retry-after": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description too large: the body (over 256 KB) or what it asks for */
+            413: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "apigw-requestid": components["headers"]["GatewayRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the body is not application/json */
+            415: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "apigw-requestid": components["headers"]["GatewayRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description well formed but not acceptable (details say why), or idempotency_key_reused: the key came with another request */
+            422: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "apigw-requestid": components["headers"]["GatewayRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description failed on our side; safe to retry with the same Idempotency-Key */
+            500: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "apigw-requestid": components["headers"]["GatewayRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "list-pipeline-runs": {
+        parameters: {
+            query?: {
+                /** @description items per page (1-100) */
+                limit?: number;
+                /** @description next_cursor of the previous page */
+                cursor?: string;
+                channel_id?: string;
+                status?: "queued" | "held" | "dispatched" | "in_progress" | "succeeded" | "failed";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description one page of runs, newest first */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "apigw-requestid": components["headers"]["GatewayRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PipelineRunPage"];
+                };
+            };
+            /** @description invalid input: details.fields names each field at fault */
+            400: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "apigw-requestid": components["headers"]["GatewayRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description missing or wrong credentials (the local token, or a JWT refused by the authorizer) */
+            401: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "apigw-requestid": components["headers"]["GatewayRequestId"];
+                    "www-authenticate": components["headers"]["WwwAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description a SigV4 signature refused by the IAM authorizer (answered by API Gateway) */
+            403: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "apigw-requestid": components["headers"]["GatewayRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description this path does not take this method; the allow header lists those it takes */
+            405: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "apigw-requestid": components["headers"]["GatewayRequestId"];
+                    allow: components["headers"]["Allow"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description too large: the body (over 256 KB) or what it asks for */
+            413: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "apigw-requestid": components["headers"]["GatewayRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description failed on our side; safe to retry with the same Idempotency-Key */
+            500: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "apigw-requestid": components["headers"]["GatewayRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "get-pipeline-run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                run_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the run */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "apigw-requestid": components["headers"]["GatewayRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PipelineRun"];
+                };
+            };
+            /** @description invalid input: details.fields names each field at fault */
+            400: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "apigw-requestid": components["headers"]["GatewayRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description missing or wrong credentials (the local token, or a JWT refused by the authorizer) */
+            401: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "apigw-requestid": components["headers"]["GatewayRequestId"];
+                    "www-authenticate": components["headers"]["WwwAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description a SigV4 signature refused by the IAM authorizer (answered by API Gateway) */
+            403: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "apigw-requestid": components["headers"]["GatewayRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description no such resource */
+            404: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "apigw-requestid": components["headers"]["GatewayRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description this path does not take this method; the allow header lists those it takes */
+            405: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "apigw-requestid": components["headers"]["GatewayRequestId"];
+                    allow: components["headers"]["Allow"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description too large: the body (over 256 KB) or what it asks for */
+            413: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "apigw-requestid": components["headers"]["GatewayRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description failed on our side; safe to retry with the same Idempotency-Key */
+            500: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "apigw-requestid": components["headers"]["GatewayRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "complete-pipeline-run": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description repeating a POST with the same key within 24 hours returns the first response and changes nothing */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                run_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "conclusion": "success",
+                 *       "details": {
+                 *         "duration_seconds": 312
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["CompleteRunInput"];
+            };
+        };
+        responses: {
+            /** @description the run, final */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "apigw-requestid": components["headers"]["GatewayRequestId"];
+                    "idempotent-replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PipelineRun"];
+                };
+            };
+            /** @description invalid input: details.fields names each field at fault */
+            400: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "apigw-requestid": components["headers"]["GatewayRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description missing or wrong credentials (the local token, or a JWT refused by the authorizer) */
+            401: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "apigw-requestid": components["headers"]["GatewayRequestId"];
+                    "www-authenticate": components["headers"]["WwwAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description a SigV4 signature refused by the IAM authorizer (answered by API Gateway) */
+            403: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "apigw-requestid": components["headers"]["GatewayRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description no such resource */
+            404: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "apigw-requestid": components["headers"]["GatewayRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description this path does not take this method; the allow header lists those it takes */
+            405: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "apigw-requestid": components["headers"]["GatewayRequestId"];
+                    allow: components["headers"]["Allow"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description conflicts with the current state (details say which), or idempotency_in_progress: a request with this Idempotency-Key is still running */
+            409: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "apigw-requestid": components["headers"]["GatewayRequestId"];
+                    "retry-after": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description too large: the body (over 256 KB) or what it asks for */
+            413: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "apigw-requestid": components["headers"]["GatewayRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the body is not application/json */
+            415: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "apigw-requestid": components["headers"]["GatewayRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description well formed but not acceptable (details say why), or idempotency_key_reused: the key came with another request */
+            422: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
                     "apigw-requestid": components["headers"]["GatewayRequestId"];

@@ -1,6 +1,7 @@
-import type { IHttpRouteAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpNoneAuthorizer, type IHttpRouteAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer, HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import type { Construct } from 'constructs';
+import { routeAuth, type AnyRoute } from '#shared/routes';
 
 /** How callers prove who they are: SigV4-signed requests (IAM), or a JWT from an OIDC issuer. */
 export type ApiAuthorization = { kind: 'iam' } | { kind: 'jwt'; issuer: string; audience: string[] };
@@ -42,4 +43,22 @@ export function routeAuthorizer(authorization: ApiAuthorization): IHttpRouteAuth
         jwtAudience: authorization.audience,
         identitySource: ['$request.header.Authorization'],
       });
+}
+
+/**
+ * The authorizer a route overrides the API's default with, from its spec:
+ * none at all for a route that verifies a GitHub signature itself (API
+ * Gateway lets every request through to its handler), else undefined: the
+ * API's default authorizer (IAM or JWT, as deployed).
+ */
+export function routeAuthorizerOverride(route: Pick<AnyRoute, 'auth'>): IHttpRouteAuthorizer | undefined {
+  const auth = routeAuth(route);
+  switch (auth) {
+    case 'github-signature':
+      return new HttpNoneAuthorizer();
+    case 'iam':
+      return undefined;
+    default:
+      throw new Error(`unknown route auth ${JSON.stringify(auth satisfies never)}`);
+  }
 }

@@ -3,6 +3,7 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, type IRole } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { IScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { INDEXES } from '#shared/adapters/dynamodb/table-definition';
 import { PERMISSION_SETTINGS, type Permission } from '#shared/routes';
@@ -64,28 +65,92 @@ export function bindTable(fn: OrchestratorFunction, table: ITable, access: 'read
 }
 
 export interface TriggerQueues {
+  /** Normal priority. */
+  queue: IQueue;
+  highQueue: IQueue;
+  /** Shared by both. */
+  deadLetterQueue: IQueue;
+}
+
+/**
+ * 'send': sqs:SendMessage on both trigger queues (SendMessageBatch is authorised as SendMessage).
+ * 'depth': sqs:GetQueueAttributes on both and their dead-letter queue.
+ * Both set TRIGGER_QUEUE_URL, TRIGGER_HIGH_QUEUE_URL and TRIGGER_DLQ_URL: the
+ * composition root builds the queue adapter from all three, and a URL grants nothing.
+ */
+export function bindTriggerQueue(fn: OrchestratorFunction, queues: TriggerQueues, access: 'send' | 'depth'): void {
+  const both = [queues.queue.queueArn, queues.highQueue.queueArn];
+  if (access === 'send') {
+    fn.addToRolePolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: both }));
+  } else {
+    fn.addToRolePolicy(new PolicyStatement({ actions: ['sqs:GetQueueAttributes'], resources: [...both, queues.deadLetterQueue.queueArn] }));
+  }
+  setEnvironment(fn, access === 'send' ? 'queue:send' : 'queue:depth', {
+    TRIGGER_QUEUE_URL: queues.queue.queueUrl,
+    TRIGGER_HIGH_QUEUE_URL: queues.highQueue.queueUrl,
+    TRIGGER_DLQ_URL: queues.deadLetterQueue.queueUrl,
+  });
+}
+
+export interface ProcessingQueues {
   queue: IQueue;
   deadLetterQueue: IQueue;
 }
 
 /**
- * 'send': sqs:SendMessage on the trigger queue (SendMessageBatch is authorised as SendMessage).
- * 'depth': sqs:GetQueueAttributes on the queue and its dead-letter queue.
- * Both set TRIGGER_QUEUE_URL and TRIGGER_DLQ_URL: the composition root builds
- * the queue adapter from both, and a URL grants nothing.
+ * 'send': sqs:SendMessage on the processing queue; sets PROCESSING_QUEUE_URL.
+ * 'depth': sqs:GetQueueAttributes on it and its dead-letter queue; sets both URLs.
  */
-export function bindTriggerQueue(fn: OrchestratorFunction, queues: TriggerQueues, access: 'send' | 'depth'): void {
+export function bindProcessingQueue(fn: OrchestratorFunction, queues: ProcessingQueues, access: 'send' | 'depth'): void {
   if (access === 'send') {
     fn.addToRolePolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [queues.queue.queueArn] }));
+    setEnvironment(fn, 'processing:send', { PROCESSING_QUEUE_URL: queues.queue.queueUrl });
   } else {
     fn.addToRolePolicy(
       new PolicyStatement({ actions: ['sqs:GetQueueAttributes'], resources: [queues.queue.queueArn, queues.deadLetterQueue.queueArn] }),
     );
+    setEnvironment(fn, 'processing:depth', {
+      PROCESSING_QUEUE_URL: queues.queue.queueUrl,
+      PROCESSING_DLQ_URL: queues.deadLetterQueue.queueUrl,
+    });
   }
-  setEnvironment(fn, access === 'send' ? 'queue:send' : 'queue:depth', {
-    TRIGGER_QUEUE_URL: queues.queue.queueUrl,
-    TRIGGER_DLQ_URL: queues.deadLetterQueue.queueUrl,
+}
+
+/** The GitHub secrets, and the client settings that travel with the token. */
+export interface GithubAccess {
+  tokenSecret: ISecret;
+  webhookSecret: ISecret;
+  /** GITHUB_API_URL: api.github.com, or a GitHub Enterprise API. */
+  apiUrl: string;
+  /** GITHUB_DISPATCHES_PER_MINUTE and GITHUB_DISPATCHES_PER_HOUR: the dispatch pacer's rates. */
+  dispatchesPerMinute: number;
+  dispatchesPerHour: number;
+}
+
+/**
+ * secretsmanager:GetSecretValue on that one secret, by its full ARN: no
+ * DescribeSecret, no other secret. The secrets use the AWS-managed key, which
+ * Secrets Manager decrypts with on the caller's behalf, so no kms grant.
+ */
+function grantSecretRead(fn: OrchestratorFunction, secret: ISecret): void {
+  fn.addToRolePolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secret.secretArn] }));
+}
+
+/** Read the GitHub token; sets GITHUB_TOKEN_SECRET_ARN, GITHUB_API_URL and the dispatch pacing. */
+export function bindGithubToken(fn: OrchestratorFunction, github: GithubAccess): void {
+  grantSecretRead(fn, github.tokenSecret);
+  setEnvironment(fn, 'github:token', {
+    GITHUB_TOKEN_SECRET_ARN: github.tokenSecret.secretArn,
+    GITHUB_API_URL: github.apiUrl,
+    GITHUB_DISPATCHES_PER_MINUTE: String(github.dispatchesPerMinute),
+    GITHUB_DISPATCHES_PER_HOUR: String(github.dispatchesPerHour),
   });
+}
+
+/** Read the webhook secret (to verify X-Hub-Signature-256); sets GITHUB_WEBHOOK_SECRET_ARN. */
+export function bindGithubWebhookSecret(fn: OrchestratorFunction, github: GithubAccess): void {
+  grantSecretRead(fn, github.webhookSecret);
+  setEnvironment(fn, 'github:webhook-secret', { GITHUB_WEBHOOK_SECRET_ARN: github.webhookSecret.secretArn });
 }
 
 /** What a function needs to create and delete slot schedules. */
@@ -163,6 +228,8 @@ export interface BindingTargets {
   table: ITable;
   retention: TableRetention;
   triggerQueues: TriggerQueues;
+  processingQueues: ProcessingQueues;
+  github: GithubAccess;
   /** Absent only while the slot target itself is being built (it has no schedules:write). */
   slotScheduling?: SlotScheduling;
 }
@@ -174,6 +241,10 @@ export function bindPermissions(fn: OrchestratorFunction, permissions: readonly 
   else if (has('table:read')) bindTable(fn, targets.table, 'read', targets.retention);
   if (has('queue:send')) bindTriggerQueue(fn, targets.triggerQueues, 'send');
   if (has('queue:depth')) bindTriggerQueue(fn, targets.triggerQueues, 'depth');
+  if (has('processing:send')) bindProcessingQueue(fn, targets.processingQueues, 'send');
+  if (has('processing:depth')) bindProcessingQueue(fn, targets.processingQueues, 'depth');
+  if (has('github:token')) bindGithubToken(fn, targets.github);
+  if (has('github:webhook-secret')) bindGithubWebhookSecret(fn, targets.github);
   if (has('schedules:write')) {
     if (!targets.slotScheduling) throw new Error(`${fn.node.path}: schedules:write needs the slot scheduling resources`);
     bindSlotScheduler(fn, targets.slotScheduling);

@@ -72,9 +72,12 @@ export const BACKGROUND_FUNCTIONS = {
   /** EventBridge Scheduler target: loads a slot's publications and enqueues them as pipeline triggers. */
   fireSlot: background('scheduled', 'fire-slot', ['table:write', 'queue:send']),
   /** EventBridge rule target, every 5 minutes: reconciles publications and runs, re-creates missing slots. */
-  reconcilePublications: background('scheduled', 'reconcile-publications', ['table:write', 'queue:send', 'schedules:write']),
-  /** SQS consumer of the pipeline-trigger queue: dispatches the pipelines. */
-  pipelineTriggers: background('queue', 'pipeline-triggers', ['table:write']),
+  reconcilePublications: background('scheduled', 'reconcile-publications', ['table:write', 'queue:send', 'schedules:write', 'github:token']),
+  /**
+   * SQS consumer of both pipeline-trigger queues, the dispatcher: a run to GitHub Actions (the token) or to the
+   * processing queue; a trigger that must wait for the pacer goes back to its trigger queue with a delay.
+   */
+  pipelineTriggers: background('queue', 'pipeline-triggers', ['table:write', 'queue:send', 'processing:send', 'github:token']),
 } as const satisfies Record<string, FunctionEntry>;
 
 /** A route's function: `functions/http/<route id>.ts`, with the route's permissions. */
@@ -85,9 +88,9 @@ export const httpFunctionEntry = (route: Pick<AnyRoute, 'id' | 'permissions'>): 
   permissions: route.permissions,
 });
 
-/** Every function of the application: one per route, then the background ones. */
-export function functionEntries(): FunctionEntry[] {
-  return [...routeList.map(httpFunctionEntry), ...Object.values(BACKGROUND_FUNCTIONS)];
+/** Every function of the application (or of a given route table): one per route, then the background ones. */
+export function functionEntries(routes: readonly Pick<AnyRoute, 'id' | 'permissions'>[] = routeList): FunctionEntry[] {
+  return [...routes.map(httpFunctionEntry), ...Object.values(BACKGROUND_FUNCTIONS)];
 }
 
 /** The absolute path of a function's handler file. */

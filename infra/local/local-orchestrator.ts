@@ -49,9 +49,9 @@ export async function startLocalOrchestrator(local: LocalSettings): Promise<Loca
     const repairedItems = lock?.afterCrash ? await repairIndexes(dynamo.endpoint, LOCAL_TABLE_NAME) : 0;
     useLocalTable(LOCAL_TABLE_NAME, dynamo.endpoint);
     const region = settings().AWS_REGION;
-    const runtime = await startLocalRuntime({ dataDir, region, reconcileIntervalMs: local.RECONCILE_INTERVAL_SECONDS * 1000 });
+    const runtime = await startLocalRuntime({ dataDir, region, reconcileIntervalMs: local.RECONCILE_INTERVAL_SECONDS * 1000, dispatchConcurrency: settings().DISPATCH_CONCURRENCY });
     cleanup.push(() => runtime.stop());
-    overrideAdapters({ triggerQueue: runtime.triggerQueue, slotScheduler: runtime.slotScheduler });
+    overrideAdapters({ triggerQueue: runtime.triggerQueue, slotScheduler: runtime.slotScheduler, processingQueue: runtime.processingQueue });
     const api = await startLocalApiServer({ port: local.PORT, router: new HttpRouter(routeList), region, apiToken: local.ORCHESTRATOR_API_TOKEN });
     cleanup.push(() => api.close());
     return { url: api.url, port: api.port, dataDir, repairedItems, stop: unwind };

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { InProcessSlotScheduler, type SlotSchedulerSnapshot } from '#shared/adapters/local/in-process-slot-scheduler';
+import { InProcessProcessingQueue, type ProcessingQueueSnapshot } from '#shared/adapters/local/in-process-processing-queue';
 import { InProcessTriggerQueue, type TriggerQueueSnapshot } from '#shared/adapters/local/in-process-trigger-queue';
 import type { SlotFiredEvent } from '#shared/ports/slot-scheduler';
 import { JsonSnapshotFile } from './json-snapshot-file';
@@ -20,6 +21,8 @@ const WORKER_TIMEOUT_MS = 5 * 60_000;
 export interface LocalRuntime {
   slotScheduler: InProcessSlotScheduler;
   triggerQueue: InProcessTriggerQueue;
+  /** Where runs of channels without a repository wait for a worker (none runs locally: docs/pipelines.md). */
+  processingQueue: InProcessProcessingQueue;
   /** Stops the timers, lets work under way finish and writes pending work to DATA_DIR. */
   stop(): Promise<void>;
 }
@@ -31,7 +34,13 @@ export interface LocalRuntime {
  * SQS event. Both handlers are imported when first needed. With `dataDir`,
  * pending schedules, queued messages and dead letters are kept there.
  */
-export async function startLocalRuntime(options: { dataDir?: string | undefined; region: string; reconcileIntervalMs: number }): Promise<LocalRuntime> {
+export async function startLocalRuntime(options: {
+  dataDir?: string | undefined;
+  region: string;
+  reconcileIntervalMs: number;
+  /** Trigger batches dispatched at once (DISPATCH_CONCURRENCY). */
+  dispatchConcurrency?: number | undefined;
+}): Promise<LocalRuntime> {
   const fireSlot = lazyHandler<SlotFiredEvent, unknown>(SLOT_TARGET_FILE);
   const consumeTriggers = lazyHandler<SQSEvent, SQSBatchResponse | undefined>(TRIGGER_CONSUMER_FILE);
   const stored = <T>(name: string) => (options.dataDir ? new JsonSnapshotFile<T>(path.join(options.dataDir, name)) : undefined);
@@ -46,7 +55,13 @@ export async function startLocalRuntime(options: { dataDir?: string | undefined;
     consume: (event) => consumeTriggers(event, lambdaContext('pipeline-triggers', { timeoutMs: WORKER_TIMEOUT_MS, region: options.region })),
     store: stored<TriggerQueueSnapshot>('trigger-queue.json'),
     queueArn: `arn:aws:sqs:${options.region}:000000000000:channel-orchestrator-local-triggers`,
+    concurrency: options.dispatchConcurrency,
   });
+  const processingQueue = new InProcessProcessingQueue({
+    store: stored<ProcessingQueueSnapshot>('processing-queue.json'),
+    onJob: (job) => logger.info('processing job waiting for a worker', { run_id: job.run_id, channel_id: job.channel_id, publications: job.publications.length }),
+  });
+  await processingQueue.load();
   await slotScheduler.start();
   await triggerQueue.start();
   const reconciliation = startPeriodicJob(
@@ -57,6 +72,7 @@ export async function startLocalRuntime(options: { dataDir?: string | undefined;
   return {
     slotScheduler,
     triggerQueue,
+    processingQueue,
     // The periodic job and the scheduler first: a slot that fires while stopping still reaches the queue.
     stop: async () => {
       await reconciliation.stop();

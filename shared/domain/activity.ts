@@ -21,6 +21,11 @@ export const ACTIVITY_TYPES = [
   'publications.released',
   'pipeline.triggered',
   'pipeline.trigger_received',
+  'pipeline.dispatched',
+  'pipeline.in_progress',
+  'pipeline.succeeded',
+  'pipeline.failed',
+  'pipeline.held',
   'coordination.rolled_back',
 ] as const;
 export type ActivityType = (typeof ACTIVITY_TYPES)[number];

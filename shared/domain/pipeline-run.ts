@@ -103,7 +103,8 @@ export function runIdForTrigger(triggerId: string, part = 1): string {
 /**
  * GitHub takes at most 25 inputs and 65,535 characters of inputs in one
  * workflow_dispatch (docs/pipelines.md). Our three inputs leave the
- * `publications` JSON this much; a trigger whose list is longer becomes
+ * `publications` JSON this much, counted as sent: a JSON string inside the
+ * inputs JSON, every quote escaped. A trigger whose list is longer becomes
  * several runs.
  */
 export const MAX_PUBLICATIONS_INPUT_CHARS = 60_000;
@@ -114,7 +115,8 @@ export function splitForDispatch(publications: readonly RunPublication[], maxCha
   let current: RunPublication[] = [];
   let chars = 2; // []
   for (const p of publications) {
-    const size = JSON.stringify(p).length + 1;
+    // As it travels inside the inputs JSON (its quotes escaped), plus its comma.
+    const size = JSON.stringify(JSON.stringify(p)).length - 2 + 1;
     if (current.length > 0 && chars + size > maxChars) {
       parts.push(current);
       current = [];

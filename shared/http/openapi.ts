@@ -101,11 +101,12 @@ let cached: JsonSchema | undefined;
  * (fields with defaults required, no unknown fields).
  */
 export function openApiDocument(): JsonSchema {
-  cached ??= build(routeList);
+  cached ??= openApiDocumentOf(routeList);
   return cached;
 }
 
-function build(routes: readonly AnyRoute[]): JsonSchema {
+/** The document of a given route table (openApiDocument's, uncached; tests build it from their own tables). */
+export function openApiDocumentOf(routes: readonly AnyRoute[]): JsonSchema {
   const components = new Components();
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routes) {

@@ -18,6 +18,7 @@ export interface DispatchedWorkflowRun {
 
 export interface WorkflowRunState {
   github_run_id: number;
+  /** The run's name as GitHub shows it: the workflow's `run-name` (the REST API's and the webhook's `display_title`; their `name` is the workflow's). */
   name: string;
   /** GitHub's: requested, queued, pending, waiting, in_progress, completed. */
   status: string;
@@ -30,7 +31,7 @@ export interface WorkflowRunState {
 
 /** Why a GitHub call failed, after the client's own retries. */
 export type GitHubFailureKind =
-  /** 401 */
+  /** 401, or a 403 that is not a rate limit (the token lacks a permission on the repository) */
   | 'unauthorized'
   /** 404 (GitHub also answers 404 to a token that may not see the repository) */
   | 'not_found'

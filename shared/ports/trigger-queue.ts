@@ -30,6 +30,10 @@ export interface PipelineTrigger {
   publications: { publication_id: string; video_id: string }[];
   priority: 'high' | 'normal';
   enqueued_at: string;
+  /** A manual trigger (POST /trigger-pipeline): the run it starts, its video and extra workflow inputs. */
+  run_id?: string | undefined;
+  video_id?: string | null | undefined;
+  inputs?: Record<string, string> | undefined;
 }
 
 /** The most a trigger's delivery can be put off: SQS's DelaySeconds limit (15 minutes). */

@@ -28,4 +28,7 @@ export const pipelineTriggerMessage = z.object({
   publications: z.array(z.object({ publication_id: z.string().check(z.minLength(1)), video_id: z.string().check(z.minLength(1)) })),
   priority: z.enum(['high', 'normal']),
   enqueued_at: z.string(),
+  run_id: z.optional(z.string().check(z.minLength(1))),
+  video_id: z.optional(z.nullable(z.string())),
+  inputs: z.optional(z.record(z.string(), z.string())),
 });

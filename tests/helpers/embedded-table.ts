@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
 import type { TableContext } from '#shared/adapters/dynamodb/document-client';
@@ -41,6 +41,10 @@ export async function startEmbeddedDynamo(): Promise<EmbeddedDynamo> {
     async createTable(prefix = 'orchestrator') {
       const tableName = `${prefix}-${randomUUID().slice(0, 8)}`;
       await client.send(new CreateTableCommand(createTableInput(tableName)));
+      // dynalite answers CREATING and turns ACTIVE a tick later: a write before then is ResourceNotFound.
+      while ((await client.send(new DescribeTableCommand({ TableName: tableName }))).Table?.TableStatus !== 'ACTIVE') {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
       return { endpoint, tableName, doc };
     },
     async close() {

@@ -1,5 +1,6 @@
 import type { Overridable } from '#shared/composition-root';
 import type { EmbeddedTable } from './embedded-table';
+import { RecordingProcessingQueue } from './recording-adapters';
 import { InMemorySlotScheduler, InMemoryTriggerQueue } from './in-memory-ports';
 
 /**
@@ -14,7 +15,7 @@ export async function bootHandlers(table: Pick<EmbeddedTable, 'tableName' | 'end
   useLocalTable(table.tableName, table.endpoint);
   const root = await import('#shared/composition-root');
   root.resetComposition();
-  root.overrideAdapters({ triggerQueue: new InMemoryTriggerQueue(), slotScheduler: new InMemorySlotScheduler(), ...overrides });
+  root.overrideAdapters({ triggerQueue: new InMemoryTriggerQueue(), slotScheduler: new InMemorySlotScheduler(), processingQueue: new RecordingProcessingQueue(), ...overrides });
   const [start, stop, pause, resume, status, putChannel, getChannel, deleteChannel, listChannels, createVideo, listVideos, getVideo, listActivity, openapi] =
     await Promise.all([
       import('#functions/http/start'),

@@ -1,3 +1,4 @@
+import type { ProcessingJob, ProcessingQueue } from '#shared/ports/processing-queue';
 import type { SlotSchedule, SlotScheduler } from '#shared/ports/slot-scheduler';
 import type { PipelineTrigger, QueueDepth, SendOptions, TriggerQueue } from '#shared/ports/trigger-queue';
 
@@ -46,5 +47,14 @@ export class RecordingTriggerQueue implements TriggerQueue {
 
   async depth(): Promise<QueueDepth> {
     return { pending: this.triggers.length, in_flight: 0, dead_letter: 0 };
+  }
+}
+
+/** The processing queue, recording the jobs handed over. */
+export class RecordingProcessingQueue implements ProcessingQueue {
+  readonly jobs: ProcessingJob[] = [];
+
+  async send(job: ProcessingJob): Promise<void> {
+    this.jobs.push(job);
   }
 }

@@ -2,6 +2,7 @@ import type { Overridable } from '#shared/composition-root';
 import { routes, type RouteId } from '#shared/routes';
 import { apiEvent, invoke, lambdaContext, type EventInput, type HttpAnswer } from './api-gateway-event';
 import type { EmbeddedTable } from './embedded-table';
+import { RecordingProcessingQueue } from './recording-adapters';
 
 type Handler = Parameters<typeof invoke>[0];
 
@@ -15,7 +16,8 @@ export async function bootRoutes(table: Pick<EmbeddedTable, 'tableName' | 'endpo
   useLocalTable(table.tableName, table.endpoint);
   const root = await import('#shared/composition-root');
   root.resetComposition();
-  root.overrideAdapters(overrides);
+  // Runs of channels without a repository go to a recording processing queue unless a test brings its own.
+  root.overrideAdapters({ processingQueue: new RecordingProcessingQueue(), ...overrides });
   const handlers = new Map<RouteId, Handler>();
   return {
     root,

@@ -27,8 +27,10 @@ describe('Function: functionEntries', () => {
 
   it('gives the background functions the permissions their jobs need', () => {
     expect(BACKGROUND_FUNCTIONS.fireSlot.permissions).toEqual(['table:write', 'queue:send']);
-    expect(BACKGROUND_FUNCTIONS.reconcilePublications.permissions).toEqual(['table:write', 'queue:send', 'schedules:write']);
-    expect(BACKGROUND_FUNCTIONS.pipelineTriggers.permissions).toEqual(['table:write']);
+    // The reconciliation also asks GitHub about runs the webhook said nothing of.
+    expect(BACKGROUND_FUNCTIONS.reconcilePublications.permissions).toEqual(['table:write', 'queue:send', 'schedules:write', 'github:token']);
+    // The dispatcher: runs to GitHub (the token) or the processing queue; triggers waiting for the pacer back on their trigger queue.
+    expect(BACKGROUND_FUNCTIONS.pipelineTriggers.permissions).toEqual(['table:write', 'queue:send', 'processing:send', 'github:token']);
   });
 });
 

@@ -7,8 +7,9 @@ import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { StatefulStack } from '#infra/stateful-stack';
+import { StatefulStack, statefulResources } from '#infra/stateful-stack';
 import { StatelessStack } from '#infra/stateless-stack';
+import { isPublicRoute, routeList, routes, type AnyRoute } from '#shared/routes';
 
 const cdkContext = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')).context as Record<string, unknown>;
 
@@ -28,7 +29,14 @@ function acknowledgements(root: IConstruct): { path: string; id: string; reason:
   );
 }
 
-describe('Class: AwsSolutionsChecks (cdk-nag 3) on the whole app', () => {
+/** The application's route table, and the same with one route made a GitHub webhook (until the real one lands). */
+const SIGNED_ROUTE: AnyRoute = { ...routes.openapi, auth: 'github-signature', permissions: ['github:webhook-secret'] };
+const ROUTE_TABLES = [
+  ['the application\'s route table', routeList],
+  ['a route table with a github-signature route', routeList.map((r) => (r.id === SIGNED_ROUTE.id ? SIGNED_ROUTE : r))],
+] as const;
+
+describe.each(ROUTE_TABLES)('Class: AwsSolutionsChecks (cdk-nag 3) on the whole app, with %s', (_table, routeTable: readonly AnyRoute[]) => {
   let app: App;
   let stacks: Stack[];
   let plugin: AwsSolutionsChecks;
@@ -40,13 +48,7 @@ describe('Class: AwsSolutionsChecks (cdk-nag 3) on the whole app', () => {
     outdir = mkdtempSync(join(tmpdir(), 'orchestrator-nag-'));
     app = new App({ context: { ...cdkContext, 'aws:cdk:bundling-stacks': [] }, outdir, stackTraces: false });
     const stateful = new StatefulStack(app, 'ChannelOrchestratorStateful');
-    const stateless = new StatelessStack(app, 'ChannelOrchestratorStateless', {
-      table: stateful.table,
-      triggerQueue: stateful.triggerQueue,
-      triggerDeadLetterQueue: stateful.triggerDeadLetterQueue,
-      slotDeadLetterQueue: stateful.slotDeadLetterQueue,
-      scheduleGroup: stateful.scheduleGroup,
-    });
+    const stateless = new StatelessStack(app, 'ChannelOrchestratorStateless', { ...statefulResources(stateful), routes: routeTable });
     stacks = [stateful, stateless];
     plugin = new AwsSolutionsChecks(app);
     Validations.of(app).addPlugins(plugin);
@@ -78,8 +80,12 @@ describe('Class: AwsSolutionsChecks (cdk-nag 3) on the whole app', () => {
     expect(new Set(found.map((a) => a.id.replace(/schedule\/[^/]+\/\*/, 'schedule/<group>/*')))).toEqual(
       new Set([
         'AwsSolutions-SQS3',
+        // The two GitHub secrets: no Lambda rotation (the token is GitHub's, the webhook secret must match GitHub's settings).
+        'AwsSolutions-SMG4',
         'AwsSolutions-IAM5[Resource::*]',
         'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/<group>/*]',
+        // A route with no authorizer: only when one checks a GitHub signature itself.
+        ...(routeTable.some(isPublicRoute) ? ['AwsSolutions-APIG4'] : []),
       ]),
     );
     for (const acknowledgement of found) {
@@ -87,5 +93,15 @@ describe('Class: AwsSolutionsChecks (cdk-nag 3) on the whole app', () => {
       expect(Stack.isStack(acknowledgement.scope) || acknowledgement.scope === app).toBe(false);
       expect(acknowledgement.reason.length).toBeGreaterThan(60);
     }
+  });
+
+  it('acknowledges missing rotation on the two GitHub secrets only, and no authorizer only on github-signature routes', () => {
+    const found = acknowledgements(app);
+    expect(found.filter((a) => a.id === 'AwsSolutions-SMG4').map((a) => a.path).sort()).toEqual([
+      'ChannelOrchestratorStateful/GithubTokenSecret',
+      'ChannelOrchestratorStateful/GithubWebhookSecret',
+    ]);
+    const signedPaths = routeTable.filter(isPublicRoute).map((r) => `ChannelOrchestratorStateless/HttpApi/${r.method}--api--orchestration${r.path.replace(/\//g, '--')}`);
+    expect(found.filter((a) => a.id === 'AwsSolutions-APIG4').map((a) => a.path).sort()).toEqual(signedPaths.sort());
   });
 });

@@ -3,29 +3,25 @@ import { App, type CfnElement } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fullPath, routeList, type Permission } from '#shared/routes';
+import { Queue } from 'aws-cdk-lib/aws-sqs';
+import { MAX_TRIGGER_DELAY_SECONDS } from '#shared/ports/trigger-queue';
+import { PERMISSION_SETTINGS, fullPath, routeList, routes, type AnyRoute, type Permission } from '#shared/routes';
 import { TABLE_READ_ACTIONS, TABLE_WRITE_ACTIONS } from '#infra/constructs/bindings';
 import { BACKGROUND_FUNCTIONS } from '#infra/constructs/bundling';
-import { StatefulStack } from '#infra/stateful-stack';
-import { StatelessStack } from '#infra/stateless-stack';
+import { StatefulStack, statefulResources } from '#infra/stateful-stack';
+import { StatelessStack, TRIGGER_AGE_ALARM_THRESHOLD } from '#infra/stateless-stack';
 
 const cdkContext = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')).context as Record<string, unknown>;
 
-/** Both stacks wired as infra/app.ts wires them; bundling skipped, the feature flags of cdk.json. */
-function buildApp(context: Record<string, unknown> = {}) {
+/** Both stacks wired as infra/app.ts wires them; bundling skipped, the feature flags of cdk.json. A test may serve its own route table. */
+function buildApp(context: Record<string, unknown> = {}, routeTable?: readonly AnyRoute[]) {
   const app = new App({
     context: { ...cdkContext, 'aws:cdk:bundling-stacks': [], ...context },
     builtinCloudFormationValidation: false,
     stackTraces: false,
   });
   const stateful = new StatefulStack(app, 'Stateful');
-  const stateless = new StatelessStack(app, 'Stateless', {
-    table: stateful.table,
-    triggerQueue: stateful.triggerQueue,
-    triggerDeadLetterQueue: stateful.triggerDeadLetterQueue,
-    slotDeadLetterQueue: stateful.slotDeadLetterQueue,
-    scheduleGroup: stateful.scheduleGroup,
-  });
+  const stateless = new StatelessStack(app, 'Stateless', { ...statefulResources(stateful), ...(routeTable ? { routes: routeTable } : {}) });
   return { app, stateful, stateless };
 }
 
@@ -37,6 +33,22 @@ interface Statement {
 }
 
 const actionsOf = (s: Statement): string[] => (Array.isArray(s.Action) ? s.Action : [s.Action]);
+
+/** Every function of the application with its permissions: one per route, then the background ones. */
+const ALL_FUNCTIONS = [
+  ...routeList.map((r) => [r.id, r.permissions] as const),
+  ...Object.values(BACKGROUND_FUNCTIONS).map((f) => [f.name, f.permissions] as const),
+];
+/** What every function's environment holds whatever its permissions (OrchestratorFunction). */
+const BASE_ENVIRONMENT = ['POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_LOG_LEVEL', 'POWERTOOLS_METRICS_NAMESPACE'];
+
+/**
+ * The route table with one route (openapi, whose handler exists) made a
+ * GitHub webhook: no authorizer, the webhook secret. Until the real webhook
+ * route is in shared/routes.ts, this is how the stack's handling of one is tested.
+ */
+const SIGNED_ROUTE: AnyRoute = { ...routes.openapi, auth: 'github-signature', permissions: ['github:webhook-secret'] };
+const WITH_SIGNED_ROUTE: readonly AnyRoute[] = routeList.map((r) => (r.id === SIGNED_ROUTE.id ? SIGNED_ROUTE : r));
 const resourcesOf = (s: Statement): unknown[] => (Array.isArray(s.Resource) ? s.Resource : [s.Resource]);
 const WRITE_ONLY_TABLE_ACTIONS = TABLE_WRITE_ACTIONS.filter((a) => !(TABLE_READ_ACTIONS as readonly string[]).includes(a));
 
@@ -148,24 +160,39 @@ describe('Class: StatelessStack', () => {
       expect(new Set(onAnything.flatMap(actionsOf))).toEqual(new Set(['xray:PutTraceSegments', 'xray:PutTelemetryRecords']));
     });
 
-    it.each(routeList.map((r) => [r.id, r.permissions] as const))('route %s gets exactly its permissions %j', (id, permissions) => {
+    it.each(ALL_FUNCTIONS)('%s gets exactly its permissions %j: their grants, on their resources, and their settings', (name, permissions) => {
       const has = (p: Permission) => permissions.includes(p);
-      const actions = actionsOfFunction(id);
-      const env = propsOf(id).Environment.Variables as Record<string, unknown>;
+      // The bindings' statements. CDK's own grants for the wiring (the dispatcher's event sources, fire-slot's failure
+      // destination) always carry sqs:GetQueueUrl, which no binding grants: they are checked in 'background jobs'.
+      const statements = statementsOfRole(roleId(name)).filter((st) => !actionsOf(st).includes('sqs:GetQueueUrl'));
+      const actions = statements.flatMap(actionsOf);
+      const env = propsOf(name).Environment.Variables as Record<string, unknown>;
+      /** Whether the role may do `action` on this resource (named exactly, as resolved in this stack). */
+      const grants = (action: string, arn: string) => {
+        const resource = JSON.stringify(stateless.resolve(arn));
+        return statements.some((st) => actionsOf(st).includes(action) && resourcesOf(st).some((r) => JSON.stringify(r) === resource));
+      };
 
       const readsTable = has('table:read') || has('table:write');
       expect(actions.filter((a) => a.startsWith('dynamodb:')).sort()).toEqual(
         [...(has('table:write') ? TABLE_WRITE_ACTIONS : readsTable ? TABLE_READ_ACTIONS : [])].sort(),
       );
-      expect('TABLE_NAME' in env).toBe(readsTable);
-      expect('ACTIVITY_RETENTION_DAYS' in env).toBe(readsTable);
-      expect('PUBLICATION_RETENTION_DAYS' in env).toBe(has('table:write'));
-      expect(actions.includes('sqs:SendMessage')).toBe(has('queue:send'));
-      expect(actions.includes('sqs:GetQueueAttributes')).toBe(has('queue:depth'));
-      expect('TRIGGER_QUEUE_URL' in env).toBe(has('queue:send') || has('queue:depth'));
+      for (const queue of [stateful.triggerQueue, stateful.triggerHighQueue]) {
+        expect(grants('sqs:SendMessage', queue.queueArn), `send to ${queue.node.id}`).toBe(has('queue:send'));
+        expect(grants('sqs:GetQueueAttributes', queue.queueArn), `depth of ${queue.node.id}`).toBe(has('queue:depth'));
+      }
+      expect(grants('sqs:GetQueueAttributes', stateful.triggerDeadLetterQueue.queueArn)).toBe(has('queue:depth'));
+      expect(grants('sqs:SendMessage', stateful.processingQueue.queueArn)).toBe(has('processing:send'));
+      expect(grants('sqs:GetQueueAttributes', stateful.processingQueue.queueArn)).toBe(has('processing:depth'));
+      expect(grants('sqs:GetQueueAttributes', stateful.processingDeadLetterQueue.queueArn)).toBe(has('processing:depth'));
+      expect(actions.includes('sqs:SendMessage')).toBe(has('queue:send') || has('processing:send'));
+      expect(actions.includes('sqs:GetQueueAttributes')).toBe(has('queue:depth') || has('processing:depth'));
+      expect(grants('secretsmanager:GetSecretValue', stateful.githubTokenSecret.secretArn)).toBe(has('github:token'));
+      expect(grants('secretsmanager:GetSecretValue', stateful.githubWebhookSecret.secretArn)).toBe(has('github:webhook-secret'));
       expect(actions.some((a) => a.startsWith('scheduler:'))).toBe(has('schedules:write'));
       expect(actions.includes('iam:PassRole')).toBe(has('schedules:write'));
-      expect('SCHEDULE_GROUP_NAME' in env).toBe(has('schedules:write'));
+      // The environment: exactly the settings its permissions bring (PERMISSION_SETTINGS), nothing more.
+      expect(Object.keys(env).sort()).toEqual([...new Set([...BASE_ENVIRONMENT, ...permissions.flatMap((p) => PERMISSION_SETTINGS[p])])].sort());
     });
 
     it('lets read-only routes write nothing', () => {
@@ -190,12 +217,68 @@ describe('Class: StatelessStack', () => {
       }
     });
 
-    it('lets status read the depth of the trigger queue and of its dead-letter queue', () => {
+    it('lets status read the depth of both trigger queues and of their dead-letter queue', () => {
       const statement = statementsOfRole(roleId('status')).find((s) => actionsOf(s).includes('sqs:GetQueueAttributes'))!;
-      const queues = [stateful.triggerQueue, stateful.triggerDeadLetterQueue].map((q) => stateless.resolve(q.queueArn));
-      expect(resourcesOf(statement)).toHaveLength(2);
+      const queues = [stateful.triggerQueue, stateful.triggerHighQueue, stateful.triggerDeadLetterQueue].map((q) => stateless.resolve(q.queueArn));
+      expect(resourcesOf(statement)).toHaveLength(3);
       expect(resourcesOf(statement)).toEqual(expect.arrayContaining(queues));
-      expect(Object.keys(propsOf('status').Environment.Variables)).toEqual(expect.arrayContaining(['TRIGGER_QUEUE_URL', 'TRIGGER_DLQ_URL']));
+      expect(propsOf('status').Environment.Variables).toMatchObject({
+        TRIGGER_QUEUE_URL: stateless.resolve(stateful.triggerQueue.queueUrl),
+        TRIGGER_HIGH_QUEUE_URL: stateless.resolve(stateful.triggerHighQueue.queueUrl),
+        TRIGGER_DLQ_URL: stateless.resolve(stateful.triggerDeadLetterQueue.queueUrl),
+      });
+    });
+
+    it('grants no secret but by its full ARN, and nothing on secrets but GetSecretValue', () => {
+      const secretStatements = allStatements().filter((s) => actionsOf(s).some((a) => a.startsWith('secretsmanager:')));
+      expect(secretStatements.length).toBeGreaterThan(0);
+      const secrets = [stateful.githubTokenSecret, stateful.githubWebhookSecret].map((secret) => JSON.stringify(stateless.resolve(secret.secretArn)));
+      for (const statement of secretStatements) {
+        expect(actionsOf(statement)).toEqual(['secretsmanager:GetSecretValue']);
+        expect(resourcesOf(statement)).toHaveLength(1);
+        expect(secrets).toContain(JSON.stringify(resourcesOf(statement)[0]));
+      }
+    });
+
+    it.each([
+      ['GitHub token', 'github:token' as Permission, () => stateful.githubTokenSecret],
+      ['webhook secret', 'github:webhook-secret' as Permission, () => stateful.githubWebhookSecret],
+    ])('lets only the functions holding its permission read the %s', (_name, permission, secret) => {
+      const arn = JSON.stringify(stateless.resolve(secret().secretArn));
+      const readers = Object.values(resources)
+        .filter((r) => r.Type === 'AWS::IAM::Policy')
+        .filter((r) => (r.Properties.PolicyDocument.Statement as Statement[]).some((s) => actionsOf(s).includes('secretsmanager:GetSecretValue') && JSON.stringify(s.Resource) === arn))
+        .flatMap((r) => (r.Properties.Roles as { Ref: string }[]).map((role) => role.Ref));
+      const holders = ALL_FUNCTIONS.filter(([, permissions]) => permissions.includes(permission)).map(([name]) => roleId(name));
+      expect(readers.sort()).toEqual(holders.sort());
+    });
+
+    it('adds only the wiring\'s own SQS grants: the dispatcher consumes both trigger queues, fire-slot sends failures to the slot DLQ', () => {
+      const wiring = (name: string) =>
+        statementsOfRole(roleId(name))
+          .filter((st) => actionsOf(st).includes('sqs:GetQueueUrl'))
+          .map((st) => ({ actions: actionsOf(st).sort(), resources: resourcesOf(st).map((r) => JSON.stringify(r)).sort() }));
+      const arns = (...queues: { queueArn: string }[]) => queues.map((q) => JSON.stringify(stateless.resolve(q.queueArn))).sort();
+      const consume = ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage'];
+      expect(wiring(BACKGROUND_FUNCTIONS.pipelineTriggers.name)).toEqual([{ actions: consume, resources: arns(stateful.triggerQueue, stateful.triggerHighQueue) }]);
+      expect(wiring(BACKGROUND_FUNCTIONS.fireSlot.name)).toEqual([
+        { actions: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'], resources: arns(stateful.slotDeadLetterQueue) },
+      ]);
+      for (const [name] of ALL_FUNCTIONS.filter(([n]) => n !== BACKGROUND_FUNCTIONS.pipelineTriggers.name && n !== BACKGROUND_FUNCTIONS.fireSlot.name)) {
+        expect(wiring(name), name).toEqual([]);
+      }
+    });
+
+    it('gives the dispatcher the token, the GitHub API URL, the default pacing, both trigger queues and the processing queue', () => {
+      expect(propsOf(BACKGROUND_FUNCTIONS.pipelineTriggers.name).Environment.Variables).toMatchObject({
+        GITHUB_TOKEN_SECRET_ARN: stateless.resolve(stateful.githubTokenSecret.secretArn),
+        GITHUB_API_URL: 'https://api.github.com',
+        GITHUB_DISPATCHES_PER_MINUTE: '60',
+        GITHUB_DISPATCHES_PER_HOUR: '450',
+        TRIGGER_QUEUE_URL: stateless.resolve(stateful.triggerQueue.queueUrl),
+        TRIGGER_HIGH_QUEUE_URL: stateless.resolve(stateful.triggerHighQueue.queueUrl),
+        PROCESSING_QUEUE_URL: stateless.resolve(stateful.processingQueue.queueUrl),
+      });
     });
 
     it('confines schedule writes to the slot group and passes the Scheduler role to Scheduler only', () => {
@@ -256,14 +339,24 @@ describe('Class: StatelessStack', () => {
       expect(propsOf(BACKGROUND_FUNCTIONS.reconcilePublications.name).Timeout).toBeLessThan(300);
     });
 
-    it('drains the trigger queue into pipeline-triggers, 10 at a time, reporting partial batch failures, at most 5 at once', () => {
+    it.each([
+      ['high', () => stateful.triggerHighQueue],
+      ['normal', () => stateful.triggerQueue],
+    ])('drains the %s trigger queue into pipeline-triggers, 10 at a time, reporting partial batch failures, at most 5 at once', (_name, queue) => {
       template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
         FunctionName: { Ref: fnId(BACKGROUND_FUNCTIONS.pipelineTriggers.name) },
-        EventSourceArn: stateless.resolve(stateful.triggerQueue.queueArn),
+        EventSourceArn: stateless.resolve(queue().queueArn),
         BatchSize: 10,
         FunctionResponseTypes: ['ReportBatchItemFailures'],
         ScalingConfig: { MaximumConcurrency: 5 },
       });
+    });
+
+    it('maps exactly the two trigger queues, one mapping each; the processing queue belongs to the workers', () => {
+      const mappings = Object.values(template.findResources('AWS::Lambda::EventSourceMapping'));
+      expect(mappings.map((m) => JSON.stringify(m.Properties.EventSourceArn)).sort()).toEqual(
+        [stateful.triggerQueue, stateful.triggerHighQueue].map((q) => JSON.stringify(stateless.resolve(q.queueArn))).sort(),
+      );
     });
 
     it.each(Object.values(BACKGROUND_FUNCTIONS).map((f) => [f.name]))(
@@ -273,10 +366,15 @@ describe('Class: StatelessStack', () => {
       },
     );
 
-    it('keeps the trigger queue visibility timeout comfortably above the consumer timeout', () => {
-      const visibility = Template.fromStack(stateful).toJSON().Resources[stateful.getLogicalId(stateful.triggerQueue.node.defaultChild as CfnElement)]
+    it.each([
+      ['high', () => stateful.triggerHighQueue],
+      ['normal', () => stateful.triggerQueue],
+    ])('keeps the %s trigger queue visibility timeout at least 6x the dispatcher timeout', (_name, queue) => {
+      const visibility = Template.fromStack(stateful).toJSON().Resources[stateful.getLogicalId(queue().node.defaultChild as CfnElement)]
         .Properties.VisibilityTimeout as number;
-      expect(visibility).toBeGreaterThanOrEqual(6 * propsOf(BACKGROUND_FUNCTIONS.pipelineTriggers.name).Timeout);
+      const timeout = propsOf(BACKGROUND_FUNCTIONS.pipelineTriggers.name).Timeout as number;
+      expect(timeout).toBeGreaterThan(0);
+      expect(visibility).toBeGreaterThanOrEqual(6 * timeout);
     });
   });
 
@@ -300,16 +398,48 @@ describe('Class: StatelessStack', () => {
       TreatMissingData: 'notBreaching',
     };
 
+    /**
+     * Every dead-letter queue of the stateful stack, found rather than listed: the target of any queue's
+     * redrive policy, plus the slot DLQ (Scheduler's and Lambda's, set at run time, so no redrive names it).
+     */
+    const deadLetterQueues = () => {
+      const statefulResources = Template.fromStack(stateful).toJSON().Resources as Record<string, { Properties?: { RedrivePolicy?: { deadLetterTargetArn: { 'Fn::GetAtt': [string, string] } } } }>;
+      const targets = new Set(Object.values(statefulResources).flatMap((r) => (r.Properties?.RedrivePolicy ? [r.Properties.RedrivePolicy.deadLetterTargetArn['Fn::GetAtt'][0]] : [])));
+      const queues = stateful.node.findAll().filter((c): c is Queue => c instanceof Queue);
+      return queues.filter((q) => q === stateful.slotDeadLetterQueue || targets.has(stateful.getLogicalId(q.node.defaultChild as CfnElement)));
+    };
+
+    it('finds every dead-letter queue: slot, trigger and processing', () => {
+      expect(deadLetterQueues().map((q) => q.node.id).sort()).toEqual(['ProcessingDeadLetterQueue', 'SlotDeadLetterQueue', 'TriggerDeadLetterQueue']);
+    });
+
+    it('alarms as soon as any dead-letter queue holds a message', () => {
+      for (const queue of deadLetterQueues()) {
+        const found = alarms().filter(
+          ([, a]) =>
+            a.Properties.MetricName === 'ApproximateNumberOfMessagesVisible' &&
+            JSON.stringify(a.Properties.Dimensions) === JSON.stringify([{ Name: 'QueueName', Value: stateless.resolve(queue.queueName) }]),
+        );
+        expect(found, queue.node.id).toHaveLength(1);
+        expect(found[0]![1].Properties).toMatchObject({ Namespace: 'AWS/SQS', Statistic: 'Maximum', Period: 60, ComparisonOperator: 'GreaterThanThreshold', Threshold: 0 });
+      }
+    });
+
     it.each([
-      ['slot', () => stateful.slotDeadLetterQueue],
-      ['trigger', () => stateful.triggerDeadLetterQueue],
-    ])('alarms as soon as the %s dead-letter queue holds a message', (_name, queue) => {
-      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      ['high', () => stateful.triggerHighQueue, 'TriggerHighQueueAgeAlarm'],
+      ['normal', () => stateful.triggerQueue, 'TriggerQueueAgeAlarm'],
+    ])('alarms when a trigger has waited over 30 minutes in the %s trigger queue: above the longest delay a trigger is sent with', (_name, queue, id) => {
+      expect(TRIGGER_AGE_ALARM_THRESHOLD.toSeconds()).toBe(MAX_TRIGGER_DELAY_SECONDS + 15 * 60);
+      const alarm = resources[idOf(stateless.node.findChild(id))]!;
+      expect(alarm.Properties).toMatchObject({
         Namespace: 'AWS/SQS',
-        MetricName: 'ApproximateNumberOfMessagesVisible',
+        MetricName: 'ApproximateAgeOfOldestMessage',
         Dimensions: [{ Name: 'QueueName', Value: stateless.resolve(queue().queueName) }],
+        Statistic: 'Maximum',
+        Threshold: 1_800,
         ComparisonOperator: 'GreaterThanThreshold',
-        Threshold: 0,
+        EvaluationPeriods: 1,
+        TreatMissingData: 'notBreaching',
       });
     });
 
@@ -343,8 +473,8 @@ describe('Class: StatelessStack', () => {
       });
     });
 
-    it('has exactly two alarms per function, the API 5xx alarm and the two dead-letter alarms, each described', () => {
-      expect(alarms()).toHaveLength(2 * functionIds().length + 1 + 2);
+    it('has exactly two alarms per function, the API 5xx alarm, the three dead-letter alarms and the two trigger-age alarms, each described', () => {
+      expect(alarms()).toHaveLength(2 * functionIds().length + 1 + 3 + 2);
       for (const [id, alarm] of alarms()) {
         expect(alarm.Properties.AlarmDescription, id).toMatch(/^.{20,}\. .{20,}\.$/);
       }
@@ -386,7 +516,7 @@ describe('Class: StatelessStack (JWT authorizer by context)', () => {
 });
 
 describe('Class: StatelessStack (alarm topic by context)', () => {
-  it('notifies the given SNS topic from every alarm: function errors and throttles, API 5xx, dead letters', () => {
+  it('notifies the given SNS topic from every alarm: function errors and throttles, API 5xx, dead letters, trigger age', () => {
     // Prepare
     const topicArn = 'arn:aws:sns:us-east-1:111122223333:orchestrator-alarms';
     // Act
@@ -395,10 +525,16 @@ describe('Class: StatelessStack (alarm topic by context)', () => {
     const functions = Object.keys(template.findResources('AWS::Lambda::Function')).length;
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
     expect(functions).toBeGreaterThan(0);
-    expect(alarms).toHaveLength(2 * functions + 1 + 2);
+    expect(alarms).toHaveLength(2 * functions + 1 + 3 + 2);
     for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual([topicArn]);
     expect(new Set(alarms.map((a) => `${a.Properties.Namespace}/${a.Properties.MetricName}`))).toEqual(
-      new Set(['AWS/Lambda/Errors', 'AWS/Lambda/Throttles', 'AWS/ApiGateway/5xx', 'AWS/SQS/ApproximateNumberOfMessagesVisible']),
+      new Set([
+        'AWS/Lambda/Errors',
+        'AWS/Lambda/Throttles',
+        'AWS/ApiGateway/5xx',
+        'AWS/SQS/ApproximateNumberOfMessagesVisible',
+        'AWS/SQS/ApproximateAgeOfOldestMessage',
+      ]),
     );
   });
 });
@@ -430,5 +566,82 @@ describe('Class: StatelessStack (retention by context)', () => {
 
   it.each([['0'], ['3651'], ['ninety'], [1.5]])('stops the synth on publicationRetentionDays=%s, naming the key', (value) => {
     expect(() => buildApp({ publicationRetentionDays: value })).toThrow(/publicationRetentionDays must be whole days from 1 to 3650/);
+  });
+});
+
+describe('Class: StatelessStack (a github-signature route)', () => {
+  const routeOf = (template: Template, route: AnyRoute) =>
+    Object.values(template.findResources('AWS::ApiGatewayV2::Route')).find((r) => r.Properties.RouteKey === `${route.method} ${fullPath(route)}`)!;
+
+  it.each([
+    ['IAM', {}, 'AWS_IAM'],
+    ['JWT', { authorizer: 'jwt', jwtIssuer: 'https://issuer.example.com/', jwtAudience: 'orchestrator-api' }, 'JWT'],
+  ])('serves it with no authorizer under %s, every other route with the API authorizer', (_kind, context, otherType) => {
+    // Prepare & Act: the application's route table, one route made a webhook.
+    const template = Template.fromStack(buildApp(context, WITH_SIGNED_ROUTE).stateless);
+    // Assess
+    const signed = routeOf(template, SIGNED_ROUTE);
+    expect(signed.Properties.AuthorizationType).toBe('NONE');
+    expect(signed.Properties.AuthorizerId).toBeUndefined();
+    for (const route of WITH_SIGNED_ROUTE.filter((r) => r !== SIGNED_ROUTE)) {
+      expect(routeOf(template, route).Properties.AuthorizationType, route.id).toBe(otherType);
+    }
+  });
+
+  it('lets that route, and only it, read the webhook secret, with GITHUB_WEBHOOK_SECRET_ARN set', () => {
+    // Prepare & Act
+    const { stateful, stateless } = buildApp({}, WITH_SIGNED_ROUTE);
+    const resources = Template.fromStack(stateless).toJSON().Resources as Record<string, { Type: string; Properties: Record<string, any> }>;
+    // Assess
+    const arn = JSON.stringify(stateless.resolve(stateful.githubWebhookSecret.secretArn));
+    const readers = Object.values(resources)
+      .filter((r) => r.Type === 'AWS::IAM::Policy' && (r.Properties.PolicyDocument.Statement as Statement[]).some((s) => JSON.stringify(s.Resource) === arn))
+      .flatMap((r) => (r.Properties.Roles as { Ref: string }[]).map((role) => role.Ref));
+    const fn = stateless.functions.get(SIGNED_ROUTE.id)!;
+    expect(readers).toEqual([stateless.getLogicalId(fn.role!.node.defaultChild as CfnElement)]);
+    expect(resources[stateless.getLogicalId(fn.node.defaultChild as CfnElement)]!.Properties.Environment.Variables).toMatchObject({
+      GITHUB_WEBHOOK_SECRET_ARN: stateless.resolve(stateful.githubWebhookSecret.secretArn),
+    });
+  });
+});
+
+describe('Class: StatelessStack (pipelines by context)', () => {
+  const envOfDispatcher = (stateless: StatelessStack) =>
+    Template.fromStack(stateless).toJSON().Resources[
+      stateless.getLogicalId(stateless.functions.get(BACKGROUND_FUNCTIONS.pipelineTriggers.name)!.node.defaultChild as CfnElement)
+    ].Properties.Environment.Variables as Record<string, unknown>;
+
+  it('sets both trigger mappings\' maximum concurrency from -c dispatchConcurrency', () => {
+    // Prepare & Act
+    const template = Template.fromStack(buildApp({ dispatchConcurrency: '3' }).stateless);
+    // Assess
+    const mappings = Object.values(template.findResources('AWS::Lambda::EventSourceMapping'));
+    expect(mappings).toHaveLength(2);
+    for (const mapping of mappings) expect(mapping.Properties.ScalingConfig).toEqual({ MaximumConcurrency: 3 });
+  });
+
+  it('passes the GitHub pacing and a GitHub Enterprise API URL to the functions holding the token', () => {
+    // Prepare & Act
+    const { stateless } = buildApp({ githubDispatchesPerMinute: 10, githubDispatchesPerHour: '100', githubApiUrl: 'https://ghe.example.com/api/v3/' });
+    // Assess
+    expect(envOfDispatcher(stateless)).toMatchObject({
+      GITHUB_DISPATCHES_PER_MINUTE: '10',
+      GITHUB_DISPATCHES_PER_HOUR: '100',
+      GITHUB_API_URL: 'https://ghe.example.com/api/v3',
+    });
+  });
+
+  it.each([
+    [{ dispatchConcurrency: 1 }, /dispatchConcurrency must be whole numbers from 2 to 1000, got 1/],
+    [{ dispatchConcurrency: '1001' }, /dispatchConcurrency must be whole numbers from 2 to 1000/],
+    [{ dispatchConcurrency: 'five' }, /dispatchConcurrency/],
+    [{ githubDispatchesPerMinute: 0 }, /githubDispatchesPerMinute must be whole numbers from 1 to 1000/],
+    [{ githubDispatchesPerHour: 2.5 }, /githubDispatchesPerHour must be whole numbers from 1 to 100000/],
+    [{ githubDispatchesPerMinute: 500 }, /githubDispatchesPerMinute \(500\) must not exceed githubDispatchesPerHour \(450\)/],
+    [{ githubApiUrl: 'http://ghe.example.com/api/v3' }, /githubApiUrl must be an https URL/],
+    [{ githubApiUrl: 'ghe.example.com' }, /githubApiUrl must be an https URL/],
+    [{ githubApiUrl: 'https://user:token@ghe.example.com/api/v3' }, /githubApiUrl must be an https URL/],
+  ])('stops the synth on %j, naming the key', (context, message) => {
+    expect(() => buildApp(context)).toThrow(message);
   });
 });

@@ -201,3 +201,42 @@ export const idempotencyKeys = {
   }),
   responsePartPrefix: (recordSortKey: string, token: string): string => `${recordSortKey}#PART#${token}#`,
 };
+
+/** Pipeline runs: list partitions sharded, since a large slot's firing creates a run a channel at once. */
+export const RUN_SHARDS = 4;
+export const runKeys = {
+  key: (runId: string): Key => ({ pk: `RUN#${runId}`, sk: 'RUN' }),
+  shardOf: (runId: string) => shardOf(runId, RUN_SHARDS),
+  /** gsi1: one channel's runs, newest first. */
+  channelPartition: (channelId: string) => `CHANNEL#${channelId}#RUN`,
+  /** gsi2: runs in one status (sharded), by last change: the reconciliation's walk and the status filter. */
+  statusPartition: (status: string, shard: number) => `RUN#STATUS#${status}#${shard}`,
+  statusPartitions: (status: string) => allShards(RUN_SHARDS).map((shard) => runKeys.statusPartition(status, shard)),
+  /** gsi4: every run (sharded), newest first. */
+  listPartition: (shard: number) => `RUNS#${shard}`,
+  listPartitions: () => allShards(RUN_SHARDS).map((shard) => runKeys.listPartition(shard)),
+  createdSortKey: (createdAt: string, runId: string) => `${createdAt}#${runId}`,
+  changedSortKey: (updatedAt: string, runId: string) => `${updatedAt}#${runId}`,
+  /** gsi3, sparse: GitHub's run id, once known (how a webhook finds its run). */
+  githubPartition: (githubRunId: number) => `GHRUN#${githubRunId}`,
+  item: (r: { run_id: string; channel_id: string; status: string; created_at: string; updated_at: string }) => ({
+    ...runKeys.key(r.run_id),
+    gsi1pk: runKeys.channelPartition(r.channel_id),
+    gsi1sk: runKeys.createdSortKey(r.created_at, r.run_id),
+    gsi2pk: runKeys.statusPartition(r.status, runKeys.shardOf(r.run_id)),
+    gsi2sk: runKeys.changedSortKey(r.updated_at, r.run_id),
+    gsi4pk: runKeys.listPartition(runKeys.shardOf(r.run_id)),
+    gsi4sk: runKeys.createdSortKey(r.created_at, r.run_id),
+  }),
+};
+
+/** The token bucket pacing GitHub dispatches: one item a credential. */
+export const pacerKeys = {
+  key: (credential: string): Key => ({ pk: `PACER#${credential}`, sk: 'BUCKET' }),
+};
+
+/** Per-channel daily counters of publications that reached a final state through their runs. */
+export const statsKeys = {
+  channelDay: (channelId: string, day: string): Key => ({ pk: `STATS#${channelId}`, sk: `DAY#${day}` }),
+  dayPrefix: 'DAY#',
+};

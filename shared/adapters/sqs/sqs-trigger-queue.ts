@@ -10,7 +10,10 @@ import {
 } from '#shared/ports/trigger-queue';
 
 export interface SqsTriggerQueueSettings {
+  /** The normal-priority queue (and every trigger's, without a high one). */
   queueUrl: string;
+  /** The high-priority queue: its own event source mapping drains it beside the normal one (docs/pipelines.md). */
+  highQueueUrl?: string | undefined;
   deadLetterQueueUrl: string;
 }
 
@@ -40,28 +43,39 @@ export class SqsTriggerQueue implements TriggerQueue {
     // Refused before anything goes: SQS would fail the whole batch, and every resend would fail the same.
     const tooLarge = entries.findIndex((e) => bytesOf(e) > MAX_TRIGGER_BYTES);
     if (tooLarge >= 0) throw new Error(`trigger ${triggers[tooLarge]?.trigger_id} exceeds the ${MAX_TRIGGER_BYTES}-byte trigger limit`);
-    await mapConcurrent(batchesOf(entries), 4, (batch) => this.sendBatch(batch));
+    const high = this.settings.highQueueUrl;
+    const groups = high
+      ? [
+          { url: high, entries: entries.filter((_, i) => triggers[i]?.priority === 'high') },
+          { url: this.settings.queueUrl, entries: entries.filter((_, i) => triggers[i]?.priority !== 'high') },
+        ]
+      : [{ url: this.settings.queueUrl, entries }];
+    const batches = groups.flatMap((g) => batchesOf(g.entries).map((batch) => ({ url: g.url, batch })));
+    await mapConcurrent(batches, 4, ({ url, batch }) => this.sendBatch(url, batch));
   }
 
   async depth(): Promise<QueueDepth> {
-    const [main, dead] = await Promise.all([
-      this.attributes(this.settings.queueUrl, ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesDelayed', 'ApproximateNumberOfMessagesNotVisible']),
+    const queues = [this.settings.queueUrl, ...(this.settings.highQueueUrl ? [this.settings.highQueueUrl] : [])];
+    const [dead, ...mains] = await Promise.all([
       this.attributes(this.settings.deadLetterQueueUrl, ['ApproximateNumberOfMessages']),
+      ...queues.map((url) => this.attributes(url, ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesDelayed', 'ApproximateNumberOfMessagesNotVisible'])),
     ]);
+    const sum = (name: 'ApproximateNumberOfMessages' | 'ApproximateNumberOfMessagesDelayed' | 'ApproximateNumberOfMessagesNotVisible') =>
+      mains.reduce((n, attributes) => n + Number(attributes[name] ?? 0), 0);
     return {
-      // A trigger delayed to its slot's second is waiting too.
-      pending: Number(main.ApproximateNumberOfMessages ?? 0) + Number(main.ApproximateNumberOfMessagesDelayed ?? 0),
-      in_flight: Number(main.ApproximateNumberOfMessagesNotVisible ?? 0),
-      dead_letter: Number(dead.ApproximateNumberOfMessages ?? 0),
+      // A trigger delayed to its slot's second (or paced) is waiting too.
+      pending: sum('ApproximateNumberOfMessages') + sum('ApproximateNumberOfMessagesDelayed'),
+      in_flight: sum('ApproximateNumberOfMessagesNotVisible'),
+      dead_letter: Number(dead?.ApproximateNumberOfMessages ?? 0),
     };
   }
 
   /** Sends one batch, resending the entries SQS reports failed (unless the fault is ours). */
-  private async sendBatch(entries: SendMessageBatchRequestEntry[]): Promise<void> {
+  private async sendBatch(queueUrl: string, entries: SendMessageBatchRequestEntry[]): Promise<void> {
     let pending = entries;
     for (let attempt = 0; pending.length > 0; attempt++) {
       if (attempt > 0) await sleep(backoffDelay(attempt, 50, 2_000));
-      const result = await this.sqs.send(new SendMessageBatchCommand({ QueueUrl: this.settings.queueUrl, Entries: pending }));
+      const result = await this.sqs.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: pending }));
       const failed = result.Failed ?? [];
       const fatal = failed.find((f) => f.SenderFault);
       if (fatal || (failed.length > 0 && attempt + 1 >= MAX_ATTEMPTS)) {

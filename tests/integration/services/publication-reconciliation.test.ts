@@ -120,7 +120,7 @@ describe('PublicationReconciliation and request rollback (against dynalite)', ()
       lambdaContext('pipeline-triggers'),
     );
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'm3' }]);
-    expect((await api.call('listActivity', { query: { type: 'pipeline.trigger_received' } })).body.items).toHaveLength(1);
+    expect((await api.call('listActivity', { query: { type: 'pipeline.dispatched' } })).body.items).toHaveLength(1);
 
     clock.set('2026-09-01T12:10:00.000Z');
     expect((await reconcile({}, lambdaContext('reconcile'))).triggers_resent).toBe(0);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { declaredStatuses, openApiDocument } from '#shared/http/openapi';
-import { BASE_PATH, routeList, routes } from '#shared/routes';
+import { declaredStatuses, openApiDocument, openApiDocumentOf } from '#shared/http/openapi';
+import { BASE_PATH, isPublicRoute, routeList, routes, type AnyRoute } from '#shared/routes';
 import { handler as openApiHandler } from '#functions/http/openapi';
 import { apiEvent, invoke } from '#tests/helpers/api-gateway-event';
 
@@ -141,9 +141,19 @@ describe('Function: openApiDocument', () => {
     for (const tag of document.tags as Json[]) expect(tag.description, tag.name).toEqual(expect.any(String));
     for (const route of routeList) {
       const op = document.paths[`${BASE_PATH}${route.path}`][route.method.toLowerCase()] as Json;
-      // The webhook is authenticated by its signature, not by a scheme: `security: []` says no scheme applies.
-      expect(op.security, route.id).toEqual(route.auth === 'github-signature' ? [] : [{ sigv4: [] }, { bearer: [] }]);
+      expect(op.security, route.id).toEqual(isPublicRoute(route) ? [] : [{ sigv4: [] }, { bearer: [] }]);
     }
+  });
+
+  it('declares a route that checks a GitHub signature itself with no security: security []', () => {
+    // Prepare: a route table of its own, the status route made to authenticate by signature.
+    const signed: AnyRoute = { ...routes.status, auth: 'github-signature' };
+    // Act
+    const doc = openApiDocumentOf([signed, routes.getChannel]) as Json;
+    // Assess
+    expect(doc.paths[`${BASE_PATH}${signed.path}`].get.security).toEqual([]);
+    expect(doc.paths[`${BASE_PATH}${routes.getChannel.path}`].get.security).toEqual([{ sigv4: [] }, { bearer: [] }]);
+    expect(doc.security).toEqual([{ sigv4: [] }, { bearer: [] }]);
   });
 
   it('gives every request body an example its own schema accepts', () => {

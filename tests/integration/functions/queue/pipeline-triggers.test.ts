@@ -3,7 +3,7 @@ import type { SQSEvent } from 'aws-lambda';
 import { embeddedTable, type EmbeddedTable } from '#tests/helpers/embedded-table';
 import { lambdaContext } from '#tests/helpers/api-gateway-event';
 import { FixedClock } from '#tests/helpers/in-memory-ports';
-import { RecordingSlotScheduler, RecordingTriggerQueue } from '#tests/helpers/recording-adapters';
+import { RecordingProcessingQueue, RecordingSlotScheduler, RecordingTriggerQueue } from '#tests/helpers/recording-adapters';
 import { bootRoutes, type RouteCaller } from '#tests/helpers/route-harness';
 import type { PipelineTrigger } from '#shared/ports/trigger-queue';
 
@@ -31,10 +31,11 @@ describe('functions/queue/pipeline-triggers (against dynalite)', () => {
   let consume: Consume;
   const clock = new FixedClock('2026-10-01T10:00:00.500Z');
   const queue = new RecordingTriggerQueue();
+  const processing = new RecordingProcessingQueue();
 
   beforeAll(async () => {
     table = await embeddedTable('triggers');
-    api = await bootRoutes(table, { clock, slotScheduler: new RecordingSlotScheduler(), triggerQueue: queue });
+    api = await bootRoutes(table, { clock, slotScheduler: new RecordingSlotScheduler(), triggerQueue: queue, processingQueue: processing });
     consume = ((await import('#functions/queue/pipeline-triggers')) as unknown as { handler: Consume }).handler;
     await api.call('putChannel', { params: { channel_id: 'q1' }, body: { name: 'q1' } });
     for (const id of ['a', 'b']) await api.call('createVideo', { body: { video_id: id, title: id } });
@@ -48,14 +49,24 @@ describe('functions/queue/pipeline-triggers (against dynalite)', () => {
     expect(answer.body.publications[0].status).toBe('dispatching');
   });
 
-  it('records a trigger once while running; a duplicate delivery changes nothing', async () => {
+  it('dispatches a trigger as one run while running; a duplicate delivery, even in the same batch, changes nothing', async () => {
+    // Act
     const [trigger] = queue.triggers;
     expect((await consume(sqsEvent([trigger!, trigger!]), lambdaContext('pipeline-triggers'))).batchItemFailures).toEqual([]);
-    const entries = await api.call('listActivity', { query: { type: 'pipeline.trigger_received' } });
+    await consume(sqsEvent([trigger!]), lambdaContext('pipeline-triggers'));
+
+    // Assert: q1 has no repository, so the run went to the processing queue, once.
+    const runs = await api.call('listPipelineRuns', { query: { channel_id: 'q1' } });
+    expect(runs.body.items).toHaveLength(1);
+    expect(runs.body.items[0]).toMatchObject({ status: 'dispatched', route: 'processing_queue', trigger_id: trigger!.trigger_id });
+    expect(processing.jobs.map((j) => j.run_id)).toEqual([runs.body.items[0].run_id]);
+    const publication = await api.call('getPublication', { params: { publication_id: trigger!.publications[0]!.publication_id } });
+    expect(publication.body).toMatchObject({ status: 'dispatched', run_id: runs.body.items[0].run_id });
+    const entries = await api.call('listActivity', { query: { type: 'pipeline.dispatched' } });
     expect(entries.body.items).toHaveLength(1);
   });
 
-  it('holds a queued trigger while paused, and resume sends it again', async () => {
+  it('holds a queued trigger while paused (its run and publications held), and after resume its run is dispatched', async () => {
     const answer = await api.call('coordinatePublication', { body: { video_id: 'b', channel_ids: ['q1'], timing: 'simultaneous' } });
     const publicationId = answer.body.publications[0].publication_id;
     const trigger = queue.triggers.at(-1)!;
@@ -63,10 +74,14 @@ describe('functions/queue/pipeline-triggers (against dynalite)', () => {
     await api.call('pause');
     await consume(sqsEvent([trigger]), lambdaContext('pipeline-triggers'));
     expect((await api.call('getPublication', { params: { publication_id: publicationId } })).body.status).toBe('held');
+    expect((await api.call('listPipelineRuns', { query: { status: 'held' } })).body.items.map((r: { trigger_id: string }) => r.trigger_id)).toEqual([trigger.trigger_id]);
     const sent = queue.triggers.length;
     await api.call('resume');
     expect((await api.call('getPublication', { params: { publication_id: publicationId } })).body.status).toBe('dispatching');
-    expect(queue.triggers.slice(sent).flatMap((t) => t.publications.map((p) => p.publication_id))).toEqual([publicationId]);
+    const resent = queue.triggers.slice(sent);
+    expect(resent.flatMap((t) => t.publications.map((p) => p.publication_id))).toEqual([publicationId]);
+    await consume(sqsEvent(resent), lambdaContext('pipeline-triggers'));
+    expect((await api.call('getPublication', { params: { publication_id: publicationId } })).body.status).toBe('dispatched');
   });
 
   it('refuses an Idempotency-Key that is not 1-255 visible characters, naming the header', async () => {

@@ -93,6 +93,22 @@ describe('Class: InProcessTriggerQueue', () => {
       ]);
     });
 
+    it('a high-priority trigger enqueued behind 1,000 normal ones is handed over before them', async () => {
+      // Prepare: the normal ones queued first, one send each, as slots fire.
+      queue = new InProcessTriggerQueue({ consume: consumer() });
+      for (let i = 0; i < 1_000; i++) await queue.send([trigger(i)]);
+      await queue.send([trigger(1_000, 'high')]);
+
+      // Act
+      await queue.start();
+      await vi.advanceTimersByTimeAsync(0);
+
+      // Assess
+      const order = batches.flatMap(triggersOf).map((t) => t.channel_id);
+      expect(order).toHaveLength(1_001);
+      expect(order[0]).toBe('channel-1000');
+    });
+
     it('hands a delayed trigger over once its delay is over, not a millisecond before, and counts it pending meanwhile', async () => {
       // Prepare
       queue = new InProcessTriggerQueue({ consume: consumer() });

@@ -36,6 +36,25 @@ describe('Class: SqsTriggerQueue', () => {
       expect(first.MessageAttributes).toEqual({ priority: { DataType: 'String', StringValue: 'high' } });
     });
 
+    it('with a high-priority queue, sends high triggers there and the rest to the normal queue', async () => {
+      // Prepare
+      client.on(SendMessageBatchCommand).resolves({ Successful: [], Failed: [] });
+      const highUrl = 'https://sqs.eu-west-1.amazonaws.com/123/triggers-high';
+      const prioritised = new SqsTriggerQueue(new SQSClient({ region: 'eu-west-1' }), { ...settings, highQueueUrl: highUrl });
+      const triggers = Array.from({ length: 12 }, (_, i) => trigger(i, 1, i % 4 === 0 ? 'high' : 'normal'));
+
+      // Act
+      await prioritised.send(triggers);
+
+      // Assert
+      const sent = client.commandCalls(SendMessageBatchCommand).flatMap((c) =>
+        (c.args[0].input.Entries ?? []).map((e) => ({ url: c.args[0].input.QueueUrl, priority: JSON.parse(e.MessageBody!).priority })),
+      );
+      expect(sent).toHaveLength(12);
+      expect(sent.filter((e) => e.url === highUrl).map((e) => e.priority)).toEqual(['high', 'high', 'high']);
+      expect(sent.filter((e) => e.url === settings.queueUrl).every((e) => e.priority === 'normal')).toBe(true);
+    });
+
     it('delays every entry by DelaySeconds when asked (a slot fired before its second), and sets none otherwise', async () => {
       // Prepare
       client.on(SendMessageBatchCommand).resolves({ Successful: [], Failed: [] });
