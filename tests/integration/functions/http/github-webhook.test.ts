@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import { logger } from '#shared/logger';
 import { embeddedTable, scanTable, snapshotTable, type EmbeddedTable } from '#tests/helpers/embedded-table';
 import { githubDelivery, RecordingRunSignals, TEST_WEBHOOK_SECRET, webhookExamples } from '#tests/helpers/github-webhook-deliveries';
+import { RecordingTriggerQueue } from '#tests/helpers/recording-adapters';
 import { bootRoutes, type RouteCaller } from '#tests/helpers/route-harness';
 
 /**
@@ -273,19 +274,59 @@ describe('POST /webhooks/github', () => {
     });
   });
 
-  describe('before the run tracking service is wired', () => {
-    it('answers a workflow_run as matching no run (the placeholder accessor), and still records the delivery', async () => {
+  describe('with the real run tracking (no override)', () => {
+    let runId: string;
+    /** A GitHub example about our run: its run-name carries the run id, as the channel workflow sets it. */
+    const aboutOurRun = (example: Record<string, any>) => ({
+      ...example,
+      workflow_run: { ...example.workflow_run, id: 7_000_001, display_title: `publish vid-wh [${runId}]` },
+    });
+    const example = (action: string, status: string, conclusion: string | null) =>
+      workflowRuns.find((e) => e.action === action && e.workflow_run.status === status && e.workflow_run.conclusion === conclusion)!;
+
+    beforeAll(async () => {
+      api.root.overrideAdapters({ workflowRunSignals: undefined, triggerQueue: new RecordingTriggerQueue() });
+      await api.call('start');
+      await api.call('putChannel', {
+        params: { channel_id: 'wh-channel' },
+        body: { name: 'Webhook channel', github: { owner: 'acme-media', repo: 'wh-channel', workflow: 'publish.yml', ref: 'main' } },
+      });
+      await api.call('createVideo', { body: { video_id: 'vid-wh', title: 'Webhook video' } });
+      runId = (await api.call('triggerPipeline', { body: { channel_id: 'wh-channel', video_id: 'vid-wh' } })).body.run_id;
+    });
+    afterAll(() => api.root.overrideAdapters({ workflowRunSignals: signals }));
+
+    it("moves the matching run as GitHub's payloads say: requested changes nothing, completed with success finishes it once", async () => {
       // Prepare
-      api.root.overrideAdapters({ workflowRunSignals: undefined });
-      const delivery = await githubDelivery('workflow_run', workflowRuns[4]);
+      const requested = await githubDelivery('workflow_run', aboutOurRun(example('requested', 'queued', null)));
+      const messy = await githubDelivery('workflow_run', aboutOurRun(example('completed', 'queued', null)));
+      const succeeded = await githubDelivery('workflow_run', aboutOurRun(example('completed', 'completed', 'success')));
 
       // Act
-      const answer = await api.call('githubWebhook', delivery);
-      api.root.overrideAdapters({ workflowRunSignals: signals });
+      const answers = [];
+      for (const delivery of [requested, messy, succeeded]) answers.push((await api.call('githubWebhook', delivery)).body);
+      const replay = await api.call('githubWebhook', succeeded);
+      const again = await api.call('githubWebhook', await githubDelivery('workflow_run', aboutOurRun(example('completed', 'completed', 'success'))));
 
       // Assess
+      expect(answers).toEqual([
+        { matched: true, changed: false, run_id: runId, status: 'queued' },
+        { matched: true, changed: false, run_id: runId, status: 'queued' },
+        { matched: true, changed: true, run_id: runId, status: 'succeeded' },
+      ]);
+      expect(replay.body).toEqual({ duplicate: true });
+      expect(again.body).toEqual({ matched: true, changed: false, run_id: runId, status: 'succeeded' });
+      const run = await api.call('getPipelineRun', { params: { run_id: runId } });
+      expect(run.body).toMatchObject({ status: 'succeeded', conclusion: 'success' });
+      const entries = (await api.call('listActivity', { query: { type: 'pipeline.succeeded' } })).body.items;
+      expect(entries).toHaveLength(1);
+      expect(entries[0]).toMatchObject({ target: { type: 'pipeline_run', id: runId }, details: { source: `webhook:${succeeded.delivery}` } });
+    });
+
+    it('answers a run that is not ours as unmatched, and still records the delivery', async () => {
+      const delivery = await githubDelivery('workflow_run', workflowRuns[4]);
+      const answer = await api.call('githubWebhook', delivery);
       expect(answer.body).toEqual({ matched: false, changed: false, run_id: null, status: null });
-      expect(signals.signals).toHaveLength(0);
       expect((await deliveryItems()).some((item) => item.delivery_id === delivery.delivery)).toBe(true);
     });
   });
