@@ -3,12 +3,16 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { localSettings, reloadSettings, required, settings } from './config';
 import { logger } from './logger';
 import { systemClock, type Clock } from './ports/clock';
 import type { IdGenerator } from './ports/id-generator';
 import type { TriggerQueue } from './ports/trigger-queue';
 import type { SlotScheduler } from './ports/slot-scheduler';
+import type { WorkflowRunSignals } from './ports/run-signals';
+import type { WebhookSecretSource } from './ports/webhook-secret-source';
 import { ulidGenerator } from './adapters/ulid-generator';
 import type { TableContext } from './adapters/dynamodb/document-client';
 import { DynamoActivityLog } from './adapters/dynamodb/activity-log';
@@ -19,9 +23,12 @@ import { DynamoVideoRepository } from './adapters/dynamodb/video-repository';
 import { DynamoLedgerRepository } from './adapters/dynamodb/ledger-repository';
 import { DynamoPublicationGroupRepository } from './adapters/dynamodb/publication-group-repository';
 import { DynamoJobCursorRepository } from './adapters/dynamodb/job-cursor-repository';
+import { DynamoWebhookDeliveryRepository } from './adapters/dynamodb/webhook-delivery-repository';
 import { CompactIdempotencyStore } from './adapters/dynamodb/compact-idempotency-store';
 import { SqsTriggerQueue } from './adapters/sqs/sqs-trigger-queue';
 import { EventBridgeSlotScheduler } from './adapters/scheduler/eventbridge-slot-scheduler';
+import { SecretsManagerWebhookSecret } from './adapters/secrets/secrets-manager-webhook-secret';
+import { StaticWebhookSecret } from './adapters/secrets/static-webhook-secret';
 import { AuditTrail } from './services/audit-trail';
 import { ChannelRegistry } from './services/channel-registry';
 import { ChannelRemoval } from './services/channel-removal';
@@ -31,6 +38,7 @@ import { SystemControl } from './services/system-control';
 import { VideoCatalog } from './services/video-catalog';
 import { CoordinatePublication } from './services/coordinate-publication';
 import { GroupBooking } from './services/group-booking';
+import { GithubWebhookIntake } from './services/github-webhook-intake';
 import { PublicationCancellation } from './services/publication-cancellation';
 import { PublicationQueries } from './services/publication-queries';
 import { PublicationReconciliation } from './services/publication-reconciliation';
@@ -61,6 +69,8 @@ export interface Overridable {
   slotScheduler: SlotScheduler;
   processingQueue: ProcessingQueue;
   githubWorkflows: GitHubWorkflows;
+  /** What applies GitHub's word on a workflow run (the webhook's; tests record the signals it sends). */
+  workflowRunSignals: WorkflowRunSignals;
 }
 
 let overrides: Partial<Overridable> = {};
@@ -133,6 +143,7 @@ export const publicationRepository = () =>
 export const ledgerRepository = () => once('ledgers', () => new DynamoLedgerRepository(table()));
 export const groupRepository = () => once('groups', () => new DynamoPublicationGroupRepository(table(), settings().PUBLICATION_RETENTION_DAYS));
 export const jobCursorRepository = () => once('jobCursors', () => new DynamoJobCursorRepository(table()));
+export const webhookDeliveries = () => once('webhookDeliveries', () => new DynamoWebhookDeliveryRepository(table()));
 export const activityLog = () =>
   once('activity', () => new DynamoActivityLog(table(), clock(), settings().ACTIVITY_RETENTION_DAYS));
 
@@ -160,6 +171,22 @@ export const slotScheduler = (): SlotScheduler =>
         deadLetterQueueArn: required('SLOT_DLQ_ARN'),
       }, clock()),
   );
+
+/**
+ * The GitHub webhook's secret: from Secrets Manager when
+ * GITHUB_WEBHOOK_SECRET_ARN is set (AWS), else the GITHUB_WEBHOOK_SECRET value
+ * (local), else none (every delivery is refused with 401).
+ */
+export const webhookSecretSource = (): WebhookSecretSource =>
+  once('webhookSecret', () => {
+    const { GITHUB_WEBHOOK_SECRET_ARN, AWS_REGION } = settings();
+    if (GITHUB_WEBHOOK_SECRET_ARN) {
+      const provider = new SecretsProvider({ awsSdkV3Client: new SecretsManagerClient({ region: AWS_REGION }) });
+      return new SecretsManagerWebhookSecret(provider, GITHUB_WEBHOOK_SECRET_ARN);
+    }
+    // A local setting, read as the GitHub token is (githubToken below).
+    return new StaticWebhookSecret(localSettings().GITHUB_WEBHOOK_SECRET);
+  });
 
 /**
  * Powertools idempotency records for one route, in the same table under their
@@ -398,3 +425,12 @@ export const runReconciliation = () =>
         clock: clock(),
       }),
   );
+
+/**
+ * What applies GitHub's word on a workflow run for the webhook: the run
+ * tracking service, unless a test records the signals instead.
+ */
+export const workflowRunSignals = (): WorkflowRunSignals => overrides.workflowRunSignals ?? runTracking();
+
+export const githubWebhookIntake = () =>
+  once('githubWebhookIntake', () => new GithubWebhookIntake({ deliveries: webhookDeliveries(), signals: workflowRunSignals, clock: clock() }));

@@ -6,6 +6,7 @@ import * as coordination from './schemas/coordination';
 import * as pipelines from './schemas/pipelines';
 import * as system from './schemas/system';
 import * as videos from './schemas/videos';
+import * as webhooks from './schemas/webhooks';
 
 /**
  * The one route table. The CDK stack makes a function and a route of each
@@ -72,6 +73,7 @@ export interface RouteSpec<
   P extends z.ZodMiniType | undefined = z.ZodMiniType | undefined,
   Q extends z.ZodMiniType | undefined = z.ZodMiniType | undefined,
   B extends z.ZodMiniType | undefined = z.ZodMiniType | undefined,
+  H extends z.ZodMiniType | undefined = z.ZodMiniType | undefined,
 > {
   /** The handler's file name in functions/http/ and the function's logical name. */
   id: string;
@@ -84,6 +86,12 @@ export interface RouteSpec<
   query?: Q;
   /** The JSON body's schema. POST routes without one take an empty body. */
   body?: B;
+  /**
+   * Request headers the route reads: a zod object keyed by their canonical
+   * names (`X-GitHub-Event`), matched case-insensitively, validated like the
+   * rest of the input and documented as header parameters.
+   */
+  headers?: H;
   /**
    * The usual answer (the handler returns its body), and the other success
    * statuses the handler answers with `reply(status, body)`, same schema.
@@ -124,9 +132,14 @@ export type Tag = keyof typeof TAGS;
 export type SuccessStatus = 200 | 201 | 202;
 export type DomainErrorStatus = 404 | 409 | 413 | 422;
 
-const route = <P extends z.ZodMiniType | undefined, Q extends z.ZodMiniType | undefined, B extends z.ZodMiniType | undefined>(
-  spec: RouteSpec<P, Q, B>,
-): RouteSpec<P, Q, B> => spec;
+const route = <
+  P extends z.ZodMiniType | undefined,
+  Q extends z.ZodMiniType | undefined,
+  B extends z.ZodMiniType | undefined,
+  H extends z.ZodMiniType | undefined = undefined,
+>(
+  spec: RouteSpec<P, Q, B, H>,
+): RouteSpec<P, Q, B, H> => spec;
 
 const control = (id: 'start' | 'stop' | 'pause' | 'resume', summary: string) =>
   route({
@@ -484,6 +497,37 @@ export const routes = {
     example: { conclusion: 'success', details: { duration_seconds: 312 } },
     permissions: ['table:write'],
   }),
+  githubWebhook: route({
+    // Not behind the API's authorizer: the function verifies X-Hub-Signature-256 on the body as received.
+    id: 'github-webhook',
+    method: 'POST',
+    path: '/webhooks/github',
+    summary: "GitHub's webhook: workflow_run events keep pipeline runs current (authenticated by X-Hub-Signature-256)",
+    tag: 'Pipelines',
+    auth: 'github-signature',
+    headers: webhooks.githubWebhookHeaders,
+    body: webhooks.githubWebhookPayload,
+    response: {
+      status: 200,
+      description: 'a workflow_run applied (what it matched and changed), a delivery applied before ({duplicate: true}, nothing changed), or a ping answered',
+      schema: webhooks.githubWebhookResult,
+      alternatives: [{ status: 202, description: 'an event this endpoint does not act on: accepted and ignored', schema: webhooks.githubWebhookIgnored }],
+    },
+    errors: [],
+    example: {
+      action: 'completed',
+      workflow_run: {
+        id: 30433642,
+        name: 'Publish',
+        display_title: 'publish [run_3f1c2a9b8d7e6f5a4b3c2d1e0f]',
+        status: 'completed',
+        conclusion: 'success',
+        html_url: 'https://github.com/acme-media/cooking-fr/actions/runs/30433642',
+        updated_at: '2026-11-21T18:04:12Z',
+      },
+    },
+    permissions: ['table:write', 'github:webhook-secret'],
+  }),
   openapi: route({
     id: 'openapi',
     method: 'GET',
@@ -497,7 +541,7 @@ export const routes = {
 } as const;
 
 export type RouteId = keyof typeof routes;
-export type AnyRoute = RouteSpec<z.ZodMiniType | undefined, z.ZodMiniType | undefined, z.ZodMiniType | undefined>;
+export type AnyRoute = RouteSpec<z.ZodMiniType | undefined, z.ZodMiniType | undefined, z.ZodMiniType | undefined, z.ZodMiniType | undefined>;
 
 /** Every route, in table order. */
 export const routeList: readonly AnyRoute[] = Object.values(routes);

@@ -433,6 +433,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/orchestration/webhooks/github": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** GitHub's webhook: workflow_run events keep pipeline runs current (authenticated by X-Hub-Signature-256) */
+        post: operations["github-webhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/orchestration/openapi.json": {
         parameters: {
             query?: never;
@@ -793,6 +810,16 @@ export interface components {
         GatewayError: {
             message: string;
         };
+        GithubWebhookIgnored: {
+            /** @constant */
+            ignored: true;
+            event: string;
+        };
+        /** @description GitHub's payload for the event (application/json); for workflow_run, the run's id, name, display_title, status, conclusion, html_url and updated_at are read */
+        GithubWebhookPayload: {
+            [key: string]: unknown;
+        };
+        GithubWebhookResult: components["schemas"]["WorkflowRunApplied"] | components["schemas"]["WebhookDuplicate"] | components["schemas"]["WebhookPing"];
         PipelineRun: {
             run_id: string;
             channel_id: string;
@@ -1136,6 +1163,27 @@ export interface components {
              */
             created_at: string;
             cancelled_at: string | null;
+        };
+        /** @description this delivery was applied already: nothing changed */
+        WebhookDuplicate: {
+            /** @constant */
+            duplicate: true;
+        };
+        WebhookPing: {
+            /** @constant */
+            ok: true;
+            /** @constant */
+            event: "ping";
+            hook_id: number | null;
+        };
+        WorkflowRunApplied: {
+            /** @description a pipeline run of ours was found, by GitHub run id or by the run_id in its name */
+            matched: boolean;
+            /** @description the run moved (false: it was there already, or is final) */
+            changed: boolean;
+            run_id: string | null;
+            /** @description the run's status after the event */
+            status: string | null;
         };
     };
     responses: never;
@@ -4566,6 +4614,131 @@ export interface operations {
             };
             /** @description well formed but not acceptable (details say why), or idempotency_key_reused: the key came with another request */
             422: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "apigw-requestid": components["headers"]["GatewayRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description failed on our side; safe to retry with the same Idempotency-Key */
+            500: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "apigw-requestid": components["headers"]["GatewayRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "github-webhook": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description the event: workflow_run is applied, ping is answered, any other is accepted and ignored */
+                "X-GitHub-Event": string;
+                /** @description the delivery's id (a GUID); a redelivery keeps it, so a delivery is applied once */
+                "X-GitHub-Delivery": string;
+                /** @description sha256=<HMAC-SHA256 of the body as sent, with the webhook's secret, in hex> */
+                "X-Hub-Signature-256": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "action": "completed",
+                 *       "workflow_run": {
+                 *         "id": 30433642,
+                 *         "name": "Publish",
+                 *         "display_title": "publish [run_3f1c2a9b8d7e6f5a4b3c2d1e0f]",
+                 *         "status": "completed",
+                 *         "conclusion": "success",
+                 *         "html_url": "https://github.com/acme-media/cooking-fr/actions/runs/30433642",
+                 *         "updated_at": "2026-11-21T18:04:12Z"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["GithubWebhookPayload"];
+            };
+        };
+        responses: {
+            /** @description a workflow_run applied (what it matched and changed), a delivery applied before ({duplicate: true}, nothing changed), or a ping answered */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "apigw-requestid": components["headers"]["GatewayRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GithubWebhookResult"];
+                };
+            };
+            /** @description an event this endpoint does not act on: accepted and ignored */
+            202: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "apigw-requestid": components["headers"]["GatewayRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GithubWebhookIgnored"];
+                };
+            };
+            /** @description invalid input: details.fields names each field at fault */
+            400: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "apigw-requestid": components["headers"]["GatewayRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invalid_signature: X-Hub-Signature-256 is missing, or does not match the body and the configured secret */
+            401: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "apigw-requestid": components["headers"]["GatewayRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description this path does not take this method; the allow header lists those it takes */
+            405: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "apigw-requestid": components["headers"]["GatewayRequestId"];
+                    allow: components["headers"]["Allow"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description too large: the body (over 256 KB) or what it asks for */
+            413: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "apigw-requestid": components["headers"]["GatewayRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the body is not application/json */
+            415: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
                     "apigw-requestid": components["headers"]["GatewayRequestId"];

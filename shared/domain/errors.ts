@@ -37,6 +37,9 @@ export class ValidationFailed extends AppError {
 /** The request is well formed but cannot be honoured as asked (422). */
 export class UnprocessableRequest extends AppError {}
 
+/** The caller could not be authenticated: a webhook's signature is missing or wrong (401). */
+export class NotAuthenticated extends AppError {}
+
 /** The addressed resource does not exist (404). */
 export class NotFound extends AppError {
   constructor(resource: string, id: string) {

@@ -8,6 +8,12 @@ export const DEFAULT_PUBLICATION_RETENTION_DAYS = 90;
 /** The audit trail's retention unless configured (ACTIVITY_RETENTION_DAYS). */
 export const DEFAULT_ACTIVITY_RETENTION_DAYS = 365;
 
+/**
+ * How long a webhook delivery's id is remembered: GitHub lets an operator
+ * redeliver a delivery of the last 3 days, so a week covers every replay.
+ */
+export const WEBHOOK_DELIVERY_RETENTION_DAYS = 7;
+
 /** The longest either retention may be set to: ten years. */
 export const MAX_RETENTION_DAYS = 3650;
 

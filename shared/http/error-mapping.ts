@@ -6,6 +6,7 @@ import {
   AppError,
   Conflict,
   ContentionExhausted,
+  NotAuthenticated,
   NotFound,
   PayloadTooLarge,
   UnprocessableRequest,
@@ -24,6 +25,7 @@ export interface ErrorResponse {
 /** The one place typed errors become HTTP status codes. */
 const STATUS_OF: ReadonlyArray<[abstract new (...args: never[]) => AppError, number]> = [
   [ValidationFailed, 400],
+  [NotAuthenticated, 401],
   [NotFound, 404],
   [ContentionExhausted, 409],
   [Conflict, 409],

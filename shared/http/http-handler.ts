@@ -10,9 +10,9 @@ import { PayloadTooLarge, UnsupportedMediaType, ValidationFailed, type FieldIssu
 import { idempotencyStore } from '#shared/composition-root';
 import { settings } from '#shared/config';
 import { logger } from '#shared/logger';
-import type { AnyRoute } from '#shared/routes';
+import { isPublicRoute, type AnyRoute } from '#shared/routes';
 import { isClientError, toErrorResponse } from './error-mapping';
-import { IDEMPOTENCY_KEY_PATTERN } from './idempotency-key';
+import { IDEMPOTENCY_KEY_PATTERN, takesIdempotencyKey } from './idempotency-key';
 import { actorOf } from './principal';
 
 /** Bodies over 256 KB are refused with 413 before they are parsed. */
@@ -29,7 +29,29 @@ export interface HttpRequest<R extends AnyRoute> {
   params: Parsed<NonNullable<R['params']>>;
   query: Parsed<NonNullable<R['query']>>;
   body: Parsed<NonNullable<R['body']>>;
+  /** The headers the route declares (`headers` in the route table), by their canonical names. */
+  headers: Parsed<NonNullable<R['headers']>>;
   meta: RequestMeta;
+}
+
+/** A request as received, before anything is parsed: what a signature is computed over. */
+export interface RawRequest {
+  /** Lower-cased names. */
+  headers: Readonly<Record<string, string | undefined>>;
+  /** The body exactly as sent (decoded from base64 when API Gateway encoded it); '' when there is none. */
+  body: string;
+}
+
+/**
+ * How a route that authenticates itself (`auth: 'github-signature'`) checks a
+ * request: it resolves with the caller's name for the logs, or throws
+ * NotAuthenticated (401).
+ */
+export type RawRequestCheck = (request: RawRequest) => Promise<{ actor: string }>;
+
+export interface HttpHandlerOptions {
+  /** Required for, and only for, a route that authenticates itself. */
+  authenticate?: RawRequestCheck;
 }
 
 const REPLY = Symbol('reply');
@@ -45,7 +67,13 @@ const isReply = (value: unknown): value is Reply => typeof value === 'object' &&
 type Event = APIGatewayProxyEventV2;
 type Result = APIGatewayProxyStructuredResultV2;
 interface RouteContext extends Context {
-  orchestrator?: { input: { params: unknown; query: unknown; body: unknown }; meta: RequestMeta; startedAt: number };
+  orchestrator?: {
+    input: { params: unknown; query: unknown; body: unknown; headers: unknown };
+    meta: RequestMeta;
+    startedAt: number;
+    /** The body as received, decoded: set by the size guard. */
+    raw: string;
+  };
 }
 type Request = middy.Request<Event, Result, Error, RouteContext>;
 
@@ -53,20 +81,29 @@ type Request = middy.Request<Event, Result, Error, RouteContext>;
  * Builds a route's Lambda handler: the one middy stack every endpoint shares.
  * In order: context and request id for the logs; error mapping (outermost,
  * so every failure becomes `{error: {code, message, details}}`); header
- * normalisation; the body guard (size, presence, media type, JSON syntax);
- * zod validation of path, query and body; Idempotency-Key on POST; JSON
- * serialisation of the answer (inside idempotency, so a replay returns the
- * stored serialised response).
+ * normalisation; the body size guard (which decodes the body as received);
+ * for a route that authenticates itself, its check of the raw request (a
+ * webhook's signature is over the exact bytes, so nothing is parsed before
+ * it); the body guard (presence, media type, JSON syntax); zod validation of
+ * path, query, headers and body; Idempotency-Key on POST (not on a webhook);
+ * JSON serialisation of the answer (inside idempotency, so a replay returns
+ * the stored serialised response).
  */
-export function httpHandler<R extends AnyRoute>(route: R, handle: (request: HttpRequest<R>) => Promise<unknown>) {
+export function httpHandler<R extends AnyRoute>(route: R, handle: (request: HttpRequest<R>) => Promise<unknown>, options: HttpHandlerOptions = {}) {
+  // Fail closed at cold start: a self-authenticating route without its check would be open to anyone.
+  if (isPublicRoute(route) !== Boolean(options.authenticate)) {
+    throw new Error(`route ${route.id}: auth '${route.auth}' ${options.authenticate ? 'takes no authenticate option' : 'needs an authenticate option'}`);
+  }
   const stack = middy<Event, Result, Error, RouteContext>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(errorMapping())
     .use(requestMeta(route))
     .use(httpHeaderNormalizer())
-    .use(bodyGuard(route));
+    .use(bodySize());
+  if (options.authenticate) stack.use(authentication(options.authenticate));
+  stack.use(bodyGuard(route));
   stack.use(validation(route));
-  if (route.method === 'POST') {
+  if (takesIdempotencyKey(route)) {
     stack.use(
       keepOthersRecords(
         makeHandlerIdempotent({
@@ -140,10 +177,15 @@ function requestMeta(route: AnyRoute): MiddlewareObj<Event, Result, Error, Route
       const meta: RequestMeta = {
         actor: actorOf(request.event),
         request_id: requestId,
-        ...(route.method === 'POST' && key ? { idempotency_key: key } : {}),
+        ...(takesIdempotencyKey(route) && key ? { idempotency_key: key } : {}),
         ...(timeLeft > 0 ? { answer_within_ms: timeLeft } : {}),
       };
-      request.context.orchestrator = { input: { params: undefined, query: undefined, body: undefined }, meta, startedAt: Date.now() };
+      request.context.orchestrator = {
+        input: { params: undefined, query: undefined, body: undefined, headers: undefined },
+        meta,
+        startedAt: Date.now(),
+        raw: '',
+      };
       logger.appendKeys({ route: route.id, request_id: requestId, actor: meta.actor });
     },
   };
@@ -151,20 +193,49 @@ function requestMeta(route: AnyRoute): MiddlewareObj<Event, Result, Error, Route
 
 const JSON_MEDIA = /^application\/(?:[\w.+-]+\+)?json(?:\s*;.*)?$/i;
 
-/**
- * Size first (413), then presence (400), media type (415) and JSON syntax (400).
- * Routes without a body schema: a non-empty body must be JSON (415) and `{}` (400).
- */
-function bodyGuard(route: AnyRoute): MiddlewareObj<Event, Result, Error, RouteContext> {
+/** Size first (413), on the body as received, which it keeps for what follows. */
+function bodySize(): MiddlewareObj<Event, Result, Error, RouteContext> {
   return {
     before: async (request: Request) => {
-      const { body, isBase64Encoded, headers } = request.event;
+      const { body, isBase64Encoded } = request.event;
       const raw = body === undefined || body === null ? '' : isBase64Encoded ? Buffer.from(body, 'base64').toString('utf8') : body;
       if (Buffer.byteLength(raw, 'utf8') > MAX_BODY_BYTES) {
         throw new PayloadTooLarge('payload_too_large', `the body exceeds ${MAX_BODY_BYTES} bytes (256 KB)`, {
           limit_bytes: MAX_BODY_BYTES,
         });
       }
+      const state = request.context.orchestrator;
+      if (state) state.raw = raw;
+    },
+  };
+}
+
+/**
+ * A self-authenticating route's check, on the headers and the body exactly as
+ * received: before the body is parsed or anything else is looked at, so an
+ * unauthenticated caller learns nothing but 401.
+ */
+function authentication(check: RawRequestCheck): MiddlewareObj<Event, Result, Error, RouteContext> {
+  return {
+    before: async (request: Request) => {
+      const state = request.context.orchestrator;
+      if (!state) throw new Error('request state missing: the middleware stack is misassembled');
+      const { actor } = await check({ headers: request.event.headers ?? {}, body: state.raw });
+      state.meta = { ...state.meta, actor };
+      logger.appendKeys({ actor });
+    },
+  };
+}
+
+/**
+ * Presence (400), media type (415) and JSON syntax (400) of the body the size guard kept.
+ * Routes without a body schema: a non-empty body must be JSON (415) and `{}` (400).
+ */
+function bodyGuard(route: AnyRoute): MiddlewareObj<Event, Result, Error, RouteContext> {
+  return {
+    before: async (request: Request) => {
+      const { headers } = request.event;
+      const raw = request.context.orchestrator?.raw ?? '';
       const hasBody = raw.trim().length > 0;
       const type = headers?.['content-type'];
       if (route.body) {
@@ -250,8 +321,9 @@ function validation(route: AnyRoute): MiddlewareObj<Event, Result, Error, RouteC
         for (const name of Object.keys(request.event.queryStringParameters ?? {})) issues.push({ field: name, in: 'query', message: 'unknown field' });
       }
       const body = check(route.body, request.event.body, 'body');
+      const headers = route.headers ? check(route.headers, declaredHeadersOf(route.headers, request.event.headers ?? {}), 'header') : undefined;
       const key = request.event.headers?.['idempotency-key'];
-      if (route.method === 'POST' && key !== undefined && !IDEMPOTENCY_KEY_PATTERN.test(key)) {
+      if (takesIdempotencyKey(route) && key !== undefined && !IDEMPOTENCY_KEY_PATTERN.test(key)) {
         issues.push({ field: 'Idempotency-Key', in: 'header', message: 'must be 1-255 visible ASCII characters' });
       }
       if (issues.length > 0) {
@@ -259,9 +331,15 @@ function validation(route: AnyRoute): MiddlewareObj<Event, Result, Error, RouteC
         throw new ValidationFailed(`invalid request: ${fields}`, issues);
       }
       const state = request.context.orchestrator;
-      if (state) state.input = { params, query, body };
+      if (state) state.input = { params, query, body, headers };
     },
   };
+}
+
+/** The headers a route declares, under their canonical names, from the lower-cased ones received; others are not looked at. */
+function declaredHeadersOf(schema: z.ZodMiniType, received: Record<string, string | undefined>): Record<string, string> {
+  const names = Object.keys((schema as unknown as { shape?: Record<string, unknown> }).shape ?? {});
+  return Object.fromEntries(names.flatMap((name) => (received[name.toLowerCase()] === undefined ? [] : [[name, received[name.toLowerCase()] as string]])));
 }
 
 function toFieldIssues(issue: z.core.$ZodIssue, where: NonNullable<FieldIssue['in']>): FieldIssue[] {

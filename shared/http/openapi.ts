@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { errorBody, gatewayErrorBody } from '#shared/schemas/common';
 import { BASE_PATH, TAGS, isPublicRoute, routeList, type AnyRoute } from '#shared/routes';
-import { IDEMPOTENCY_KEY_MAX_LENGTH, IDEMPOTENCY_KEY_PATTERN, IDEMPOTENCY_RETRY_AFTER_SECONDS } from './idempotency-key';
+import { IDEMPOTENCY_KEY_MAX_LENGTH, IDEMPOTENCY_KEY_PATTERN, IDEMPOTENCY_RETRY_AFTER_SECONDS, takesIdempotencyKey } from './idempotency-key';
 
 type JsonSchema = Record<string, unknown>;
 type Io = 'input' | 'output';
@@ -21,6 +21,9 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   422: 'well formed but not acceptable (details say why), or idempotency_key_reused: the key came with another request',
   500: 'failed on our side; safe to retry with the same Idempotency-Key',
 };
+
+/** A self-authenticating route's 401 (`invalid_signature`), in place of the authorizer's. */
+const SIGNATURE_401 = 'invalid_signature: X-Hub-Signature-256 is missing, or does not match the body and the configured secret';
 
 /** The response headers the API sets, declared once as components. */
 const HEADERS = {
@@ -53,11 +56,13 @@ export const HEADER_NAMES: Record<HeaderId, string> = {
  * Every status a route can answer, from the route table and what the shared
  * HTTP stack (shared/http/http-handler.ts, the authorizer, the local server)
  * does for a route of its kind:
- * - 400 (validation), 405 (another method on the path), 413 (the body size
- *   guard) and 500 on every route;
- * - 401 and 403 on every route behind the authorizer;
+ * - 400 (validation), 401, 405 (another method on the path), 413 (the body
+ *   size guard) and 500 on every route: 401 from the authorizer, or from a
+ *   webhook's own signature check;
+ * - 403 on every route behind the authorizer (a SigV4 signature refused);
  * - 415 on every route that reads a body (POST and PUT);
- * - 409 `idempotency_in_progress` and 422 `idempotency_key_reused` on every POST;
+ * - 409 `idempotency_in_progress` and 422 `idempotency_key_reused` on every
+ *   POST that takes an Idempotency-Key (all but the webhook);
  * - the success statuses and the route's own error statuses.
  */
 export function declaredStatuses(route: AnyRoute): number[] {
@@ -67,9 +72,10 @@ export function declaredStatuses(route: AnyRoute): number[] {
     405,
     413,
     500,
-    ...(isPublicRoute(route) ? [] : [401, 403]),
+    401,
+    ...(isPublicRoute(route) ? [] : [403]),
     ...(route.method === 'POST' || route.method === 'PUT' ? [415] : []),
-    ...(route.method === 'POST' ? [409, 422] : []),
+    ...(takesIdempotencyKey(route) ? [409, 422] : []),
   ];
   return [...new Set([...success, ...stack, ...route.errors])].sort((a, b) => a - b);
 }
@@ -77,10 +83,10 @@ export function declaredStatuses(route: AnyRoute): number[] {
 /** The headers each status of a route may carry. */
 export function declaredHeaders(route: AnyRoute, status: number): HeaderId[] {
   const headers: HeaderId[] = ['RequestId', 'GatewayRequestId'];
-  if (status < 300 && route.method === 'POST') headers.push('IdempotentReplayed');
+  if (status < 300 && takesIdempotencyKey(route)) headers.push('IdempotentReplayed');
   if (status === 405) headers.push('Allow');
-  if (status === 409 && route.method === 'POST') headers.push('RetryAfter');
-  if (status === 401) headers.push('WwwAuthenticate');
+  if (status === 409 && takesIdempotencyKey(route)) headers.push('RetryAfter');
+  if (status === 401 && !isPublicRoute(route)) headers.push('WwwAuthenticate');
   return headers;
 }
 
@@ -139,7 +145,8 @@ function operation(route: AnyRoute, components: Components): JsonSchema {
   const parameters = [
     ...parametersOf(route.params, 'path'),
     ...parametersOf(route.query, 'query'),
-    ...(route.method === 'POST'
+    ...parametersOf(route.headers, 'header'),
+    ...(takesIdempotencyKey(route)
       ? [
           {
             name: 'Idempotency-Key',
@@ -158,16 +165,16 @@ function operation(route: AnyRoute, components: Components): JsonSchema {
   const responses = Object.fromEntries(
     declaredStatuses(route).map((status) => {
       const success = successes.get(status);
+      // Behind the authorizer a 401 or 403 may be API Gateway's own body; a webhook's 401 is always the function's.
+      const fromGateway = (status === 401 || status === 403) && !isPublicRoute(route);
       const schema = success
         ? components.use(success.schema, 'output')
-        : status === 401 || status === 403
+        : fromGateway
           ? { anyOf: [components.use(errorBody, 'output'), components.use(gatewayErrorBody, 'output')] }
           : components.use(errorBody, 'output');
       const headers = Object.fromEntries(declaredHeaders(route, status).map((id) => [HEADER_NAMES[id], { $ref: HEADER_REF(id) }]));
-      return [
-        String(status),
-        { description: success?.description ?? ERROR_DESCRIPTIONS[status] ?? 'error', headers, content: { 'application/json': { schema } } },
-      ];
+      const description = status === 401 && isPublicRoute(route) ? SIGNATURE_401 : ERROR_DESCRIPTIONS[status];
+      return [String(status), { description: success?.description ?? description ?? 'error', headers, content: { 'application/json': { schema } } }];
     }),
   );
   return {
@@ -190,7 +197,7 @@ function operation(route: AnyRoute, components: Components): JsonSchema {
   };
 }
 
-function parametersOf(schema: z.ZodMiniType | undefined, location: 'path' | 'query'): JsonSchema[] {
+function parametersOf(schema: z.ZodMiniType | undefined, location: 'path' | 'query' | 'header'): JsonSchema[] {
   if (!schema) return [];
   const json = inline(schema, 'input') as { properties?: Record<string, JsonSchema>; required?: string[] };
   return Object.entries(json.properties ?? {}).map(([name, property]) => ({

@@ -181,6 +181,11 @@ export const jobKeys = {
   cursor: (job: string): Key => ({ pk: `JOB#${job}`, sk: 'CURSOR' }),
 };
 
+/** A GitHub webhook delivery once applied, by its X-GitHub-Delivery id: a replay finds it and changes nothing. */
+export const webhookDeliveryKeys = {
+  key: (deliveryId: string): Key => ({ pk: `WEBHOOK#${deliveryId}`, sk: 'DELIVERY' }),
+};
+
 /** Powertools idempotency records share the table: one static partition, the hashed key as sort key. */
 export const idempotencyKeys = {
   partition: 'IDEMPOTENCY',

@@ -1,4 +1,6 @@
+import { createHmac } from 'node:crypto';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -28,6 +30,8 @@ const FAKE_VALUES: Record<string, string> = {
   SLOT_DLQ_ARN: 'arn:aws:sqs:us-east-1:123456789012:slot-dlq',
 };
 const ALL_SETTINGS = Object.keys(FAKE_VALUES);
+/** The webhook secret the mocked Secrets Manager holds. */
+const WEBHOOK_SECRET = 'configuration-test-secret';
 
 let table: EmbeddedTable & { close(): Promise<void> };
 let root: typeof import('#shared/composition-root');
@@ -89,18 +93,25 @@ const REQUESTS: Record<RouteId, () => EventInput> = {
   listPipelineRuns: () => ({ query: { channel_id: 'cfg-1' } }),
   getPipelineRun: () => ({ params: { run_id: ids.run! } }),
   completePipelineRun: () => ({ params: { run_id: ids.run! }, body: { conclusion: 'success' } }),
+  // Signed with the secret the mocked Secrets Manager holds: the permission brings GITHUB_WEBHOOK_SECRET_ARN, the secret is read through it.
+  githubWebhook: () => {
+    const body = JSON.stringify({ zen: 'Keep it logically awesome.', hook_id: 1 });
+    const signature = `sha256=${createHmac('sha256', WEBHOOK_SECRET).update(body).digest('hex')}`;
+    return { headers: { 'x-github-event': 'ping', 'x-github-delivery': '72d3162e-cc78-11e3-81ab-4c9367dc0958', 'x-hub-signature-256': signature }, body };
+  },
 };
 
 /** The order the routes are called in: state first, removal last. */
 const ORDER: RouteId[] = [
   'status', 'start', 'pause', 'resume', 'putChannel', 'getChannel', 'listChannels', 'createVideo', 'listVideos', 'getVideo',
   'coordinatePublication', 'scheduleWave', 'listPublications', 'getPublication', 'getWave', 'getCoordination', 'listWaves',
-  'listCoordinations', 'listActivity', 'openapi', 'triggerPipeline', 'listPipelineRuns', 'getPipelineRun', 'completePipelineRun', 'cancelPublication', 'cancelWave', 'cancelCoordination', 'deleteChannel', 'stop',
+  'listCoordinations', 'listActivity', 'openapi', 'triggerPipeline', 'listPipelineRuns', 'getPipelineRun', 'completePipelineRun', 'githubWebhook', 'cancelPublication', 'cancelWave', 'cancelCoordination', 'deleteChannel', 'stop',
 ];
 
 beforeAll(async () => {
   mockClient(SQSClient).resolves({ Attributes: {}, Successful: [], Failed: [] });
   mockClient(SchedulerClient).resolves({});
+  mockClient(SecretsManagerClient).on(GetSecretValueCommand).resolves({ SecretString: WEBHOOK_SECRET });
   table = await embeddedTable('configuration');
   const { useLocalTable } = await import('#shared/config');
   useLocalTable(table.tableName, table.endpoint);
@@ -130,6 +141,12 @@ describe('Every function runs with exactly the configuration its permissions bri
       expect(answer.status, answer.raw).toBeLessThan(500);
     });
   }
+
+  it('the webhook reads its secret through the ARN its permission brings: a delivery signed with it is answered 200', async () => {
+    const answer = await call('githubWebhook', REQUESTS.githubWebhook());
+    expect(answer.status, answer.raw).toBe(200);
+    expect(answer.body).toEqual({ ok: true, event: 'ping', hook_id: 1 });
+  });
 
   it('the background functions, each with its own permissions', async () => {
     const fire = (await import('#functions/scheduled/fire-slot')).handler as unknown as (e: unknown, c: unknown) => Promise<{ outcome: string }>;

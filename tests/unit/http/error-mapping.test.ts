@@ -5,6 +5,7 @@ import {
   AppError,
   Conflict,
   ContentionExhausted,
+  NotAuthenticated,
   NotFound,
   PayloadTooLarge,
   UnprocessableRequest,
@@ -16,6 +17,7 @@ import { isClientError, toErrorResponse } from '#shared/http/error-mapping';
 /** Every AppError subclass, an instance of it, and the status it must map to. */
 const CASES: [string, () => AppError, number][] = [
   ['ValidationFailed', () => new ValidationFailed('invalid request: body.name', [{ field: 'name', in: 'body', message: 'required' }]), 400],
+  ['NotAuthenticated', () => new NotAuthenticated('invalid_signature', 'X-Hub-Signature-256 does not match the body'), 401],
   ['NotFound', () => new NotFound('channel', 'c1'), 404],
   ['Conflict', () => new Conflict('invalid_transition', 'the system is paused', { status: 'paused' }), 409],
   ['ContentionExhausted', () => new ContentionExhausted('the system state'), 409],

@@ -1,8 +1,9 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { Conflict, NotFound } from '#shared/domain/errors';
+import * as z from 'zod/mini';
+import { Conflict, NotAuthenticated, NotFound } from '#shared/domain/errors';
 import { useLocalTable } from '#shared/config';
-import { httpHandler, MAX_BODY_BYTES, MAX_JSON_DEPTH, reply } from '#shared/http/http-handler';
-import { routes } from '#shared/routes';
+import { httpHandler, MAX_BODY_BYTES, MAX_JSON_DEPTH, reply, type RawRequest } from '#shared/http/http-handler';
+import { routes, type AnyRoute } from '#shared/routes';
 import { apiEvent, invoke, TEST_ACTOR } from '#tests/helpers/api-gateway-event';
 import { channelBody, channelView } from '#tests/helpers/sample-entities';
 
@@ -346,6 +347,117 @@ describe('Function: httpHandler', () => {
       expect(answer.status).toBe(500);
       expect(answer.body.error).toMatchObject({ code: 'internal_error', details: { request_id: event.requestContext.requestId } });
       expect(answer.raw).not.toMatch(/dynamodb|prod-orchestrator|socket/);
+    });
+  });
+
+  describe('on a route that authenticates itself (a webhook)', () => {
+    /** A test-only route (not in the document, so invoke() checks no contract). */
+    const signedRoute = {
+      id: 'signed-test',
+      method: 'POST',
+      path: '/test/signed',
+      summary: 'test',
+      tag: 'System',
+      auth: 'github-signature',
+      headers: z.object({ 'X-Test-Event': z.string().check(z.regex(/^[a-z_]+$/)) }),
+      body: z.record(z.string(), z.unknown()),
+      response: { status: 200, description: 'test', schema: z.unknown() },
+      errors: [],
+      permissions: [],
+    } satisfies AnyRoute;
+    const GOOD = 'let me in';
+
+    /** A check that lets through requests whose x-test-token header is GOOD, recording what it was given. */
+    function signed(answer: (request: unknown) => Promise<unknown> = async (request) => request) {
+      const seen: RawRequest[] = [];
+      const handle = vi.fn(answer);
+      const handler = httpHandler(signedRoute, handle as never, {
+        authenticate: async (raw) => {
+          seen.push(raw);
+          if (raw.headers['x-test-token'] !== GOOD) throw new NotAuthenticated('invalid_signature', 'no');
+          return { actor: 'test:signer' };
+        },
+      });
+      return { handler, handle, seen };
+    }
+    const event = (input: Parameters<typeof apiEvent>[1] = {}) =>
+      apiEvent(signedRoute, { body: { a: 1 }, ...input, headers: { 'x-test-token': GOOD, 'x-test-event': 'push', ...input.headers } });
+
+    it('checks the body exactly as sent (decoded from base64), then gives the handler the parsed body, its declared headers and the checked caller', async () => {
+      // Prepare
+      const { handler, handle, seen } = signed();
+      const text = '{ "a" :1,\n"b": "é" }';
+
+      // Act
+      const answer = await invoke(handler, event({ body: Buffer.from(text).toString('base64'), isBase64Encoded: true }));
+
+      // Assess
+      expect(answer.status).toBe(200);
+      expect(seen[0]?.body).toBe(text);
+      expect(handle.mock.calls[0]?.[0]).toMatchObject({ body: { a: 1, b: 'é' }, headers: { 'X-Test-Event': 'push' }, meta: { actor: 'test:signer' } });
+    });
+
+    it('refuses with 401 before the body is parsed: a request failing the check is 401 even when its body is not JSON', async () => {
+      // Prepare
+      const { handler, handle } = signed();
+
+      // Act
+      const answers = await Promise.all([
+        invoke(handler, event({ headers: { 'x-test-token': 'wrong' } })),
+        invoke(handler, event({ headers: { 'x-test-token': null }, body: '{"unterminated' })),
+        invoke(handler, event({ headers: { 'x-test-token': 'wrong', 'x-test-event': null }, query: { unknown: '1' } })),
+      ]);
+
+      // Assess
+      expect(answers.map((a) => [a.status, a.body.error.code])).toEqual([
+        [401, 'invalid_signature'],
+        [401, 'invalid_signature'],
+        [401, 'invalid_signature'],
+      ]);
+      expect(handle).not.toHaveBeenCalled();
+    });
+
+    it('guards the size before the check: an oversized body is 413 and never checked', async () => {
+      const { handler, seen } = signed();
+      const answer = await invoke(handler, event({ body: `{"a":"${'x'.repeat(MAX_BODY_BYTES)}"}` }));
+      expect(answer.status).toBe(413);
+      expect(seen).toHaveLength(0);
+    });
+
+    it('validates after the check: malformed JSON is 400 invalid_json, a missing declared header 400 naming it', async () => {
+      // Prepare
+      const { handler, handle } = signed();
+
+      // Act
+      const malformed = await invoke(handler, event({ body: '{"unterminated' }));
+      const noEvent = await invoke(handler, event({ headers: { 'x-test-event': null } }));
+
+      // Assess
+      expect(malformed.status).toBe(400);
+      expect(malformed.body.error.code).toBe('invalid_json');
+      expect(noEvent.status).toBe(400);
+      expect(noEvent.body.error.details.fields).toEqual([{ field: 'X-Test-Event', in: 'header', message: expect.any(String) }]);
+      expect(handle).not.toHaveBeenCalled();
+    });
+
+    it('takes no Idempotency-Key: the header is neither checked nor used (a replay runs the handler again)', async () => {
+      // Prepare
+      const { handler, handle } = signed();
+
+      // Act
+      const first = await invoke(handler, event({ headers: { 'idempotency-key': 'has space' } }));
+      const second = await invoke(handler, event({ headers: { 'idempotency-key': 'has space' } }));
+
+      // Assess
+      expect([first.status, second.status]).toEqual([200, 200]);
+      expect(handle).toHaveBeenCalledTimes(2);
+      expect(handle.mock.calls[0]?.[0]).not.toHaveProperty('meta.idempotency_key');
+      expect(first.headers).not.toHaveProperty('idempotent-replayed');
+    });
+
+    it('refuses to build a self-authenticating route without its check, or a check on a route behind the authorizer', () => {
+      expect(() => httpHandler(signedRoute, async () => ({}))).toThrow(/needs an authenticate option/);
+      expect(() => httpHandler(routes.start, async () => ({}), { authenticate: async () => ({ actor: 'x' }) })).toThrow(/takes no authenticate option/);
     });
   });
 });

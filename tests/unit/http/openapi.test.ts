@@ -57,12 +57,31 @@ describe('Function: openApiDocument', () => {
     }
   });
 
-  it('documents the Idempotency-Key header on every POST and on nothing else', () => {
+  it('documents the Idempotency-Key header on every POST but the webhook (GitHub sends none), and on nothing else', () => {
     for (const route of routeList) {
       const op = document.paths[`${BASE_PATH}${route.path}`][route.method.toLowerCase()] as Json;
       const hasHeader = ((op.parameters ?? []) as Json[]).some((p) => p.in === 'header' && p.name === 'Idempotency-Key');
-      expect(hasHeader, route.id).toBe(route.method === 'POST');
+      expect(hasHeader, route.id).toBe(route.method === 'POST' && route.auth !== 'github-signature');
     }
+  });
+
+  it("documents the webhook: GitHub's three headers required, no security scheme, 401 for the signature, no 403 and no idempotency answers", () => {
+    // Prepare
+    const op = document.paths[`${BASE_PATH}${routes.githubWebhook.path}`].post as Json;
+
+    // Assess
+    expect(op.security).toEqual([]);
+    expect((op.parameters as Json[]).map((p) => [p.name, p.in, p.required])).toEqual([
+      ['X-GitHub-Event', 'header', true],
+      ['X-GitHub-Delivery', 'header', true],
+      ['X-Hub-Signature-256', 'header', true],
+    ]);
+    expect(declaredStatuses(routes.githubWebhook)).toEqual([200, 202, 400, 401, 405, 413, 415, 500]);
+    expect(op.responses['401'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/Error' });
+    expect(op.responses['401'].description).toMatch(/X-Hub-Signature-256/);
+    expect(Object.keys(op.responses['401'].headers)).toEqual(['x-request-id', 'apigw-requestid']);
+    expect(Object.keys(op.responses['200'].headers)).toEqual(['x-request-id', 'apigw-requestid']);
+    expect(op.responses['202'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/GithubWebhookIgnored' });
   });
 
   it('resolves every reference to a component that exists, and has no component it does not use', () => {

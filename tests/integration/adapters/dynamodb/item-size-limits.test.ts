@@ -10,11 +10,12 @@ import { MAX_STORED_CHANNEL_IDS } from '#shared/adapters/dynamodb/activity-log';
 import { DynamoChannelRepository } from '#shared/adapters/dynamodb/channel-repository';
 import { CompactIdempotencyStore, ITEM_PAYLOAD_BYTES } from '#shared/adapters/dynamodb/compact-idempotency-store';
 import { DynamoJobCursorRepository } from '#shared/adapters/dynamodb/job-cursor-repository';
-import { channelKeys, groupKeys, jobKeys, ledgerKeys, systemStateKeys, videoKeys } from '#shared/adapters/dynamodb/keys';
+import { channelKeys, groupKeys, jobKeys, ledgerKeys, systemStateKeys, videoKeys, webhookDeliveryKeys } from '#shared/adapters/dynamodb/keys';
 import { DynamoLedgerRepository } from '#shared/adapters/dynamodb/ledger-repository';
 import { DynamoPublicationGroupRepository } from '#shared/adapters/dynamodb/publication-group-repository';
 import { DynamoPublicationRepository } from '#shared/adapters/dynamodb/publication-repository';
 import { DynamoVideoRepository } from '#shared/adapters/dynamodb/video-repository';
+import { DynamoWebhookDeliveryRepository } from '#shared/adapters/dynamodb/webhook-delivery-repository';
 import { EventBridgeSlotScheduler } from '#shared/adapters/scheduler/eventbridge-slot-scheduler';
 import { SqsTriggerQueue } from '#shared/adapters/sqs/sqs-trigger-queue';
 import { shadowIdOf } from '#shared/domain/channel-ledger';
@@ -587,6 +588,31 @@ describe('Item sizes: every entity at its worst case, within 400 KB (against dyn
       const byKind = await everyItemWithinLimit(table);
       expect(byKind.get('idempotency answer part')).toBeGreaterThan(ITEM_PAYLOAD_BYTES);
       expect(((await store().getRecord(request('parts'))).getResponse() as { body: string }).body === answer.body).toBe(true);
+    });
+  });
+
+  describe('a webhook delivery with every field at its longest', () => {
+    it('a 100-character delivery id, a 100-character action, a run id found in the name', async () => {
+      // Prepare
+      const table = await dynamo.createTable('sizes-webhook');
+      const deliveryId = 'd'.repeat(100);
+
+      // Act
+      await new DynamoWebhookDeliveryRepository(table).record({
+        delivery_id: deliveryId,
+        event: 'workflow_run',
+        action: 'a'.repeat(100),
+        github_run_id: Number.MAX_SAFE_INTEGER,
+        run_id: `run_${'0'.repeat(40)}`,
+        matched: true,
+        changed: true,
+        received_at: NOW,
+      });
+
+      // Assess
+      const bytes = await rawSize(table, webhookDeliveryKeys.key(deliveryId));
+      note('webhook delivery', bytes, webhookDeliveryKeys.key(deliveryId).pk.slice(0, 30));
+      expect(bytes).toBeLessThan(1_024);
     });
   });
 });
