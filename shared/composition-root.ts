@@ -5,7 +5,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
-import { localSettings, reloadSettings, required, settings } from './config';
+import { GITHUB_TOKEN_PLACEHOLDER, localSettings, reloadSettings, required, settings } from './config';
 import { logger } from './logger';
 import { systemClock, type Clock } from './ports/clock';
 import type { IdGenerator } from './ports/id-generator';
@@ -364,10 +364,22 @@ export const runTracking = () =>
 /** The GitHub token: GITHUB_TOKEN locally; in AWS the token secret (read by ARN, cached). Never logged. */
 export const githubToken = (): (() => Promise<string>) =>
   once('githubToken', () => {
+    const unset = () => new GitHubCallError('unauthorized', 'no GitHub token is configured (GITHUB_TOKEN locally, the token secret in AWS)', null);
+    const { GITHUB_TOKEN_SECRET_ARN, AWS_REGION } = settings();
+    if (GITHUB_TOKEN_SECRET_ARN) {
+      // The same cached Secrets Manager read as the webhook secret's (5 minutes: a rotated token is picked up).
+      const secret = new SecretsManagerWebhookSecret(new SecretsProvider({ awsSdkV3Client: new SecretsManagerClient({ region: AWS_REGION }) }), GITHUB_TOKEN_SECRET_ARN);
+      return async () => {
+        const token = await secret.get();
+        // The stack creates the secret holding a placeholder until the operator puts the token in.
+        if (!token || token === GITHUB_TOKEN_PLACEHOLDER) throw unset();
+        return token;
+      };
+    }
     const { GITHUB_TOKEN } = localSettings();
     return async () => {
       if (GITHUB_TOKEN) return GITHUB_TOKEN;
-      throw new GitHubCallError('unauthorized', 'no GitHub token is configured (GITHUB_TOKEN locally, the token secret in AWS)', null);
+      throw unset();
     };
   });
 

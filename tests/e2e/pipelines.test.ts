@@ -17,7 +17,10 @@ async function until<T>(what: string, read: () => Promise<T>, done: (value: T) =
   for (;;) {
     const value = await read();
     if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: still ${JSON.stringify(value).slice(0, 800)}`);
+    if (Date.now() > deadline) {
+      const deliveries = github?.deliveries.map((d) => `${d.action}:${d.status ?? d.error}`).join(', ');
+      throw new Error(`${what}: still ${JSON.stringify(value).slice(0, 400)}; deliveries: ${deliveries}`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
@@ -28,7 +31,7 @@ beforeAll(async () => {
     env: { GITHUB_API_URL: github.url, GITHUB_TOKEN: 'e2e-token', GITHUB_WEBHOOK_SECRET: SECRET, GITHUB_DISPATCHES_PER_MINUTE: '60' },
   });
   // The server's port is known only now: the simulator sends its webhooks there from here on.
-  simulatorOptions.webhook = { url: `${api.url}/api/orchestration/webhooks/github`, secret: SECRET };
+  simulatorOptions.webhook = { url: `${api.url}/webhooks/github`, secret: SECRET };
 });
 afterAll(async () => {
   await api?.stop();
@@ -56,7 +59,7 @@ describe('Local server with the GitHub simulator: a wave all the way', () => {
 
     // Assert: two runs (one per channel for the slot), both succeeded through the webhook.
     const runs = await until(
-      'the wave\'s runs',
+      "the wave's runs",
       async () => (await api.request('GET', '/pipeline-runs?limit=10')).body.items as { run_id: string; status: string; channel_id: string; github: { run_id: number | null } }[],
       (items) => items.length === 2 && items.every((r) => r.status === 'succeeded'),
     );

@@ -1,6 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { PipelineRun } from '#shared/domain/pipeline-run';
+import { mapConcurrent } from '#shared/concurrency';
 import type { RunEffects } from '#shared/ports/run-effects';
 import type { TableContext } from './document-client';
 import { channelKeys, statsKeys, videoKeys } from './keys';
@@ -14,7 +15,7 @@ import { channelKeys, statsKeys, videoKeys } from './keys';
  *   channel a day, kept without expiry, so a 30-day window is 30 reads a
  *   channel (docs/data-model.md);
  * - the channel's `last_publication_at`, only ever moved forward;
- * - the video `published` (from `assigned` or `available`) on success.
+ * - every video of the run `published` (from `assigned` or `available`) on success.
  */
 export class DynamoRunEffects implements RunEffects {
   constructor(private readonly table: TableContext) {}
@@ -45,22 +46,25 @@ export class DynamoRunEffects implements RunEffects {
             ExpressionAttributeValues: { ':at': outcome.at },
           })
         : Promise.resolve(),
-      outcome.succeeded && run.video_id
-        ? this.conditional({
-            Key: videoKeys.key(run.video_id),
-            UpdateExpression: 'SET #status = :published, gsi2pk = :partition, updated_at = :at, published_at = if_not_exists(published_at, :at)',
-            ConditionExpression: '#status IN (:assigned, :available)',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: {
-              ':published': 'published',
-              ':partition': videoKeys.statusPartition('published'),
-              ':assigned': 'assigned',
-              ':available': 'available',
-              ':at': outcome.at,
-            },
-          })
-        : Promise.resolve(),
     ]);
+    // Every video the run published: a slot's run carries all of its channel's videos of that time.
+    if (outcome.succeeded) await mapConcurrent(videosOf(run), 8, (videoId) => this.publish(videoId, outcome.at));
+  }
+
+  private publish(videoId: string, at: string): Promise<void> {
+    return this.conditional({
+      Key: videoKeys.key(videoId),
+      UpdateExpression: 'SET #status = :published, gsi2pk = :partition, updated_at = :at, published_at = if_not_exists(published_at, :at)',
+      ConditionExpression: '#status IN (:assigned, :available)',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: {
+        ':published': 'published',
+        ':partition': videoKeys.statusPartition('published'),
+        ':assigned': 'assigned',
+        ':available': 'available',
+        ':at': at,
+      },
+    });
   }
 
   /** An update that is skipped when its condition says it was made already. */
@@ -71,4 +75,8 @@ export class DynamoRunEffects implements RunEffects {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
   }
+}
+
+function videosOf(run: PipelineRun): string[] {
+  return [...new Set([...(run.video_id ? [run.video_id] : []), ...run.publications.map((p) => p.video_id)])];
 }
