@@ -70,7 +70,7 @@ export class StatefulStack extends Stack implements StatefulResources {
   public readonly processingQueue: Queue;
   /** Processing jobs that failed PROCESSING_MAX_RECEIVE_COUNT times in the workers. */
   public readonly processingDeadLetterQueue: Queue;
-  /** The GitHub token the dispatcher calls GitHub with: created with a placeholder, the operator puts the token in. */
+  /** The GitHub token the dispatcher calls GitHub with: created holding a stand-in value, the operator puts the token in. */
   public readonly githubTokenSecret: Secret;
   /** The secret GitHub signs webhook deliveries with: generated here, the operator copies it into GitHub's webhook settings. */
   public readonly githubWebhookSecret: Secret;
@@ -151,7 +151,7 @@ export class StatefulStack extends Stack implements StatefulResources {
     // Retained like the table: the webhook secret is also in GitHub's settings, and the token is the operator's.
     this.githubTokenSecret = new Secret(this, 'GithubTokenSecret', {
       description:
-        'GitHub token the orchestrator dispatches workflows with (actions:write on the channel repositories). Created with a placeholder: ' +
+        'GitHub token the orchestrator dispatches workflows with (actions:write on the channel repositories). Created holding a stand-in value until then: ' +
         'aws secretsmanager put-secret-value --secret-id <GithubTokenSecretArn output> --secret-string <token>',
       secretStringValue: SecretValue.unsafePlainText(GITHUB_TOKEN_PLACEHOLDER),
       removalPolicy: RemovalPolicy.RETAIN,

@@ -371,7 +371,7 @@ export const githubToken = (): (() => Promise<string>) =>
       const secret = new SecretsManagerWebhookSecret(new SecretsProvider({ awsSdkV3Client: new SecretsManagerClient({ region: AWS_REGION }) }), GITHUB_TOKEN_SECRET_ARN);
       return async () => {
         const token = await secret.get();
-        // The stack creates the secret holding a placeholder until the operator puts the token in.
+        // The stack creates the secret holding a stand-in value until the operator puts the token in.
         if (!token || token === GITHUB_TOKEN_PLACEHOLDER) throw unset();
         return token;
       };

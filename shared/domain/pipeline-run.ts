@@ -137,3 +137,44 @@ export function runIdInName(name: string | null | undefined): string | null {
   const match = /\[(run_[0-9a-zA-Z]{10,40})\]/.exec(name ?? '');
   return match?.[1] ?? null;
 }
+
+/** What a new run is made of; the rest starts empty (no attempt, no intent, no error, nothing GitHub said). */
+export interface NewRun {
+  run_id: string;
+  channel: { channel_id: string; github: { owner: string; repo: string; workflow: string; ref: string } | null };
+  video_id: string | null;
+  status: 'queued' | 'held';
+  priority: RunPriority;
+  trigger_id: string;
+  slot_id: string | null;
+  publications: RunPublication[];
+  inputs: Record<string, string>;
+  at: string;
+}
+
+/** A new run: routed by its channel (a repository: GitHub Actions; none: the processing queue). */
+export function newRun(fields: NewRun): PipelineRun {
+  const github = fields.channel.github;
+  return {
+    run_id: fields.run_id,
+    channel_id: fields.channel.channel_id,
+    video_id: fields.video_id,
+    route: github ? 'github_actions' : 'processing_queue',
+    status: fields.status,
+    priority: fields.priority,
+    trigger_id: fields.trigger_id,
+    slot_id: fields.slot_id,
+    publications: fields.publications,
+    inputs: fields.inputs,
+    github: github ? { owner: github.owner, repo: github.repo, workflow: github.workflow, ref: github.ref, run_id: null, html_url: null } : null,
+    attempts: 0,
+    dispatch_token: null,
+    dispatch_started_at: null,
+    last_error: null,
+    conclusion: null,
+    created_at: fields.at,
+    updated_at: fields.at,
+    dispatched_at: null,
+    completed_at: null,
+  };
+}

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { Channel } from '#shared/domain/channel';
 import { isoOf } from '#shared/domain/publication-group';
 import {
+  newRun,
   runIdForTrigger,
   runNameMarker,
   splitForDispatch,
@@ -110,28 +110,19 @@ export class PipelineDispatch {
     const channel = await this.deps.channels.get(trigger.channel_id);
     const parts = splitForDispatch(trigger.publications);
     return mapConcurrent(parts, 4, async (publications, i) => {
-      const run: PipelineRun = {
+      const run = newRun({
         run_id: runIdForTrigger(trigger.trigger_id, i + 1),
-        channel_id: trigger.channel_id,
+        // A channel deleted since its slot fired: the run goes nowhere it could not (the processing queue).
+        channel: channel ?? { channel_id: trigger.channel_id, github: null },
         video_id: publications[0]?.video_id ?? null,
-        route: channel?.github ? 'github_actions' : 'processing_queue',
         status: 'queued',
         priority: trigger.priority,
         trigger_id: parts.length > 1 ? `${trigger.trigger_id}~${i + 1}` : trigger.trigger_id,
         slot_id: trigger.slot_id,
         publications,
         inputs: {},
-        github: channel?.github ? { ...targetOf(channel), run_id: null, html_url: null } : null,
-        attempts: 0,
-        dispatch_token: null,
-        dispatch_started_at: null,
-        last_error: null,
-        conclusion: null,
-        created_at: at,
-        updated_at: at,
-        dispatched_at: null,
-        completed_at: null,
-      };
+        at,
+      });
       if (await this.deps.runs.create(run)) {
         // Received: the reconciliation re-sends only triggers that never reached a run (a paced run waits here, not lost).
         await mapConcurrent(publications, 8, (p) => this.deps.publications.markTriggerReceived(p.publication_id, at));
@@ -301,10 +292,6 @@ export class PipelineDispatch {
   }
 }
 
-function targetOf(channel: Channel): WorkflowTarget {
-  const github = channel.github as NonNullable<Channel['github']>;
-  return { owner: github.owner, repo: github.repo, workflow: github.workflow, ref: github.ref };
-}
 
 function errorOf(code: RunErrorCode, message: string, at: string): RunError {
   return { code, message, at };

@@ -1,7 +1,7 @@
 import type { RequestMeta } from '#shared/domain/activity';
 import { Conflict, NotFound } from '#shared/domain/errors';
 import type { Page } from '#shared/domain/pagination';
-import type { PipelineRun, RunPriority, RunStatus } from '#shared/domain/pipeline-run';
+import { newRun, type PipelineRun, type RunPriority, type RunStatus } from '#shared/domain/pipeline-run';
 import { isoOf } from '#shared/domain/publication-group';
 import type { ActivityLog } from '#shared/ports/activity-log';
 import type { ChannelRepository } from '#shared/ports/channel-repository';
@@ -66,28 +66,18 @@ export class PipelineRuns {
     const at = isoOf(this.deps.clock.now().getTime());
     const runId = `run_${this.deps.ids.next()}`;
     const held = state.status === 'paused';
-    const run: PipelineRun = {
+    const run = newRun({
       run_id: runId,
-      channel_id: channel.channel_id,
+      channel,
       video_id: request.video_id ?? null,
-      route: channel.github ? 'github_actions' : 'processing_queue',
       status: held ? 'held' : 'queued',
       priority: request.priority,
       trigger_id: `manual/${runId}`,
       slot_id: null,
       publications: [],
       inputs: request.inputs ?? {},
-      github: channel.github ? { ...channel.github, run_id: null, html_url: null } : null,
-      attempts: 0,
-      dispatch_token: null,
-      dispatch_started_at: null,
-      last_error: null,
-      conclusion: null,
-      created_at: at,
-      updated_at: at,
-      dispatched_at: null,
-      completed_at: null,
-    };
+      at,
+    });
     await this.deps.runs.create(run);
     // Held while paused: resume (or the reconciliation) sends it (releaseHeld).
     if (!held) await this.deps.queue.send([triggerOf(run, at)]);
