@@ -761,15 +761,18 @@ export class GroupBooking {
     }));
   }
 
-  /** A slot a move left without pending publications: its schedule is deleted and it shows cancelled (idempotent). */
+  /**
+   * A slot a move left without pending publications: its schedule is deleted
+   * and it shows cancelled (idempotent). The slot's count is kept, but never
+   * trusted alone: a publication a rolled-back preempt moved back is not
+   * counted again (a rollback run twice would count it twice), so a count of
+   * 0 can hide one still there. The slot's publications are always looked at.
+   */
   private async releaseIfEmpty(groupId: string, fireAt: string, at: string): Promise<void> {
     const slotId = slotIdOf(groupId, fireAt);
-    const left = await this.deps.groups.removeFromSlot(groupId, fireAt);
-    if (left !== 0) {
-      // No count to go by (a slot item missing, or counted down already by a run before): look.
-      const page = await this.deps.publications.listBySlot(slotId, 100);
-      if (page.items.some((p) => p.slot_id === slotId && (p.status === 'scheduled' || p.status === 'held')) || page.next_cursor) return;
-    }
+    await this.deps.groups.removeFromSlot(groupId, fireAt);
+    const page = await this.deps.publications.listBySlot(slotId, 100);
+    if (page.items.some((p) => p.slot_id === slotId && (p.status === 'scheduled' || p.status === 'held')) || page.next_cursor) return;
     await this.deps.scheduler.remove([slotId]);
     await this.deps.groups.markSlotCancelled(groupId, fireAt, at);
   }

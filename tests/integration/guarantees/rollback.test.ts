@@ -1,3 +1,4 @@
+import { describe, expect, it } from 'vitest';
 import { BOOKING_LEASE_MS } from '#shared/services/group-booking';
 import {
   at,
@@ -6,11 +7,11 @@ import {
   bookingRequest,
   crashMatrix,
   fileDynamo,
+  GuaranteeWorld,
   groupsOfOperation,
   MINUTE,
   OPERATION_META,
   type CrashScenario,
-  type GuaranteeWorld,
 } from '#tests/helpers/crash-scenarios';
 import type { BookingRequest } from '#shared/services/group-booking';
 
@@ -84,3 +85,29 @@ await crashMatrix(dynamo, 'GroupBooking.rollback (by the reconciliation)', [
   ['rolling back a wave left planning', planningWave],
   ['rolling back a preempting coordination left planning', planningPreempt],
 ]);
+
+describe('a slot a rolled-back preempt moved a publication back into', () => {
+  it('keeps its schedule while it holds a pending publication, when a later preempt moves the same publication away again', async () => {
+    // Given: v0 on c1 and c2 at T0+60 (one slot of two); a preempt on c1 left planning, then rolled back (v0 on c1 moved back)
+    const world = new GuaranteeWorld(await dynamo.createTable('moved-back'));
+    try {
+      const graph = world.process();
+      await world.register(graph);
+      await book(world, graph, bookingRequest({ videoIds: ['v0'], channelIds: ['c1', 'c2'], scheduledAt: at(60), priority: 2 }));
+      await leavePlanning(world, bookingRequest({ videoIds: ['v1'], channelIds: ['c1'], scheduledAt: at(60), priority: 8, policy: 'preempt' }));
+      await graph.publicationReconciliation.run({ actor: 'reconciliation', request_id: 'reconcile-under-test' });
+
+      // When: another preempt on c1 at T0+60 moves v0 on c1 away again, and commits
+      await book(world, graph, bookingRequest({ videoIds: ['v2'], channelIds: ['c1'], scheduledAt: at(60), priority: 8, policy: 'preempt' }));
+
+      // Then: v0 on c2 is still scheduled at T0+60, and its slot still fires
+      const view = await world.view();
+      const left = view.publications.find((p) => p.video_id === 'v0' && p.channel_id === 'c2');
+      expect(left?.status).toBe('scheduled');
+      expect(world.scheduler.schedules.has(left?.slot_id ?? '')).toBe(true);
+      expect(await world.violations()).toEqual([]);
+    } finally {
+      await world.close();
+    }
+  });
+});
