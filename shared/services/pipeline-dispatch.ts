@@ -150,7 +150,10 @@ export class PipelineDispatch {
     let run = found;
     // Held while paused, and the system runs again: back to the queue's state.
     if (run.status === 'held') run = (await this.deps.runs.changeStatus(run.run_id, { from: ['held'], to: 'queued', at })) ?? run;
-    if (run.status !== 'queued') return 'duplicate';
+    if (run.status !== 'queued') {
+      if (run.status === 'dispatched' || run.status === 'in_progress') await this.finishPublicationMoves(run);
+      return 'duplicate';
+    }
 
     let replacing: string | undefined;
     if (run.dispatch_token) {
@@ -237,6 +240,24 @@ export class PipelineDispatch {
       html_url: moved.github?.html_url ?? null,
     });
     return true;
+  }
+
+  /**
+   * A redelivered trigger whose run is dispatched already: the publications
+   * its dispatch did not get to move (the process died between the run's
+   * write and theirs) move now. Read first, so a plain duplicate writes nothing.
+   */
+  private async finishPublicationMoves(run: PipelineRun): Promise<void> {
+    const stored = await this.deps.publications.getMany(run.publications.map((p) => p.publication_id));
+    const behind = [...stored.values()].filter((p) => p.status === 'dispatching' || p.status === 'held');
+    if (behind.length === 0) return;
+    const at = isoOf(this.deps.clock.now().getTime());
+    await mapConcurrent(behind, 8, (p) =>
+      this.deps.publications.changeStatus(
+        { publication_id: p.publication_id, channel_id: run.channel_id },
+        { from: ['dispatching', 'held'], to: 'dispatched', at, set: { run_id: run.run_id, trigger_received_at: at } },
+      ),
+    );
   }
 
   private async onGitHubError(run: PipelineRun, token: string, error: GitHubCallError, trigger: PipelineTrigger, receiveCount: number): Promise<RunOutcome> {

@@ -25,6 +25,14 @@ import { SlotDispatch } from '#shared/services/slot-dispatch';
 import { SystemControl } from '#shared/services/system-control';
 import { TriggerIntake } from '#shared/services/trigger-intake';
 import { VideoCatalog } from '#shared/services/video-catalog';
+import { DynamoDispatchPacer } from '#shared/adapters/dynamodb/dispatch-pacer';
+import { DynamoPipelineRunRepository } from '#shared/adapters/dynamodb/pipeline-run-repository';
+import { DynamoRunEffects } from '#shared/adapters/dynamodb/run-effects';
+import type { DispatchedWorkflowRun, GitHubWorkflows, WorkflowRunState, WorkflowTarget } from '#shared/ports/github';
+import type { ProcessingJob, ProcessingQueue } from '#shared/ports/processing-queue';
+import { PipelineDispatch } from '#shared/services/pipeline-dispatch';
+import { RunReconciliation } from '#shared/services/run-reconciliation';
+import { RunTracking } from '#shared/services/run-tracking';
 
 /**
  * Crashes on demand: a process that dies right after its N-th write reached
@@ -210,6 +218,41 @@ export class CrashingTriggerQueue implements TriggerQueue {
   }
 }
 
+/** GitHub, as seen from one process: a dispatch GitHub accepted is a write (the run started, then the crash). */
+export class CrashingGitHub implements GitHubWorkflows {
+  constructor(
+    private readonly inner: GitHubWorkflows,
+    private readonly life: ProcessLife,
+  ) {}
+
+  async dispatch(target: WorkflowTarget, inputs: Record<string, string>): Promise<DispatchedWorkflowRun> {
+    return this.life.call({ command: 'workflow_dispatch', target: `${target.owner}/${target.repo} ${inputs.run_id ?? ''}` }, () => this.inner.dispatch(target, inputs));
+  }
+
+  async findRun(target: WorkflowTarget, nameMarker: string, createdAfter: string): Promise<WorkflowRunState | null> {
+    return this.life.call(null, () => this.inner.findRun(target, nameMarker, createdAfter));
+  }
+
+  async getRun(target: Pick<WorkflowTarget, 'owner' | 'repo'>, githubRunId: number): Promise<WorkflowRunState | null> {
+    return this.life.call(null, () => this.inner.getRun(target, githubRunId));
+  }
+}
+
+/** The processing queue, as seen from one process: a job handed over is a write. */
+export class CrashingProcessingQueue implements ProcessingQueue {
+  constructor(
+    private readonly inner: ProcessingQueue,
+    private readonly life: ProcessLife,
+  ) {}
+
+  async send(job: ProcessingJob): Promise<void> {
+    return this.life.call({ command: 'SendMessage', target: `processing ${job.run_id}` }, () => this.inner.send(job));
+  }
+}
+
+/** Dispatch rates high enough that pacing never holds a guarantee scenario (pacing has its own tests). */
+const SCENARIO_RATES = { perMinute: 10_000, perHour: 100_000 };
+
 export interface ServiceGraphOptions {
   /** A clock tests can move (FixedClock). */
   clock: Clock & { advance?(ms: number): void };
@@ -223,7 +266,20 @@ export interface ServiceGraphOptions {
   dieBefore?: ConstructorParameters<typeof ProcessLife>[1];
   /** Ids of this process; by default ULIDs on the clock, as in the composition root. */
   ids?: IdGenerator;
+  /** Survives the process, like GitHub; a process without one refuses every GitHub call. */
+  github?: GitHubWorkflows;
+  /** Survives the process, like the processing queue's SQS queue. */
+  processing?: ProcessingQueue;
 }
+
+/** What a process without a GitHub is answered. */
+const NO_GITHUB: GitHubWorkflows = {
+  dispatch: async () => {
+    throw new Error('this world has no GitHub');
+  },
+  findRun: async () => null,
+  getRun: async () => null,
+};
 
 /** Activity entries are kept this long in the table (the composition root reads ACTIVITY_RETENTION_DAYS; 365 is its default). */
 const ACTIVITY_RETENTION_DAYS = 365;
@@ -261,7 +317,10 @@ export function serviceGraph(table: Pick<TableContext, 'tableName'> & { endpoint
     ledgers: new DynamoLedgerRepository(context),
     groups: new DynamoPublicationGroupRepository(context),
     activity: new DynamoActivityLog(context, clock, ACTIVITY_RETENTION_DAYS),
+    runs: new DynamoPipelineRunRepository(context),
   };
+  const github = new CrashingGitHub(options.github ?? NO_GITHUB, life);
+  const processing = new CrashingProcessingQueue(options.processing ?? { send: async () => undefined }, life);
   const ledgerBookkeeping = new LedgerBookkeeping(repositories.ledgers, clock);
   const slotDispatch = new SlotDispatch({
     publications: repositories.publications,
@@ -334,6 +393,27 @@ export function serviceGraph(table: Pick<TableContext, 'tableName'> & { endpoint
     owner,
   });
   const triggerIntake = new TriggerIntake({ publications: repositories.publications, state: repositories.state, activity: repositories.activity, clock, ids });
+  const pipelineDispatch = new PipelineDispatch({
+    runs: repositories.runs,
+    publications: repositories.publications,
+    channels: repositories.channels,
+    state: repositories.state,
+    github,
+    pacer: new DynamoDispatchPacer(context, SCENARIO_RATES),
+    processing,
+    requeue: queue,
+    activity: repositories.activity,
+    clock,
+    ids,
+  });
+  const runTracking = new RunTracking({
+    runs: repositories.runs,
+    publications: repositories.publications,
+    effects: new DynamoRunEffects(context),
+    activity: repositories.activity,
+    clock,
+  });
+  const runReconciliation = new RunReconciliation({ runs: repositories.runs, github, signals: runTracking, queue, state: repositories.state, clock });
 
   return {
     life,
@@ -352,6 +432,11 @@ export function serviceGraph(table: Pick<TableContext, 'tableName'> & { endpoint
     channelRemoval,
     publicationReconciliation,
     triggerIntake,
+    /** The trigger consumer of issue 9 (functions/queue/pipeline-triggers.ts), with GitHub and the processing queue seen through this life. */
+    pipelineDispatch,
+    runTracking,
+    runReconciliation,
+    github,
     /** Waits for the calls a crash left at the store, then releases the client. */
     async close(): Promise<void> {
       await life.settled();

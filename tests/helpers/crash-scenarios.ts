@@ -3,13 +3,14 @@ import type { RequestMeta } from '#shared/domain/activity';
 import type { ChannelDefinition } from '#shared/domain/channel';
 import { isoOf } from '#shared/domain/publication-group';
 import type { BookingRequest } from '#shared/services/group-booking';
+import type { PipelineTrigger } from '#shared/ports/trigger-queue';
 import { BOOKING_LEASE_MS } from '#shared/services/group-booking';
 import { OVERDUE_MS, UNRECEIVED_MS } from '#shared/services/publication-reconciliation';
 import { crashPointsOf, type ProcessLife, SimulatedCrash, serviceGraph, type ServiceGraph, type ServiceGraphOptions } from './crash-injection';
 import { scanTable, startEmbeddedDynamo, type EmbeddedDynamo, type EmbeddedTable } from './embedded-table';
 import { FixedClock } from './in-memory-ports';
 import { checkInvariants, describeViolations, type InvariantOptions } from './invariants';
-import { RecordingSlotScheduler, RecordingTriggerQueue } from './recording-adapters';
+import { RecordingGitHub, RecordingProcessingQueue, RecordingSlotScheduler, RecordingTriggerQueue } from './recording-adapters';
 import { channelDefinition, videoDefinition } from './sample-entities';
 
 /**
@@ -70,20 +71,41 @@ export const CHANNELS: Record<string, Partial<ChannelDefinition>> = {
 };
 export const VIDEOS = ['v0', 'v1', 'v2', 'v3'];
 
-/** The world one case runs in: a table, Scheduler and SQS (which outlive processes), a clock, and what callers were answered. */
+/**
+ * Who takes the triggers the queue holds: `intake` records that each arrived
+ * (the guarantees of booking and firing, issue 7), `dispatcher` is the
+ * pipelines' consumer (issue 9: runs, GitHub, the processing queue).
+ */
+export type TriggerConsumer = 'intake' | 'dispatcher';
+
+/** The world one case runs in: a table, Scheduler, SQS and GitHub (which outlive processes), a clock, and what callers were answered. */
 export class GuaranteeWorld {
   readonly clock = new FixedClock(T0);
   readonly scheduler = new RecordingSlotScheduler();
-  readonly queue = new RecordingTriggerQueue();
+  readonly queue = new RecordingTriggerQueue(this.clock);
+  readonly github = new RecordingGitHub(this.clock);
+  readonly processing = new RecordingProcessingQueue();
   readonly accepted = new Set<string>();
-  private delivered = 0;
+  /** Indexes into `queue.triggers` of those the consumer took. */
+  private readonly delivered = new Set<number>();
   private readonly processes: ServiceGraph[] = [];
 
-  constructor(readonly table: EmbeddedTable) {}
+  constructor(
+    readonly table: EmbeddedTable,
+    readonly consumer: TriggerConsumer = 'intake',
+  ) {}
 
   /** A new process over the world: it dies after `crashAfter` writes (or before the write `dieBefore` names). */
   process(crashAfter = Infinity, dieBefore?: ServiceGraphOptions['dieBefore']): ServiceGraph {
-    const graph = serviceGraph(this.table, { clock: this.clock, scheduler: this.scheduler, queue: this.queue, crashAfter, dieBefore });
+    const graph = serviceGraph(this.table, {
+      clock: this.clock,
+      scheduler: this.scheduler,
+      queue: this.queue,
+      github: this.github,
+      processing: this.processing,
+      crashAfter,
+      dieBefore,
+    });
     this.processes.push(graph);
     return graph;
   }
@@ -102,15 +124,56 @@ export class GuaranteeWorld {
     for (const id of ids) if (id) this.accepted.add(id);
   }
 
+  /** Every trigger sent, with when SQS makes it visible (its send plus its delay). */
+  private sent(): { index: number; trigger: PipelineTrigger; visibleAt: number }[] {
+    const all: { index: number; trigger: PipelineTrigger; visibleAt: number }[] = [];
+    this.queue.sends.forEach((batch, i) => {
+      const visibleAt = (this.queue.sentAt[i] ?? 0) + (this.queue.delays[i] ?? 0) * 1000;
+      for (const trigger of batch) all.push({ index: all.length, trigger, visibleAt });
+    });
+    return all;
+  }
+
+  /** When the next trigger sent with a delay becomes visible (the dispatcher's world only), if one waits. */
+  nextDelivery(): number | undefined {
+    if (this.consumer === 'intake') return undefined;
+    const waiting = this.sent().filter((s) => !this.delivered.has(s.index)).map((s) => s.visibleAt);
+    return waiting.length > 0 ? Math.min(...waiting) : undefined;
+  }
+
   /**
-   * The SQS consumer receives every trigger sent since it last ran (each
-   * once: SQS redelivery is the consumer's own concern, tested elsewhere).
+   * The SQS consumer receives every trigger sent and visible since it last
+   * ran (each once: SQS redelivery is the consumer's own concern, tested
+   * elsewhere). The intake takes them at once, delay or not; the dispatcher
+   * when their delay is over (a paced or waiting trigger comes back later).
    */
   async deliverTriggers(graph: ServiceGraph): Promise<void> {
-    while (this.delivered < this.queue.triggers.length) {
-      const trigger = this.queue.triggers[this.delivered] as (typeof this.queue.triggers)[number];
-      this.delivered += 1;
-      await graph.triggerIntake.receive(trigger);
+    for (;;) {
+      const now = this.clock.now().getTime();
+      const next = this.sent().find((s) => !this.delivered.has(s.index) && (this.consumer === 'intake' || s.visibleAt <= now));
+      if (!next) return;
+      this.delivered.add(next.index);
+      if (this.consumer === 'dispatcher') await graph.pipelineDispatch.receive(next.trigger, 1);
+      else await graph.triggerIntake.receive(next.trigger);
+    }
+  }
+
+  /**
+   * GitHub finishes every run it started and not yet finished, and tells
+   * (each run's `completed` webhook, applied by the run tracking).
+   */
+  async finishWorkflowRuns(graph: ServiceGraph, conclusion: 'success' | 'failure' = 'success'): Promise<void> {
+    for (const run of this.github.runs.filter((r) => r.status !== 'completed')) {
+      const done = this.github.finish(run.github_run_id, conclusion);
+      await graph.runTracking.apply({
+        github_run_id: done.github_run_id,
+        run_id: done.inputs.run_id ?? null,
+        status: 'completed',
+        conclusion,
+        html_url: done.html_url,
+        at: done.updated_at,
+        source: `webhook:${done.github_run_id}`,
+      });
     }
   }
 
@@ -126,6 +189,13 @@ export class GuaranteeWorld {
       const due = [...this.scheduler.schedules.values()]
         .filter((s) => Date.parse(s.fire_at) <= until)
         .sort((a, b) => Date.parse(a.fire_at) - Date.parse(b.fire_at))[0];
+      const visible = this.nextDelivery();
+      if (visible !== undefined && visible <= until && (!due || visible < Date.parse(due.fire_at))) {
+        // A delayed trigger comes back before the next schedule fires.
+        if (visible > this.clock.now().getTime()) this.clock.set(isoOf(visible));
+        await this.deliverTriggers(graph);
+        continue;
+      }
       if (!due) break;
       if (Date.parse(due.fire_at) > this.clock.now().getTime()) this.clock.set(due.fire_at);
       await graph.slotDispatch.fire({ slot_id: due.slot_id, group_id: due.group_id, fire_at: due.fire_at });
@@ -147,6 +217,8 @@ export class GuaranteeWorld {
     while (this.clock.now().getTime() < end) {
       await this.runUntil(graph, Math.min(end, this.clock.now().getTime() + RECONCILE_INTERVAL_MS));
       await graph.publicationReconciliation.run(RECONCILE_META);
+      // The same job runs the runs' part (functions/scheduled/reconcile-publications.ts); it has nothing to do without runs.
+      if (this.consumer === 'dispatcher') await graph.runReconciliation.run();
       await this.deliverTriggers(graph);
     }
   }
@@ -164,7 +236,7 @@ export class GuaranteeWorld {
   }
 
   async violations(options?: InvariantOptions): Promise<string[]> {
-    return describeViolations(await checkInvariants(this, options));
+    return describeViolations(await checkInvariants(this, { triggersMayRepeat: this.consumer === 'dispatcher', ...options }));
   }
 
   /** Publications, groups and ledgers as stored now. */
@@ -194,6 +266,7 @@ export interface TableView {
   /** Bookings per channel, as stored (`publication_id|at_ms|priority|group_id`). */
   ledgers: Map<string, string[]>;
   channels: Set<string>;
+  videos: { video_id: string; status: string }[];
 }
 
 export function tableView(items: Record<string, unknown>[]): TableView {
@@ -202,6 +275,7 @@ export function tableView(items: Record<string, unknown>[]): TableView {
     groups: items.filter((i) => i.entity === 'group') as unknown as TableView['groups'],
     ledgers: new Map(items.filter((i) => i.entity === 'ledger').map((i) => [String(i.channel_id), (i.bookings as string[] | undefined) ?? []])),
     channels: new Set(items.filter((i) => i.entity === 'channel').map((i) => String(i.channel_id))),
+    videos: items.filter((i) => i.entity === 'video') as unknown as TableView['videos'],
   };
 }
 
@@ -220,6 +294,8 @@ export interface CrashScenario<S> {
   recover?(world: GuaranteeWorld, graph: ServiceGraph, state: S, crashed: boolean): Promise<void>;
   assess(world: GuaranteeWorld, state: S, view: TableView): string[] | Promise<string[]>;
   invariants?: InvariantOptions;
+  /** Who takes the triggers (default: the intake of issue 7). */
+  consumer?: TriggerConsumer;
 }
 
 export interface CrashCaseResult {
@@ -240,7 +316,7 @@ export interface CrashCaseResult {
  * recover, reconcile, assess; then let all time pass and check again.
  */
 export async function runCrashCase<S>(dynamo: EmbeddedDynamo, scenario: CrashScenario<S>, crashAfter: number): Promise<CrashCaseResult> {
-  const world = new GuaranteeWorld(await dynamo.createTable('guarantees'));
+  const world = new GuaranteeWorld(await dynamo.createTable('guarantees'), scenario.consumer);
   try {
     const state = await scenario.prepare(world, world.process());
     const victim = world.process(crashAfter);

@@ -27,6 +27,8 @@ export const INVARIANTS = [
   'scheduled_has_schedule',
   'dispatched_once',
   'nothing_held_while_running',
+  'one_workflow_run_per_trigger',
+  'one_final_state_per_run',
 ] as const;
 export type InvariantName = (typeof INVARIANTS)[number];
 
@@ -65,6 +67,14 @@ export interface WorldSnapshot {
   now: number;
   /** Publication ids that answers 201/202 returned to callers. */
   accepted: readonly string[];
+  /** The workflow runs GitHub started, each with the inputs of its dispatch, when the world has a GitHub. */
+  workflowRuns?: readonly WorkflowRunSeen[];
+}
+
+/** A workflow run as GitHub holds it: what the run checks need. */
+export interface WorkflowRunSeen {
+  github_run_id: number;
+  inputs: Record<string, string>;
 }
 
 /** A running world: read whole by `checkInvariants`. */
@@ -74,6 +84,8 @@ export interface World {
   queue: { readonly triggers: readonly PipelineTrigger[] };
   clock: Clock;
   accepted: Iterable<string>;
+  /** GitHub, when the world has one (the dispatcher's). */
+  github?: { readonly runs: readonly WorkflowRunSeen[] };
 }
 
 /** Reads the whole world (a Scan: tests only) and returns every violation found, none when the guarantees hold. */
@@ -85,6 +97,7 @@ export async function checkInvariants(world: World, options: InvariantOptions = 
       triggers: world.queue.triggers,
       now: world.clock.now().getTime(),
       accepted: [...world.accepted],
+      ...(world.github ? { workflowRuns: world.github.runs } : {}),
     },
     options,
   );
@@ -102,6 +115,8 @@ export function invariantViolations(snapshot: WorldSnapshot, options: InvariantO
     ...scheduledHasSchedule(world),
     ...dispatchedOnce(world, options.triggersMayRepeat ?? false),
     ...nothingHeldWhileRunning(world),
+    ...oneWorkflowRunPerTrigger(world),
+    ...oneFinalStatePerRun(world),
   ];
   return violations.sort((a, b) =>
     a.invariant === b.invariant ? compare(a.detail, b.detail) : INVARIANTS.indexOf(a.invariant) - INVARIANTS.indexOf(b.invariant),
@@ -147,7 +162,28 @@ interface StoredBooking {
   group_id: string;
 }
 
+interface StoredRun {
+  run_id: string;
+  channel_id: string;
+  route: string;
+  status: string;
+  trigger_id: string;
+  publications: { publication_id: string; video_id: string }[];
+}
+
+interface StoredActivity {
+  activity_id: string;
+  type: string;
+  target_id: string;
+}
+
 interface ReadWorld {
+  runs: Map<string, StoredRun>;
+  /** Activity entries (one each, whatever its per-channel copies). */
+  activity: Map<string, StoredActivity>;
+  /** Run ids counted in each channel's daily statistics, once per counted day item. */
+  countedRuns: string[];
+  workflowRuns: readonly WorkflowRunSeen[] | null;
   publications: Map<string, StoredPublication>;
   groups: Map<string, StoredGroup>;
   channels: Map<string, StoredChannel>;
@@ -161,6 +197,10 @@ interface ReadWorld {
 
 function readWorld(snapshot: WorldSnapshot): ReadWorld {
   const world: ReadWorld = {
+    runs: new Map(),
+    activity: new Map(),
+    countedRuns: [],
+    workflowRuns: snapshot.workflowRuns ?? null,
     publications: new Map(),
     groups: new Map(),
     channels: new Map(),
@@ -197,6 +237,17 @@ function readWorld(snapshot: WorldSnapshot): ReadWorld {
         });
         break;
       }
+      case 'pipeline_run':
+        world.runs.set(String(item.run_id), item as unknown as StoredRun);
+        break;
+      case 'activity': {
+        const target = (item.target ?? {}) as { id?: string };
+        world.activity.set(String(item.activity_id), { activity_id: String(item.activity_id), type: String(item.type), target_id: String(target.id ?? '') });
+        break;
+      }
+      case 'channel_day_statistics':
+        world.countedRuns.push(...[...((item.counted_runs as Iterable<string> | undefined) ?? [])]);
+        break;
       case 'ledger':
         world.ledgers.set(String(item.channel_id), ((item.bookings as string[] | undefined) ?? []).map(decodeBooking));
         break;
@@ -410,4 +461,80 @@ function nothingHeldWhileRunning(world: ReadWorld): Violation[] {
   return [...world.publications.values()]
     .filter((p) => p.status === 'held')
     .map((p) => ({ invariant: 'nothing_held_while_running' as const, detail: `${p.publication_id} is held while the system runs` }));
+}
+
+const FINAL_RUN_STATUSES = ['succeeded', 'failed'];
+
+/**
+ * One workflow run per trigger (issue 9): each publication is carried by at
+ * most one run (a trigger delivered twice, re-sent, or split, becomes the
+ * same runs); GitHub started at most one workflow run for each of our runs,
+ * and none for a run we do not have; a GitHub-routed run that left `queued`
+ * for `dispatched`, `in_progress` or `succeeded` has its workflow run.
+ */
+function oneWorkflowRunPerTrigger(world: ReadWorld): Violation[] {
+  const violations: Violation[] = [];
+  const carriedBy = new Map<string, string>();
+  for (const run of world.runs.values()) {
+    for (const { publication_id } of run.publications) {
+      const other = carriedBy.get(publication_id);
+      if (other && other !== run.run_id) {
+        violations.push({ invariant: 'one_workflow_run_per_trigger', detail: `${publication_id} is carried by runs ${other} and ${run.run_id}` });
+      }
+      carriedBy.set(publication_id, run.run_id);
+    }
+  }
+  if (world.workflowRuns === null) return violations;
+  const started = new Map<string, number>();
+  for (const w of world.workflowRuns) started.set(w.inputs.run_id ?? '', (started.get(w.inputs.run_id ?? '') ?? 0) + 1);
+  for (const [runId, times] of started) {
+    if (!world.runs.has(runId)) violations.push({ invariant: 'one_workflow_run_per_trigger', detail: `GitHub ran a workflow for ${runId || 'no run id'}, which is no run of ours` });
+    if (times > 1) violations.push({ invariant: 'one_workflow_run_per_trigger', detail: `GitHub started ${times} workflow runs for ${runId}` });
+  }
+  for (const run of world.runs.values()) {
+    const shouldHaveOne = run.route === 'github_actions' && ['dispatched', 'in_progress', 'succeeded'].includes(run.status);
+    if (shouldHaveOne && !started.has(run.run_id)) {
+      violations.push({ invariant: 'one_workflow_run_per_trigger', detail: `${run.run_id} is ${run.status} but GitHub never started its workflow` });
+    }
+  }
+  return violations;
+}
+
+/**
+ * One final state per run (issue 9): a finished run's publications finished
+ * with it (none left dispatching or dispatched, and the same outcome as the
+ * run's), it is counted once in the daily statistics, and one activity entry
+ * tells how it ended, never two (nor a success and a failure).
+ */
+function oneFinalStatePerRun(world: ReadWorld): Violation[] {
+  const violations: Violation[] = [];
+  const counted = new Map<string, number>();
+  for (const id of world.countedRuns) counted.set(id, (counted.get(id) ?? 0) + 1);
+  const endings = new Map<string, StoredActivity[]>();
+  for (const entry of world.activity.values()) {
+    if (entry.type !== 'pipeline.succeeded' && entry.type !== 'pipeline.failed') continue;
+    endings.set(entry.target_id, [...(endings.get(entry.target_id) ?? []), entry]);
+  }
+  for (const [runId, entries] of endings) {
+    if (entries.length > 1) violations.push({ invariant: 'one_final_state_per_run', detail: `${runId} has ${entries.length} ending entries (${entries.map((e) => e.type).join(', ')})` });
+  }
+  for (const run of world.runs.values()) {
+    const times = counted.get(run.run_id) ?? 0;
+    if (times > 1) violations.push({ invariant: 'one_final_state_per_run', detail: `${run.run_id} is counted ${times} times in the daily statistics` });
+    if (!FINAL_RUN_STATUSES.includes(run.status)) continue;
+    const ending = endings.get(run.run_id)?.[0];
+    if (ending && ending.type !== `pipeline.${run.status}`) {
+      violations.push({ invariant: 'one_final_state_per_run', detail: `${run.run_id} is ${run.status} but its activity says ${ending.type}` });
+    }
+    for (const { publication_id } of run.publications) {
+      const p = world.publications.get(publication_id);
+      if (!p) continue;
+      if (p.status === 'dispatching' || p.status === 'dispatched' || p.status === 'held') {
+        violations.push({ invariant: 'one_final_state_per_run', detail: `${publication_id} is ${p.status} though its run ${run.run_id} is ${run.status}` });
+      } else if (run.status === 'succeeded' && p.status !== 'succeeded') {
+        violations.push({ invariant: 'one_final_state_per_run', detail: `${publication_id} is ${p.status} though its run ${run.run_id} succeeded` });
+      }
+    }
+  }
+  return violations;
 }

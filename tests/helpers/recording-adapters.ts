@@ -1,3 +1,6 @@
+import { runNameMarker } from '#shared/domain/pipeline-run';
+import type { Clock } from '#shared/ports/clock';
+import type { DispatchedWorkflowRun, GitHubWorkflows, WorkflowRunState, WorkflowTarget } from '#shared/ports/github';
 import type { ProcessingJob, ProcessingQueue } from '#shared/ports/processing-queue';
 import type { SlotSchedule, SlotScheduler } from '#shared/ports/slot-scheduler';
 import type { PipelineTrigger, QueueDepth, SendOptions, TriggerQueue } from '#shared/ports/trigger-queue';
@@ -34,6 +37,10 @@ export class RecordingTriggerQueue implements TriggerQueue {
   readonly sends: PipelineTrigger[][] = [];
   /** The delay (seconds) of each of `sends`. */
   readonly delays: number[] = [];
+  /** When each of `sends` was sent (epoch ms on `clock`; 0 without one). */
+  readonly sentAt: number[] = [];
+
+  constructor(private readonly clock?: Clock) {}
 
   get triggers(): PipelineTrigger[] {
     return this.sends.flat();
@@ -43,6 +50,7 @@ export class RecordingTriggerQueue implements TriggerQueue {
     if (triggers.length === 0) return;
     this.sends.push([...triggers]);
     this.delays.push(options?.delaySeconds ?? 0);
+    this.sentAt.push(this.clock?.now().getTime() ?? 0);
   }
 
   async depth(): Promise<QueueDepth> {
@@ -56,5 +64,45 @@ export class RecordingProcessingQueue implements ProcessingQueue {
 
   async send(job: ProcessingJob): Promise<void> {
     this.jobs.push(job);
+  }
+}
+
+/** A workflow run GitHub started, with the inputs of its dispatch. */
+export type RecordedWorkflowRun = WorkflowRunState & { inputs: Record<string, string>; target: WorkflowTarget };
+
+/**
+ * A GitHub that keeps the runs it started (in memory, at the port): what the
+ * dispatcher's own guarantees are tested against. Each dispatch starts one
+ * run named by the workflow's `run-name` (docs/examples/channel-pipeline.yml),
+ * so `findRun` finds it by the run id's marker as GitHub's list would. The
+ * real Octokit client against the GitHub simulator is tested in
+ * tests/integration/adapters/github/.
+ */
+export class RecordingGitHub implements GitHubWorkflows {
+  readonly runs: RecordedWorkflowRun[] = [];
+  constructor(private readonly clock: Clock) {}
+
+  async dispatch(target: WorkflowTarget, inputs: Record<string, string>): Promise<DispatchedWorkflowRun> {
+    const id = 1000 + this.runs.length;
+    const at = this.clock.now().toISOString();
+    const html = `https://github.test/${target.owner}/${target.repo}/actions/runs/${id}`;
+    this.runs.push({ github_run_id: id, name: `Publish ${inputs.video_id} ${runNameMarker(String(inputs.run_id))}`, status: 'queued', conclusion: null, html_url: html, created_at: at, updated_at: at, inputs, target });
+    return { github_run_id: id, html_url: html };
+  }
+
+  async findRun(_target: WorkflowTarget, marker: string, createdAfter: string): Promise<WorkflowRunState | null> {
+    return this.runs.find((r) => r.name.includes(marker) && r.created_at >= createdAfter) ?? null;
+  }
+
+  async getRun(_target: Pick<WorkflowTarget, 'owner' | 'repo'>, id: number): Promise<WorkflowRunState | null> {
+    return this.runs.find((r) => r.github_run_id === id) ?? null;
+  }
+
+  /** GitHub finishes a run (what its `completed` webhook then tells). */
+  finish(githubRunId: number, conclusion: 'success' | 'failure'): RecordedWorkflowRun {
+    const run = this.runs.find((r) => r.github_run_id === githubRunId);
+    if (!run) throw new Error(`GitHub has no run ${githubRunId}`);
+    Object.assign(run, { status: 'completed', conclusion, updated_at: this.clock.now().toISOString() });
+    return run;
   }
 }

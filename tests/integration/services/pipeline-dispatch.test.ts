@@ -7,8 +7,7 @@ import { DynamoChannelRepository } from '#shared/adapters/dynamodb/channel-repos
 import { DynamoDispatchPacer } from '#shared/adapters/dynamodb/dispatch-pacer';
 import { DynamoPipelineRunRepository } from '#shared/adapters/dynamodb/pipeline-run-repository';
 import { DynamoPublicationRepository } from '#shared/adapters/dynamodb/publication-repository';
-import { runIdForTrigger, runNameMarker } from '#shared/domain/pipeline-run';
-import type { DispatchedWorkflowRun, GitHubWorkflows, WorkflowRunState, WorkflowTarget } from '#shared/ports/github';
+import { runIdForTrigger } from '#shared/domain/pipeline-run';
 import type { ProcessingJob } from '#shared/ports/processing-queue';
 import type { PipelineTrigger } from '#shared/ports/trigger-queue';
 import { PipelineDispatch } from '#shared/services/pipeline-dispatch';
@@ -16,33 +15,11 @@ import { INITIAL_SYSTEM_STATE, type SystemStatus } from '#shared/domain/system-s
 import type { SystemStateRepository } from '#shared/ports/system-state-repository';
 import { startEmbeddedDynamo, type EmbeddedDynamo, type EmbeddedTable } from '#tests/helpers/embedded-table';
 import { FixedClock, SequentialIds } from '#tests/helpers/in-memory-ports';
-import { RecordingTriggerQueue } from '#tests/helpers/recording-adapters';
+import { RecordingGitHub, RecordingTriggerQueue } from '#tests/helpers/recording-adapters';
 import { channelDefinition, publication } from '#tests/helpers/sample-entities';
 
 // ajv-formats is CommonJS: its default export sits one level down under ESM.
 const addFormats = (addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule;
-
-/**
- * A GitHub that keeps the runs it started (in memory, at the port): what the
- * dispatcher's own guarantees are tested against. The real Octokit client
- * against the GitHub simulator is tested in tests/integration/adapters/github/.
- */
-class RecordingGitHub implements GitHubWorkflows {
-  readonly runs: (WorkflowRunState & { inputs: Record<string, string>; at: number })[] = [];
-  constructor(private readonly clock: FixedClock) {}
-  async dispatch(_target: WorkflowTarget, inputs: Record<string, string>): Promise<DispatchedWorkflowRun> {
-    const id = 1000 + this.runs.length;
-    const at = this.clock.now().toISOString();
-    this.runs.push({ github_run_id: id, name: `Publish ${inputs.video_id} ${runNameMarker(String(inputs.run_id))}`, status: 'queued', conclusion: null, html_url: `https://github.test/runs/${id}`, created_at: at, updated_at: at, inputs, at: this.clock.now().getTime() });
-    return { github_run_id: id, html_url: `https://github.test/runs/${id}` };
-  }
-  async findRun(_target: WorkflowTarget, marker: string, createdAfter: string): Promise<WorkflowRunState | null> {
-    return this.runs.find((r) => r.name.includes(marker) && r.created_at >= createdAfter) ?? null;
-  }
-  async getRun(_target: Pick<WorkflowTarget, 'owner' | 'repo'>, id: number): Promise<WorkflowRunState | null> {
-    return this.runs.find((r) => r.github_run_id === id) ?? null;
-  }
-}
 
 describe('PipelineDispatch (against dynalite)', () => {
   let dynamo: EmbeddedDynamo;
@@ -110,7 +87,7 @@ describe('PipelineDispatch (against dynalite)', () => {
     expect(w.github.runs).toHaveLength(1);
     expect(w.github.runs[0]?.inputs).toMatchObject({ run_id: runId, video_id: 'video-0', publications: JSON.stringify(trigger.publications) });
     const run = await w.runs.get(runId);
-    expect(run).toMatchObject({ status: 'dispatched', attempts: 1, dispatch_token: null, github: { run_id: 1000, html_url: 'https://github.test/runs/1000' } });
+    expect(run).toMatchObject({ status: 'dispatched', attempts: 1, dispatch_token: null, github: { run_id: 1000, html_url: 'https://github.test/acme/chan-1/actions/runs/1000' } });
     for (const p of trigger.publications) expect(await w.publications.get(p.publication_id)).toMatchObject({ status: 'dispatched', run_id: runId });
   });
 
@@ -200,7 +177,7 @@ describe('PipelineDispatch (against dynalite)', () => {
     }
 
     // Assert
-    const times = w.github.runs.map((r) => r.at).sort((a, b) => a - b);
+    const times = w.github.runs.map((r) => Date.parse(r.created_at)).sort((a, b) => a - b);
     expect(times).toHaveLength(40);
     expect(thrown).toBe(0);
     for (const start of times) expect(times.filter((t) => t >= start && t < start + 60_000).length).toBeLessThanOrEqual(10);
