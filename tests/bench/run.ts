@@ -9,10 +9,12 @@ import { measureBundles } from './bundle-sizes';
 import { measureChaos } from './chaos';
 import { measureWaveScale } from './wave-scale';
 import { measureDailyOperation, measureWaveUnderLimits, monthlyCost, WAVE_SHAPES } from './aws-scale';
+import { measureGitHubDispatch } from './github-dispatch';
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 const ms = (value: number) => `${value.toFixed(0)} ms`;
-// Parts to run (bundles, wave, aws, chaos; all when none is named) and the chaos run's options: --rounds=N --seed=N --logs=<dir>.
+// Parts to run (bundles, wave, aws, github, chaos; all when none is named), the chaos run's options (--rounds=N --seed=N --logs=<dir>)
+// and the github part's (--triggers=N --latency-ms=N --paced-triggers=N).
 const args = process.argv.slice(2);
 const only = args.filter((arg) => !arg.startsWith('--'));
 const textOption = (name: string) => args.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
@@ -86,6 +88,29 @@ if (wants('aws')) {
   for (const line of cost.lines) console.log(`  ${line.item.padEnd(30)} ${line.quantity.padStart(18)}  $${line.usd.toFixed(2)}`);
   console.log(`  ${'total (usage-priced parts)'.padEnd(30)} ${''.padStart(18)}  $${cost.totalUsd.toFixed(2)}`);
   report.aws = { waves, day: phases, month: cost };
+}
+
+if (wants('github')) {
+  console.log('\nGitHub dispatch (issue 10): the real dispatcher and Octokit client against the GitHub simulator, on the embedded table');
+  const github = await measureGitHubDispatch({ triggers: option('triggers'), latencyMs: option('latency-ms'), pacedTriggers: option('paced-triggers') });
+  report.github = github;
+  const list = (counts: Record<string, number>) => Object.entries(counts).map(([name, n]) => `${name} ${n}`).join(', ') || 'none';
+  const w = github.wave;
+  console.log(`simultaneous wave: ${w.videos} videos x ${w.channels} channels = ${w.publications.toLocaleString('en-US')} publications, ${w.slots} slot, ${w.triggers} triggers`);
+  console.log(`  booked in ${ms(w.wallMs.book)}, fired in ${ms(w.wallMs.fire)}, dispatched in ${ms(w.wallMs.dispatch)} (composition root's dispatcher, 5 receivers, pacing ${w.pacer.perMinute}/min: outcomes ${list(w.outcomes)})`);
+  console.log(`  GitHub requests: ${w.githubRequests} (dispatches ${w.dispatchRequests}; other: ${list(w.otherRequests)})`);
+  console.log(`  per publication: ${w.requestsPerPublication.toFixed(4)} requests, ${w.dispatchesPerPublication.toFixed(4)} dispatches (goal 0.01: one per channel); workflow runs on the simulator: ${w.simulatorRuns}, ${w.publicationsPerRun.min === w.publicationsPerRun.max ? w.publicationsPerRun.min : `${w.publicationsPerRun.min}-${w.publicationsPerRun.max}`} publications each`);
+  console.log(`throughput: ${github.throughput[0]?.triggers ?? 0} triggers a run, one publication each on its own channel; the simulator answers each dispatch after the latency shown (GitHub's takes ~300 ms); pacing unbound`);
+  console.log(`${'receivers'.padEnd(11)}${'clients'.padEnd(12)}${'latency'.padStart(9)}${'dispatched'.padStart(12)}${'wall'.padStart(10)}${'per second'.padStart(12)}${'p50'.padStart(9)}${'p95'.padStart(9)}  outcomes`);
+  for (const t of github.throughput) {
+    const clients = t.clients === 'each' ? 'one each' : 'one shared';
+    console.log(`${String(t.receivers).padEnd(11)}${clients.padEnd(12)}${ms(t.latencyMs).padStart(9)}${String(t.dispatched).padStart(12)}${ms(t.wallMs).padStart(10)}${t.dispatchesPerSecond.toFixed(1).padStart(12)}${ms(t.p50Ms).padStart(9)}${ms(t.p95Ms).padStart(9)}  ${list(t.outcomes)}`);
+  }
+  console.log('  paced, with rates no run reaches: the pacer item\'s conditional write lost 8 races in a row, and the trigger came back 1 s later');
+  const p = github.pacing;
+  console.log(`pacing: ${p.triggers} triggers, ${p.receivers} receivers (a dispatcher and client each) on one pacer item at ${p.rates.perMinute}/min and ${p.rates.perHour}/h, fake clock`);
+  console.log(`  dispatched ${p.dispatched} over ${p.simulatedSeconds.toFixed(0)} s of fake time (${ms(p.wallMs)} real); most in any 60 s: ${p.maxInAnyMinute} (limit ${p.rates.perMinute}: ${p.maxInAnyMinute <= p.rates.perMinute ? 'held' : 'EXCEEDED'}), in any hour: ${p.maxInAnyHour}`);
+  console.log(`  re-queued with a delay: ${p.requeued} times (${p.triggersRequeued} triggers, longest ${p.longestDelaySeconds} s); receives that threw: ${p.failedReceives}; dead-lettered: ${p.deadLettered}; workflow runs on the simulator: ${p.simulatorRuns}`);
 }
 
 if (wants('chaos')) {
