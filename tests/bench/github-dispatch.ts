@@ -109,7 +109,7 @@ export interface GitHubDispatchOptions {
 }
 
 /**
- * The GitHub side of the dispatcher (issue 10): every trigger through the
+ * The GitHub side of the dispatcher (issue 9): every trigger through the
  * real PipelineDispatch, the real Octokit client (minMillisecondsBetweenWrites
  * 0, so its courtesy spacing of writes does not hide the dispatcher) and the
  * GitHub simulator, on the embedded table, the triggers made by booking waves

@@ -91,7 +91,7 @@ if (wants('aws')) {
 }
 
 if (wants('github')) {
-  console.log('\nGitHub dispatch (issue 10): the real dispatcher and Octokit client against the GitHub simulator, on the embedded table');
+  console.log('\nGitHub dispatch (issue 9): the real dispatcher and Octokit client against the GitHub simulator, on the embedded table');
   const github = await measureGitHubDispatch({ triggers: option('triggers'), latencyMs: option('latency-ms'), pacedTriggers: option('paced-triggers') });
   report.github = github;
   const list = (counts: Record<string, number>) => Object.entries(counts).map(([name, n]) => `${name} ${n}`).join(', ') || 'none';
