@@ -75,9 +75,10 @@ export class RunTracking implements WorkflowRunSignals {
     to: RunStatus,
     how: { at: string; conclusion: string | null; source: string; github: PipelineRun['github']; details?: Record<string, unknown> | undefined },
   ): Promise<boolean> {
-    if (isFinalRun(run.status) || run.status === to) return false;
     // A run GitHub reports on was dispatched, whatever our record says (an intent whose answer was lost).
     const from: RunStatus[] = ['queued', 'dispatched', 'in_progress'];
+    // A final run stays as it ended; a held run (never sent, waiting for start or resume) is not ended by a report.
+    if (!from.includes(run.status) || run.status === to) return false;
     if (!isFinalRun(to)) {
       const moved = await this.deps.runs.changeStatus(run.run_id, { from, to, at: how.at, ...(how.github ? { github: how.github } : {}) });
       if (moved) await this.record(moved, to, how);

@@ -114,6 +114,23 @@ describe('RunTracking (against dynalite)', () => {
     expect(day).toMatchObject({ total: 3, succeeded: 2, failed: 1 });
   });
 
+  it('a report on a held run (never sent: the system was paused) changes nothing: not the run, its publications, the video or the counters', async () => {
+    // Prepare
+    const pub = publication({ channel_id: 'chan-t', video_id: 'vid-t', status: 'held' });
+    await publications.putMany([pub]);
+    const run = dispatchedRun({ run_id: 'run_held0held0held0held0held0', status: 'held', github: null, dispatched_at: null, publications: [{ publication_id: pub.publication_id, video_id: 'vid-t' }] });
+    await runs.create(run);
+    const before = await scanTable(table);
+
+    // Act
+    const answer = await tracking.complete(run.run_id, { conclusion: 'success' }, 'worker:test');
+
+    // Assert
+    expect(answer.changed).toBe(false);
+    expect(answer.run.status).toBe('held');
+    expect(await scanTable(table)).toEqual(before);
+  });
+
   it('a signal for no run of ours is not matched and changes nothing', async () => {
     expect(await tracking.apply({ github_run_id: 999, run_id: null, status: 'completed', conclusion: 'success', html_url: null, at: AT, source: 'webhook:x' })).toEqual({
       matched: false,
