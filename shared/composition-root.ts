@@ -44,7 +44,6 @@ import { PublicationQueries } from './services/publication-queries';
 import { PublicationReconciliation } from './services/publication-reconciliation';
 import { ScheduleWave } from './services/schedule-wave';
 import { SlotDispatch } from './services/slot-dispatch';
-import { TriggerIntake } from './services/trigger-intake';
 import { RunTracking } from './services/run-tracking';
 import { PipelineRunQueries, PipelineRuns } from './services/pipeline-runs';
 import { DynamoRunEffects } from './adapters/dynamodb/run-effects';
@@ -319,12 +318,6 @@ export const publicationReconciliation = () =>
         ids: ids(),
         owner: processOwner(),
       }),
-  );
-
-export const triggerIntake = () =>
-  once(
-    'triggerIntake',
-    () => new TriggerIntake({ publications: publicationRepository(), state: systemStateRepository(), activity: activityLog(), clock: clock(), ids: ids() }),
   );
 
 export const pipelineRunRepository = () =>

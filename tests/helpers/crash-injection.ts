@@ -23,7 +23,6 @@ import { PublicationCancellation } from '#shared/services/publication-cancellati
 import { PublicationReconciliation } from '#shared/services/publication-reconciliation';
 import { SlotDispatch } from '#shared/services/slot-dispatch';
 import { SystemControl } from '#shared/services/system-control';
-import { TriggerIntake } from '#shared/services/trigger-intake';
 import { VideoCatalog } from '#shared/services/video-catalog';
 import { DynamoDispatchPacer } from '#shared/adapters/dynamodb/dispatch-pacer';
 import { DynamoPipelineRunRepository } from '#shared/adapters/dynamodb/pipeline-run-repository';
@@ -392,7 +391,6 @@ export function serviceGraph(table: Pick<TableContext, 'tableName'> & { endpoint
     ids,
     owner,
   });
-  const triggerIntake = new TriggerIntake({ publications: repositories.publications, state: repositories.state, activity: repositories.activity, clock, ids });
   const pipelineDispatch = new PipelineDispatch({
     runs: repositories.runs,
     publications: repositories.publications,
@@ -431,7 +429,6 @@ export function serviceGraph(table: Pick<TableContext, 'tableName'> & { endpoint
     publicationCancellation,
     channelRemoval,
     publicationReconciliation,
-    triggerIntake,
     /** The trigger consumer of issue 9 (functions/queue/pipeline-triggers.ts), with GitHub and the processing queue seen through this life. */
     pipelineDispatch,
     runTracking,

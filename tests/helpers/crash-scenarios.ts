@@ -71,13 +71,6 @@ export const CHANNELS: Record<string, Partial<ChannelDefinition>> = {
 };
 export const VIDEOS = ['v0', 'v1', 'v2', 'v3'];
 
-/**
- * Who takes the triggers the queue holds: `intake` records that each arrived
- * (the guarantees of booking and firing, issue 7), `dispatcher` is the
- * pipelines' consumer (issue 9: runs, GitHub, the processing queue).
- */
-export type TriggerConsumer = 'intake' | 'dispatcher';
-
 /** The world one case runs in: a table, Scheduler, SQS and GitHub (which outlive processes), a clock, and what callers were answered. */
 export class GuaranteeWorld {
   readonly clock = new FixedClock(T0);
@@ -90,10 +83,7 @@ export class GuaranteeWorld {
   private readonly delivered = new Set<number>();
   private readonly processes: ServiceGraph[] = [];
 
-  constructor(
-    readonly table: EmbeddedTable,
-    readonly consumer: TriggerConsumer = 'intake',
-  ) {}
+  constructor(readonly table: EmbeddedTable) {}
 
   /** A new process over the world: it dies after `crashAfter` writes (or before the write `dieBefore` names). */
   process(crashAfter = Infinity, dieBefore?: ServiceGraphOptions['dieBefore']): ServiceGraph {
@@ -134,46 +124,25 @@ export class GuaranteeWorld {
     return all;
   }
 
-  /** When the next trigger sent with a delay becomes visible (the dispatcher's world only), if one waits. */
+  /** When the next trigger sent with a delay becomes visible, if one waits. */
   nextDelivery(): number | undefined {
-    if (this.consumer === 'intake') return undefined;
     const waiting = this.sent().filter((s) => !this.delivered.has(s.index)).map((s) => s.visibleAt);
     return waiting.length > 0 ? Math.min(...waiting) : undefined;
   }
 
   /**
-   * The SQS consumer receives every trigger sent and visible since it last
-   * ran (each once: SQS redelivery is the consumer's own concern, tested
-   * elsewhere). The intake takes them at once, delay or not; the dispatcher
-   * when their delay is over (a paced or waiting trigger comes back later).
+   * The SQS consumer, the dispatcher (functions/queue/pipeline-triggers.ts),
+   * receives every trigger sent and visible since it last ran: each once
+   * (SQS redelivery is the consumer's own concern, tested elsewhere), once
+   * its delay is over (a paced or waiting trigger comes back later).
    */
   async deliverTriggers(graph: ServiceGraph): Promise<void> {
     for (;;) {
       const now = this.clock.now().getTime();
-      const next = this.sent().find((s) => !this.delivered.has(s.index) && (this.consumer === 'intake' || s.visibleAt <= now));
+      const next = this.sent().find((s) => !this.delivered.has(s.index) && s.visibleAt <= now);
       if (!next) return;
       this.delivered.add(next.index);
-      if (this.consumer === 'dispatcher') await graph.pipelineDispatch.receive(next.trigger, 1);
-      else await graph.triggerIntake.receive(next.trigger);
-    }
-  }
-
-  /**
-   * GitHub finishes every run it started and not yet finished, and tells
-   * (each run's `completed` webhook, applied by the run tracking).
-   */
-  async finishWorkflowRuns(graph: ServiceGraph, conclusion: 'success' | 'failure' = 'success'): Promise<void> {
-    for (const run of this.github.runs.filter((r) => r.status !== 'completed')) {
-      const done = this.github.finish(run.github_run_id, conclusion);
-      await graph.runTracking.apply({
-        github_run_id: done.github_run_id,
-        run_id: done.inputs.run_id ?? null,
-        status: 'completed',
-        conclusion,
-        html_url: done.html_url,
-        at: done.updated_at,
-        source: `webhook:${done.github_run_id}`,
-      });
+      await graph.pipelineDispatch.receive(next.trigger, 1);
     }
   }
 
@@ -217,8 +186,8 @@ export class GuaranteeWorld {
     while (this.clock.now().getTime() < end) {
       await this.runUntil(graph, Math.min(end, this.clock.now().getTime() + RECONCILE_INTERVAL_MS));
       await graph.publicationReconciliation.run(RECONCILE_META);
-      // The same job runs the runs' part (functions/scheduled/reconcile-publications.ts); it has nothing to do without runs.
-      if (this.consumer === 'dispatcher') await graph.runReconciliation.run();
+      // The same job runs the runs' part (functions/scheduled/reconcile-publications.ts).
+      await graph.runReconciliation.run();
       await this.deliverTriggers(graph);
     }
   }
@@ -236,7 +205,7 @@ export class GuaranteeWorld {
   }
 
   async violations(options?: InvariantOptions): Promise<string[]> {
-    return describeViolations(await checkInvariants(this, { triggersMayRepeat: this.consumer === 'dispatcher', ...options }));
+    return describeViolations(await checkInvariants(this, { triggersMayRepeat: true, ...options }));
   }
 
   /** Publications, groups and ledgers as stored now. */
@@ -294,8 +263,6 @@ export interface CrashScenario<S> {
   recover?(world: GuaranteeWorld, graph: ServiceGraph, state: S, crashed: boolean): Promise<void>;
   assess(world: GuaranteeWorld, state: S, view: TableView): string[] | Promise<string[]>;
   invariants?: InvariantOptions;
-  /** Who takes the triggers (default: the intake of issue 7). */
-  consumer?: TriggerConsumer;
 }
 
 export interface CrashCaseResult {
@@ -316,7 +283,7 @@ export interface CrashCaseResult {
  * recover, reconcile, assess; then let all time pass and check again.
  */
 export async function runCrashCase<S>(dynamo: EmbeddedDynamo, scenario: CrashScenario<S>, crashAfter: number): Promise<CrashCaseResult> {
-  const world = new GuaranteeWorld(await dynamo.createTable('guarantees'), scenario.consumer);
+  const world = new GuaranteeWorld(await dynamo.createTable('guarantees'));
   try {
     const state = await scenario.prepare(world, world.process());
     const victim = world.process(crashAfter);

@@ -77,24 +77,11 @@ async function redeliver(graph: ServiceGraph, triggers: PipelineTrigger[]): Prom
 }
 
 const dispatchingASlot: CrashScenario<DispatchState> = {
-  consumer: 'dispatcher',
   prepare: prepareFiredSlot,
   act: (world, graph) => world.deliverTriggers(graph),
   recover: async (_world, graph, { triggers }, crashed) => {
     if (crashed) await redeliver(graph, triggers);
   },
-  assess: (world, state, view) => [...slotDispatched(state, view), ...oneRunEach(world)],
-};
-
-const theSameMessageTwice: CrashScenario<DispatchState> = {
-  consumer: 'dispatcher',
-  prepare: prepareFiredSlot,
-  // Two consumers got the same messages (SQS at least once): one dies half-way, the other goes on.
-  act: async (world, graph, { triggers }) => {
-    await world.deliverTriggers(graph);
-    await redeliver(graph, triggers);
-  },
-  recover: async (_world, graph, { triggers }) => redeliver(graph, triggers),
   assess: (world, state, view) => [...slotDispatched(state, view), ...oneRunEach(world)],
 };
 
@@ -124,7 +111,6 @@ async function complete(world: GuaranteeWorld, graph: ServiceGraph): Promise<voi
 }
 
 const completingRuns: CrashScenario<DispatchState> = {
-  consumer: 'dispatcher',
   prepare: prepareFinishing,
   act: (world, graph) => complete(world, graph),
   // GitHub does not resend a webhook on its own: the reconciliation asks about quiet runs. The worker retries its report.
@@ -143,6 +129,5 @@ const completingRuns: CrashScenario<DispatchState> = {
 const dynamo = await fileDynamo();
 await crashMatrix(dynamo, 'PipelineDispatch.receive and RunTracking (issue 9)', [
   ['dispatching a fired slot: two GitHub runs and one processing job', dispatchingASlot],
-  ['the same messages delivered twice, the first consumer crashed', theSameMessageTwice],
   ['completing the runs: two webhooks and a worker report', completingRuns],
 ]);

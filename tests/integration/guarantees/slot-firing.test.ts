@@ -47,8 +47,8 @@ async function invoke(world: GuaranteeWorld, graph: ServiceGraph, event: SlotFir
 /** Every publication of the slot went out and its trigger was received. */
 function slotWentOut({ slotPublications }: FiringState, view: Awaited<ReturnType<GuaranteeWorld['view']>>): string[] {
   return view.publications
-    .filter((p) => slotPublications.includes(p.publication_id) && (p.status !== 'dispatching' || p.trigger_received_at === null))
-    .map((p) => `${p.publication_id} of the fired slot is ${p.status}${p.status === 'dispatching' ? ', its trigger never received' : ''}`);
+    .filter((p) => slotPublications.includes(p.publication_id) && (p.status !== 'dispatched' || p.trigger_received_at === null))
+    .map((p) => `${p.publication_id} of the fired slot is ${p.status}${p.status === 'dispatching' ? ', its trigger never dispatched' : ''}`);
 }
 
 const whileRunning: CrashScenario<FiringState> = {

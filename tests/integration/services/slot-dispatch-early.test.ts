@@ -2,6 +2,9 @@ import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DynamoActivityLog } from '#shared/adapters/dynamodb/activity-log';
+import { DynamoChannelRepository } from '#shared/adapters/dynamodb/channel-repository';
+import { DynamoDispatchPacer } from '#shared/adapters/dynamodb/dispatch-pacer';
+import { DynamoPipelineRunRepository } from '#shared/adapters/dynamodb/pipeline-run-repository';
 import { DynamoPublicationGroupRepository } from '#shared/adapters/dynamodb/publication-group-repository';
 import { DynamoPublicationRepository } from '#shared/adapters/dynamodb/publication-repository';
 import { SqsTriggerQueue } from '#shared/adapters/sqs/sqs-trigger-queue';
@@ -10,9 +13,10 @@ import { INITIAL_SYSTEM_STATE, type SystemStatus } from '#shared/domain/system-s
 import type { PipelineTrigger } from '#shared/ports/trigger-queue';
 import type { SystemStateRepository } from '#shared/ports/system-state-repository';
 import { SlotDispatch } from '#shared/services/slot-dispatch';
-import { TriggerIntake } from '#shared/services/trigger-intake';
+import { PipelineDispatch } from '#shared/services/pipeline-dispatch';
 import { useTablePerTest, type EmbeddedTable } from '#tests/helpers/embedded-table';
 import { FixedClock, SequentialIds } from '#tests/helpers/in-memory-ports';
+import { RecordingGitHub, RecordingProcessingQueue } from '#tests/helpers/recording-adapters';
 import { publication, publicationGroup } from '#tests/helpers/sample-entities';
 
 const FIRE_AT = '2026-03-20T18:00:00.000Z';
@@ -31,7 +35,8 @@ describe('SlotDispatch: a slot fired before its second (against dynalite, SQS mo
   let status: SystemStatus;
   let publications: DynamoPublicationRepository;
   let dispatch: SlotDispatch;
-  let intake: TriggerIntake;
+  /** The trigger consumer (functions/queue/pipeline-triggers.ts). */
+  let dispatcher: PipelineDispatch;
   const group = publicationGroup({ status: 'scheduled' });
   const slotId = slotIdOf(group.group_id, FIRE_AT);
   const event = { slot_id: slotId, group_id: group.group_id, fire_at: FIRE_AT };
@@ -59,7 +64,19 @@ describe('SlotDispatch: a slot fired before its second (against dynalite, SQS mo
     await publications.putMany(booked);
     const queue = new SqsTriggerQueue(new SQSClient({ region: 'us-east-1' }), { queueUrl: 'https://sqs.us-east-1.amazonaws.com/1/t', deadLetterQueueUrl: 'https://sqs.us-east-1.amazonaws.com/1/d' });
     dispatch = new SlotDispatch({ publications, groups, state, queue, activity, clock, ids });
-    intake = new TriggerIntake({ publications, state, activity, clock, ids });
+    dispatcher = new PipelineDispatch({
+      runs: new DynamoPipelineRunRepository(table),
+      publications,
+      channels: new DynamoChannelRepository(table),
+      state,
+      github: new RecordingGitHub(clock),
+      pacer: new DynamoDispatchPacer(table, { perMinute: 60, perHour: 450 }),
+      processing: new RecordingProcessingQueue(),
+      requeue: queue,
+      activity,
+      clock,
+      ids,
+    });
   });
 
   afterEach(() => vi.restoreAllMocks());
@@ -116,13 +133,10 @@ describe('SlotDispatch: a slot fired before its second (against dynalite, SQS mo
     clock.set(FIRE_AT);
 
     // Act: SQS delivers the delayed triggers.
-    const results = await Promise.all(entries().map((e) => intake.receive(JSON.parse(e.MessageBody!) as PipelineTrigger)));
+    const results = await Promise.all(entries().map((e) => dispatcher.receive(JSON.parse(e.MessageBody!) as PipelineTrigger)));
 
     // Assess
-    expect(results).toEqual([
-      { recorded: 0, held: 1 },
-      { recorded: 0, held: 1 },
-    ]);
+    expect(results.flatMap((r) => r.runs.map((run) => run.outcome))).toEqual(['held', 'held']);
     const now = [...(await publications.getMany(booked.map((p) => p.publication_id))).values()];
     expect(now.map((p) => [p.status, p.status_reason])).toEqual([
       ['held', 'system paused when its trigger arrived'],

@@ -15,7 +15,7 @@ import { arbitraryOf, type Steering } from '#tests/helpers/schema-arbitraries';
 type Json = Record<string, any>;
 
 /** Generated requests per operation and property. FC_SEED reproduces a run (fast-check prints the seed of a failure). */
-const RUNS = 50;
+const RUNS = 25;
 const SEED = process.env.FC_SEED ? Number(process.env.FC_SEED) : 20_261_201;
 
 const document = openApiDocument() as Json;
