@@ -70,6 +70,11 @@ export interface Overridable {
   githubWorkflows: GitHubWorkflows;
   /** What applies GitHub's word on a workflow run (the webhook's; tests record the signals it sends). */
   workflowRunSignals: WorkflowRunSignals;
+  /**
+   * This is the only process on its data (the local server, by its DATA_DIR
+   * lock): whatever another process left unfinished died with it.
+   */
+  soleProcess: boolean;
 }
 
 let overrides: Partial<Overridable> = {};
@@ -414,6 +419,8 @@ export const pipelineDispatch = () =>
         activity: activityLog(),
         clock: clock(),
         ids: ids(),
+        owner: processOwner(),
+        othersAreDead: overrides.soleProcess ?? false,
       }),
   );
 

@@ -51,7 +51,8 @@ export async function startLocalOrchestrator(local: LocalSettings): Promise<Loca
     const region = settings().AWS_REGION;
     const runtime = await startLocalRuntime({ dataDir, region, reconcileIntervalMs: local.RECONCILE_INTERVAL_SECONDS * 1000, dispatchConcurrency: settings().DISPATCH_CONCURRENCY });
     cleanup.push(() => runtime.stop());
-    overrideAdapters({ triggerQueue: runtime.triggerQueue, slotScheduler: runtime.slotScheduler, processingQueue: runtime.processingQueue });
+    // The DATA_DIR lock makes this the one process on the data: an intent another left died with it.
+    overrideAdapters({ triggerQueue: runtime.triggerQueue, slotScheduler: runtime.slotScheduler, processingQueue: runtime.processingQueue, soleProcess: true });
     const api = await startLocalApiServer({ port: local.PORT, router: new HttpRouter(routeList), region, apiToken: local.ORCHESTRATOR_API_TOKEN });
     cleanup.push(() => api.close());
     return { url: api.url, port: api.port, dataDir, repairedItems, stop: unwind };

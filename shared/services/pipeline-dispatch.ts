@@ -45,6 +45,15 @@ export interface PipelineDispatchDeps {
   ids: IdGenerator;
   /** The GitHub credential the dispatches are paced on (one token today). */
   credential?: string | undefined;
+  /** This process: each intent's token starts with it (`<owner>~<uuid>`). */
+  owner?: string | undefined;
+  /**
+   * Whether every other process is known dead: the local server, the one
+   * process its DATA_DIR lock admits. An intent another process left is then
+   * no concurrent delivery still sending, and a processing-queue run is
+   * handed over again without waiting out the grace.
+   */
+  othersAreDead?: boolean | undefined;
 }
 
 export type RunOutcome = 'dispatched' | 'failed' | 'held' | 'duplicate' | 'paced' | 'awaiting_github';
@@ -169,7 +178,7 @@ export class PipelineDispatch {
       if (wait > 0) return this.requeueAfter(trigger, Math.ceil(wait / 1000), 'paced');
     }
 
-    const token = randomUUID();
+    const token = `${this.deps.owner ?? 'proc'}~${randomUUID()}`;
     const owned = await this.deps.runs.beginDispatch(run.run_id, token, at, replacing);
     if (!owned) return 'duplicate';
 
@@ -208,7 +217,9 @@ export class PipelineDispatch {
   /** Looks for the run of a leftover intent on GitHub. */
   private async settleIntent(run: PipelineRun, now: number): Promise<'dispatched' | 'wait' | 'resend'> {
     if (run.route === 'processing_queue') {
-      // A job handed over twice is told apart by its run id (workers report by it); an intent past its grace is resent.
+      // A job handed over twice is told apart by its run id (workers report by it); an intent past its grace is resent,
+      // and so is one a dead process left (the grace only keeps a live delivery's send from being doubled).
+      if (this.leftByTheDead(run)) return 'resend';
       return now - Date.parse(run.dispatch_started_at ?? run.updated_at) < INTENT_GRACE_MS ? 'wait' : 'resend';
     }
     if (!run.github) return 'resend';
@@ -220,6 +231,11 @@ export class PipelineDispatch {
       return 'dispatched';
     }
     return now - Date.parse(run.dispatch_started_at ?? run.updated_at) < INTENT_GRACE_MS ? 'wait' : 'resend';
+  }
+
+  /** An intent another process left, when every other process is known dead. */
+  private leftByTheDead(run: PipelineRun): boolean {
+    return this.deps.othersAreDead === true && !(run.dispatch_token ?? '').startsWith(`${this.deps.owner ?? 'proc'}~`);
   }
 
   private async markDispatched(run: PipelineRun, token: string, github: PipelineRun['github']): Promise<boolean> {

@@ -184,6 +184,27 @@ describe('PipelineDispatch (against dynalite)', () => {
     expect(w.requeue.delays.every((d) => d >= 1 && d <= 900)).toBe(true);
   });
 
+  it('a processing-queue intent a dead process left: waited out while others may live, handed over at once when they are known dead (the local server)', async () => {
+    // Prepare: the first delivery dies after writing its intent (the job never left).
+    const w = await world();
+    await new DynamoChannelRepository(w.table).put('chan-3', channelDefinition({ github: null }), w.clock.now().toISOString());
+    const pub = publication({ channel_id: 'chan-3', status: 'dispatching', slot_id: 'slot-d' });
+    await w.publications.putMany([pub]);
+    const trigger: PipelineTrigger = { trigger_id: 'slot-d/chan-3', channel_id: 'chan-3', slot_id: 'slot-d', publications: [{ publication_id: pub.publication_id, video_id: pub.video_id }], priority: 'normal', enqueued_at: w.clock.now().toISOString() };
+    const dying = new PipelineDispatch({ ...w.deps, owner: 'proc_dead', processing: { send: async () => { throw new Error('killed before the job left'); } } });
+    await expect(dying.receive(trigger)).rejects.toThrow('killed');
+
+    // Act: the message again, to a process that cannot know the other died, then to the sole process after a restart
+    const unsure = await new PipelineDispatch({ ...w.deps, owner: 'proc_live' }).receive(trigger, 2);
+    const sole = await new PipelineDispatch({ ...w.deps, owner: 'proc_restarted', othersAreDead: true }).receive(trigger, 3);
+
+    // Assert
+    expect(unsure.runs[0]?.outcome).toBe('awaiting_github');
+    expect(sole.runs[0]?.outcome).toBe('dispatched');
+    expect(w.jobs).toHaveLength(1);
+    expect(await w.publications.get(pub.publication_id)).toMatchObject({ status: 'dispatched' });
+  });
+
   it('a channel without a repository hands its run to the processing queue, dispatched once handed over', async () => {
     // Prepare
     const w = await world();
