@@ -69,3 +69,30 @@ export interface GitHubWorkflows {
   /** One run by GitHub's id, or null when GitHub does not know it. @throws GitHubCallError */
   getRun(target: Pick<WorkflowTarget, 'owner' | 'repo'>, githubRunId: number): Promise<WorkflowRunState | null>;
 }
+
+/** Where a file lives in a repository: a branch (or any ref GitHub takes) of owner/repo. */
+export interface RepositoryBranch {
+  owner: string;
+  repo: string;
+  ref: string;
+}
+
+/** A file as the contents API returns it. */
+export interface RepositoryFile {
+  /** The blob sha, which a replacing write must name. */
+  sha: string;
+  /** The file's bytes. */
+  content: Buffer;
+}
+
+/** What the config sync asks of GitHub: read a file, and commit a new version of it (the contents API). */
+export interface GitHubContents {
+  /** The file on the branch, or null when there is none. @throws GitHubCallError */
+  getFile(where: RepositoryBranch, path: string): Promise<RepositoryFile | null>;
+  /**
+   * Commits `content` as the file on the branch: a replacement when `sha`
+   * names the version it replaces, a new file when null (a sha that is no
+   * longer the file's is a 409 from GitHub). @throws GitHubCallError
+   */
+  putFile(where: RepositoryBranch, path: string, change: { content: Buffer; sha: string | null; message: string }): Promise<{ commit_sha: string }>;
+}

@@ -6,7 +6,10 @@ import Bottleneck from 'bottleneck/light.js';
 import {
   GitHubCallError,
   type DispatchedWorkflowRun,
+  type GitHubContents,
   type GitHubWorkflows,
+  type RepositoryBranch,
+  type RepositoryFile,
   type WorkflowRunState,
   type WorkflowTarget,
 } from '#shared/ports/github';
@@ -100,7 +103,7 @@ interface HttpFailure {
  * Whatever still fails becomes a GitHubCallError whose kind says what the
  * caller should do (docs/pipelines.md "The GitHub client").
  */
-export class OctokitWorkflows implements GitHubWorkflows {
+export class OctokitWorkflows implements GitHubWorkflows, GitHubContents {
   private readonly octokit: GitHubClient;
   private readonly maxRunPages: number;
   private readonly dispatchRetries: number;
@@ -226,11 +229,43 @@ export class OctokitWorkflows implements GitHubWorkflows {
     }, { notFound: null });
   }
 
+  /** The file on the branch (contents API), or null when there is none (config sync). */
+  async getFile(where: RepositoryBranch, path: string): Promise<RepositoryFile | null> {
+    const { owner, repo, ref } = where;
+    return this.call(`GET /repos/${owner}/${repo}/contents/${path}`, async () => {
+      const { data } = await this.octokit.request('GET /repos/{owner}/{repo}/contents/{path}', { owner, repo, path, ref });
+      // A directory (an array) or a symlink or submodule at the path: not a file this sync may replace.
+      if (Array.isArray(data) || data.type !== 'file' || typeof data.content !== 'string') {
+        throw new GitHubCallError('unprocessable', `${owner}/${repo}: ${path} on ${ref} is not a file`, null);
+      }
+      return { sha: data.sha, content: Buffer.from(data.content, 'base64') };
+    }, { notFound: null });
+  }
+
+  /** Commits the file on the branch (contents API): a replacement of `sha`, or a new file when null (config sync). */
+  async putFile(where: RepositoryBranch, path: string, change: { content: Buffer; sha: string | null; message: string }): Promise<{ commit_sha: string }> {
+    const { owner, repo, ref } = where;
+    return this.call(`PUT /repos/${owner}/${repo}/contents/${path}`, async () => {
+      const { data } = await this.octokit.request('PUT /repos/{owner}/{repo}/contents/{path}', {
+        owner,
+        repo,
+        path,
+        branch: ref.replace(/^refs\/heads\//, ''),
+        message: change.message,
+        content: change.content.toString('base64'),
+        ...(change.sha ? { sha: change.sha } : {}),
+      });
+      return { commit_sha: data.commit.sha ?? '' };
+    });
+  }
+
   /** Runs one call; its final failure becomes a GitHubCallError (or `notFound` on a 404, when given). */
   private async call<T, N = never>(what: string, run: () => Promise<T>, on404?: { notFound: N }): Promise<T | N> {
     try {
       return await run();
     } catch (error) {
+      // A refusal this class made itself (getFile on a directory) is already the answer.
+      if (error instanceof GitHubCallError && error.status === null && error.kind === 'unprocessable') throw error;
       if (on404 && isHttpFailure(error) && error.status === 404) return on404.notFound;
       throw this.toCallError(what, error);
     }
