@@ -50,8 +50,9 @@ import { DynamoRunEffects } from './adapters/dynamodb/run-effects';
 import { DynamoPipelineRunRepository } from './adapters/dynamodb/pipeline-run-repository';
 import { RunReconciliation } from './services/run-reconciliation';
 import { PipelineDispatch } from './services/pipeline-dispatch';
+import { ConfigSync } from './services/config-sync';
 import type { ProcessingQueue } from './ports/processing-queue';
-import { GitHubCallError, type GitHubWorkflows } from './ports/github';
+import { GitHubCallError, type GitHubContents, type GitHubWorkflows } from './ports/github';
 import { SqsProcessingQueue } from './adapters/sqs/sqs-processing-queue';
 import { DynamoDispatchPacer } from './adapters/dynamodb/dispatch-pacer';
 import { OctokitWorkflows } from './adapters/github/octokit-workflows';
@@ -68,6 +69,8 @@ export interface Overridable {
   slotScheduler: SlotScheduler;
   processingQueue: ProcessingQueue;
   githubWorkflows: GitHubWorkflows;
+  /** The contents API the config sync writes through (tests: a client on the simulator without the write pacing). */
+  githubContents: GitHubContents;
   /** What applies GitHub's word on a workflow run (the webhook's; tests record the signals it sends). */
   workflowRunSignals: WorkflowRunSignals;
   /**
@@ -381,16 +384,26 @@ export const githubToken = (): (() => Promise<string>) =>
     };
   });
 
-export const githubWorkflows = (): GitHubWorkflows =>
-  overrides.githubWorkflows ??
+/** The one GitHub client: workflows and contents share its rate-limit handling and its queue of writes. */
+const githubClient = (): OctokitWorkflows =>
   once(
-    'githubWorkflows',
+    'githubClient',
     () =>
       new OctokitWorkflows({
         baseUrl: settings().GITHUB_API_URL,
         token: githubToken(),
         log: { debug: (message: string) => logger.debug(message), warn: (message: string) => logger.warn(message) },
       }),
+  );
+
+export const githubWorkflows = (): GitHubWorkflows => overrides.githubWorkflows ?? githubClient();
+
+export const githubContents = (): GitHubContents => overrides.githubContents ?? githubClient();
+
+export const configSync = () =>
+  once(
+    'configSync',
+    () => new ConfigSync({ channels: channelRepository(), github: githubContents(), activity: activityLog(), clock: clock(), ids: ids() }),
   );
 
 export const processingQueue = (): ProcessingQueue =>

@@ -3,6 +3,7 @@ import type { Settings } from './config';
 import * as activity from './schemas/activity';
 import * as channels from './schemas/channels';
 import * as coordination from './schemas/coordination';
+import * as distribution from './schemas/distribution';
 import * as pipelines from './schemas/pipelines';
 import * as system from './schemas/system';
 import * as videos from './schemas/videos';
@@ -125,6 +126,7 @@ export const TAGS = {
   Coordination: 'Publishing a video across channels, waves of many videos, and what they booked.',
   Activity: 'The audit trail of every decision.',
   Pipelines: "Runs of the channels' pipelines: GitHub Actions workflows, or the shared processing workers.",
+  Distribution: "Distribution and configuration: each channel's configuration written into its repository.",
   Documentation: 'This document.',
 } as const;
 export type Tag = keyof typeof TAGS;
@@ -496,6 +498,19 @@ export const routes = {
     errors: [404],
     example: { conclusion: 'success', details: { duration_seconds: 312 } },
     permissions: ['table:write'],
+  }),
+  syncConfigs: route({
+    id: 'sync-configs',
+    method: 'POST',
+    path: '/sync-configs',
+    summary: "Write each channel's config to its repository (.orchestrator/channel.json), committing only what changed",
+    tag: 'Distribution',
+    body: distribution.syncConfigsInput,
+    response: { status: 200, description: 'what became of each channel: counts, skipped, errors, and the detail', schema: distribution.syncConfigsResult },
+    errors: [404],
+    example: { channel_ids: ['tech-daily', 'cooking-fr'] },
+    // The table: channels read, one activity entry a commit. The token: the contents API.
+    permissions: ['table:write', 'github:token'],
   }),
   githubWebhook: route({
     // Not behind the API's authorizer: the function verifies X-Hub-Signature-256 on the body as received.

@@ -10,6 +10,7 @@ export const ACTIVITY_TYPES = [
   'channel.created',
   'channel.updated',
   'channel.deleted',
+  'channel.config_synced',
   'publication.coordinated',
   'publication.cancelled',
   'publication.preempted',

@@ -42,8 +42,14 @@ export class NotAuthenticated extends AppError {}
 
 /** The addressed resource does not exist (404). */
 export class NotFound extends AppError {
-  constructor(resource: string, id: string) {
-    super(`${resource}_not_found`, `${resource} '${id}' does not exist`, { [`${resource}_id`]: id });
+  /** One id, or several a request named (all of them, so the caller fixes the request at once). */
+  constructor(resource: string, id: string | readonly string[]) {
+    if (typeof id === 'string') {
+      super(`${resource}_not_found`, `${resource} '${id}' does not exist`, { [`${resource}_id`]: id });
+    } else {
+      const named = id.slice(0, 20).map((i) => `'${i}'`).join(', ') + (id.length > 20 ? ` and ${id.length - 20} more` : '');
+      super(`${resource}_not_found`, `${id.length === 1 ? `${resource} ${named} does not` : `${resource}s ${named} do not`} exist`, { [`${resource}_ids`]: [...id] });
+    }
   }
 }
 

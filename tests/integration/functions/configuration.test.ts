@@ -93,6 +93,8 @@ const REQUESTS: Record<RouteId, () => EventInput> = {
   listPipelineRuns: () => ({ query: { channel_id: 'cfg-1' } }),
   getPipelineRun: () => ({ params: { run_id: ids.run! } }),
   completePipelineRun: () => ({ params: { run_id: ids.run! }, body: { conclusion: 'success' } }),
+  // A channel without a repository: skipped, so GitHub is not called; the token's settings are still needed to build the client.
+  syncConfigs: () => ({ body: { channel_ids: ['cfg-1'] } }),
   // Signed with the secret the mocked Secrets Manager holds: the permission brings GITHUB_WEBHOOK_SECRET_ARN, the secret is read through it.
   githubWebhook: () => {
     const body = JSON.stringify({ zen: 'Keep it logically awesome.', hook_id: 1 });
@@ -105,7 +107,7 @@ const REQUESTS: Record<RouteId, () => EventInput> = {
 const ORDER: RouteId[] = [
   'status', 'start', 'pause', 'resume', 'putChannel', 'getChannel', 'listChannels', 'createVideo', 'listVideos', 'getVideo',
   'coordinatePublication', 'scheduleWave', 'listPublications', 'getPublication', 'getWave', 'getCoordination', 'listWaves',
-  'listCoordinations', 'listActivity', 'openapi', 'triggerPipeline', 'listPipelineRuns', 'getPipelineRun', 'completePipelineRun', 'githubWebhook', 'cancelPublication', 'cancelWave', 'cancelCoordination', 'deleteChannel', 'stop',
+  'listCoordinations', 'listActivity', 'openapi', 'triggerPipeline', 'listPipelineRuns', 'getPipelineRun', 'completePipelineRun', 'githubWebhook', 'syncConfigs', 'cancelPublication', 'cancelWave', 'cancelCoordination', 'deleteChannel', 'stop',
 ];
 
 beforeAll(async () => {
