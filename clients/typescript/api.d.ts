@@ -433,6 +433,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/orchestration/sync-configs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Write each channel's config to its repository (.orchestrator/channel.json), committing only what changed */
+        post: operations["sync-configs"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/orchestration/webhooks/github": {
         parameters: {
             query?: never;
@@ -479,7 +496,7 @@ export interface components {
              */
             at: string;
             /** @enum {string} */
-            type: "system.started" | "system.stopped" | "system.paused" | "system.resumed" | "channel.created" | "channel.updated" | "channel.deleted" | "publication.coordinated" | "publication.cancelled" | "publication.preempted" | "wave.scheduled" | "wave.cancelled" | "coordination.cancelled" | "slot.fired" | "publications.held" | "publications.released" | "pipeline.triggered" | "pipeline.trigger_received" | "pipeline.dispatched" | "pipeline.in_progress" | "pipeline.succeeded" | "pipeline.failed" | "pipeline.held" | "coordination.rolled_back";
+            type: "system.started" | "system.stopped" | "system.paused" | "system.resumed" | "channel.created" | "channel.updated" | "channel.deleted" | "channel.config_synced" | "publication.coordinated" | "publication.cancelled" | "publication.preempted" | "wave.scheduled" | "wave.cancelled" | "coordination.cancelled" | "slot.fired" | "publications.held" | "publications.released" | "pipeline.triggered" | "pipeline.trigger_received" | "pipeline.dispatched" | "pipeline.in_progress" | "pipeline.succeeded" | "pipeline.failed" | "pipeline.held" | "coordination.rolled_back";
             actor: string;
             target: {
                 type: string;
@@ -977,6 +994,39 @@ export interface components {
                 in_flight: number;
                 dead_letter: number;
             };
+        };
+        SyncConfigsInput: {
+            /** @description the channels to sync (absent: every channel); an unknown one is a 404 and nothing is written */
+            channel_ids?: string[];
+        };
+        SyncConfigsResult: {
+            /** @description channels whose file was committed */
+            synced: number;
+            /** @description channels whose file already held these bytes: no commit */
+            unchanged: number;
+            /** @description channels without a repository */
+            skipped: {
+                channel_id: string;
+                /** @enum {string} */
+                reason: "no_repository";
+            }[];
+            /** @description channels whose sync failed, with GitHub's reason; the others went on */
+            errors: {
+                channel_id: string;
+                error: string;
+            }[];
+            /** @description every channel looked at, in id order */
+            channels: {
+                channel_id: string;
+                /** @enum {string} */
+                result: "synced" | "unchanged" | "skipped" | "error";
+                commit_sha: string | null;
+            }[];
+            /**
+             * @description the file written in each repository
+             * @example .orchestrator/channel.json
+             */
+            path: string;
         };
         TriggerPipelineInput: {
             /** @example channel-1 */
@@ -2631,7 +2681,7 @@ export interface operations {
                 limit?: number;
                 /** @description next_cursor of the previous page */
                 cursor?: string;
-                type?: "system.started" | "system.stopped" | "system.paused" | "system.resumed" | "channel.created" | "channel.updated" | "channel.deleted" | "publication.coordinated" | "publication.cancelled" | "publication.preempted" | "wave.scheduled" | "wave.cancelled" | "coordination.cancelled" | "slot.fired" | "publications.held" | "publications.released" | "pipeline.triggered" | "pipeline.trigger_received" | "pipeline.dispatched" | "pipeline.in_progress" | "pipeline.succeeded" | "pipeline.failed" | "pipeline.held" | "coordination.rolled_back";
+                type?: "system.started" | "system.stopped" | "system.paused" | "system.resumed" | "channel.created" | "channel.updated" | "channel.deleted" | "channel.config_synced" | "publication.coordinated" | "publication.cancelled" | "publication.preempted" | "wave.scheduled" | "wave.cancelled" | "coordination.cancelled" | "slot.fired" | "publications.held" | "publications.released" | "pipeline.triggered" | "pipeline.trigger_received" | "pipeline.dispatched" | "pipeline.in_progress" | "pipeline.succeeded" | "pipeline.failed" | "pipeline.held" | "coordination.rolled_back";
                 channel_id?: string;
             };
             header?: never;
@@ -4519,6 +4569,157 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PipelineRun"];
+                };
+            };
+            /** @description invalid input: details.fields names each field at fault */
+            400: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "apigw-requestid": components["headers"]["GatewayRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description missing or wrong credentials (the local token, or a JWT refused by the authorizer) */
+            401: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "apigw-requestid": components["headers"]["GatewayRequestId"];
+                    "www-authenticate": components["headers"]["WwwAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description a SigV4 signature refused by the IAM authorizer (answered by API Gateway) */
+            403: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "apigw-requestid": components["headers"]["GatewayRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description no such resource */
+            404: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "apigw-requestid": components["headers"]["GatewayRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description this path does not take this method; the allow header lists those it takes */
+            405: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "apigw-requestid": components["headers"]["GatewayRequestId"];
+                    allow: components["headers"]["Allow"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description conflicts with the current state (details say which), or idempotency_in_progress: a request with this Idempotency-Key is still running */
+            409: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "apigw-requestid": components["headers"]["GatewayRequestId"];
+                    "retry-after": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description too large: the body (over 256 KB) or what it asks for */
+            413: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "apigw-requestid": components["headers"]["GatewayRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the body is not application/json */
+            415: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "apigw-requestid": components["headers"]["GatewayRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description well formed but not acceptable (details say why), or idempotency_key_reused: the key came with another request */
+            422: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "apigw-requestid": components["headers"]["GatewayRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description failed on our side; safe to retry with the same Idempotency-Key */
+            500: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "apigw-requestid": components["headers"]["GatewayRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "sync-configs": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description repeating a POST with the same key within 24 hours returns the first response and changes nothing */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "channel_ids": [
+                 *         "tech-daily",
+                 *         "cooking-fr"
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["SyncConfigsInput"];
+            };
+        };
+        responses: {
+            /** @description what became of each channel: counts, skipped, errors, and the detail */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "apigw-requestid": components["headers"]["GatewayRequestId"];
+                    "idempotent-replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SyncConfigsResult"];
                 };
             };
             /** @description invalid input: details.fields names each field at fault */
