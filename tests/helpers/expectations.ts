@@ -1,5 +1,6 @@
 import { expect } from 'vitest';
 import { ValidationFailed } from '#shared/domain/errors';
+import { GitHubCallError } from '#shared/ports/github';
 import type { RouteCaller } from './route-harness';
 
 /** Asserts that `run` throws what a bad cursor must raise: a 400 `invalid_cursor` naming `cursor` in the query. */
@@ -25,4 +26,14 @@ export function recordCommands(api: RouteCaller): string[] {
     { step: 'initialize', name: 'commandRecorder' },
   );
   return commands;
+}
+
+/** The GitHubCallError `promise` rejects with (it must reject with one). */
+export async function githubFailureOf(promise: Promise<unknown>): Promise<GitHubCallError> {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(GitHubCallError);
+  return error as GitHubCallError;
 }

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { OctokitWorkflows } from '#shared/adapters/github/octokit-workflows';
-import { GitHubCallError } from '#shared/ports/github';
 import { startGitHubSimulator, type GitHubSimulator } from '#infra/local/github-simulator';
+import { githubFailureOf } from '#tests/helpers/expectations';
 
 /**
  * The contents methods of the real Octokit client against the GitHub
@@ -10,15 +10,6 @@ import { startGitHubSimulator, type GitHubSimulator } from '#infra/local/github-
 const TOKEN = 'ghp_contentsSecretToken0123456789';
 const where = { owner: 'acme', repo: 'contents-one', ref: 'main' };
 const PATH = '.orchestrator/channel.json';
-
-async function failureOf(promise: Promise<unknown>): Promise<GitHubCallError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(GitHubCallError);
-  return error as GitHubCallError;
-}
 
 describe('Class: OctokitWorkflows (contents)', () => {
   let sim: GitHubSimulator;
@@ -50,14 +41,14 @@ describe('Class: OctokitWorkflows (contents)', () => {
     });
 
     it('fails unauthorized on a refused token, naming no token', async () => {
-      const error = await failureOf(client('ghp_wrong0123456789').getFile(where, PATH));
+      const error = await githubFailureOf(client('ghp_wrong0123456789').getFile(where, PATH));
       expect([error.kind, error.status]).toEqual(['unauthorized', 401]);
       expect(error.message).not.toContain('ghp_wrong0123456789');
     });
 
     it('fails unavailable when GitHub answers 500 through the retries', async () => {
       sim.misbehave({ method: 'GET', path: '/repos/acme/contents-one/contents', status: 500, times: 5 });
-      const error = await failureOf(client().getFile(where, PATH));
+      const error = await githubFailureOf(client().getFile(where, PATH));
       expect([error.kind, error.status]).toEqual(['unavailable', 500]);
     });
   });
@@ -76,12 +67,12 @@ describe('Class: OctokitWorkflows (contents)', () => {
     });
 
     it('fails with the 409 when the sha is no longer the file\'s', async () => {
-      const error = await failureOf(client().putFile(where, PATH, { content: Buffer.from('{}\n'), sha: '0'.repeat(40), message: 'm' }));
+      const error = await githubFailureOf(client().putFile(where, PATH, { content: Buffer.from('{}\n'), sha: '0'.repeat(40), message: 'm' }));
       expect([error.kind, error.status]).toEqual(['unprocessable', 409]);
     });
 
     it('fails unauthorized when the token may not push', async () => {
-      const error = await failureOf(client().putFile({ ...where, repo: 'read-only' }, PATH, { content: Buffer.from('{}\n'), sha: null, message: 'm' }));
+      const error = await githubFailureOf(client().putFile({ ...where, repo: 'read-only' }, PATH, { content: Buffer.from('{}\n'), sha: null, message: 'm' }));
       expect([error.kind, error.status]).toEqual(['unauthorized', 403]);
     });
   });

@@ -1,8 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { OctokitWorkflows, type OctokitWorkflowsOptions } from '#shared/adapters/github/octokit-workflows';
 import { runIdForTrigger, runIdInName, runNameMarker } from '#shared/domain/pipeline-run';
-import { GitHubCallError, type WorkflowTarget } from '#shared/ports/github';
+import type { WorkflowTarget } from '#shared/ports/github';
 import { startGitHubSimulator, type GitHubSimulator } from '#infra/local/github-simulator';
+import { githubFailureOf } from '#tests/helpers/expectations';
 
 /**
  * The real Octokit (with its throttling and retry plugins) against the GitHub
@@ -18,15 +19,6 @@ const inputsFor = (runId: string, videoId = 'vid-1') => ({
   video_id: videoId,
   publications: JSON.stringify([{ publication_id: `pub-${videoId}`, video_id: videoId }]),
 });
-
-async function failureOf(promise: Promise<unknown>): Promise<GitHubCallError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(GitHubCallError);
-  return error as GitHubCallError;
-}
 
 describe('Class: OctokitWorkflows', () => {
   let sim: GitHubSimulator;
@@ -138,7 +130,7 @@ describe('Class: OctokitWorkflows', () => {
       const started = Date.now();
 
       // Act
-      const error = await failureOf(client({ maxRateLimitWaitSeconds: 30 }).dispatch(target, inputsFor(runIdForTrigger('slot-long/channel-one'))));
+      const error = await githubFailureOf(client({ maxRateLimitWaitSeconds: 30 }).dispatch(target, inputsFor(runIdForTrigger('slot-long/channel-one'))));
 
       // Assess
       expect(Date.now() - started).toBeLessThan(1000);
@@ -151,7 +143,7 @@ describe('Class: OctokitWorkflows', () => {
       sim.misbehave({ method: 'POST', path: DISPATCHES, status: 429, headers: { 'retry-after': '1' }, times: 2 });
 
       // Act
-      const error = await failureOf(client({ maxRateLimitWaitSeconds: 1 }).dispatch(target, inputsFor(runIdForTrigger('slot-budget/channel-one'))));
+      const error = await githubFailureOf(client({ maxRateLimitWaitSeconds: 1 }).dispatch(target, inputsFor(runIdForTrigger('slot-budget/channel-one'))));
 
       // Assess
       expect(error).toMatchObject({ kind: 'rate_limited', status: 429, retryAfterSeconds: 1 });
@@ -164,7 +156,7 @@ describe('Class: OctokitWorkflows', () => {
       sim.misbehave({ method: 'POST', path: DISPATCHES, status: 403, headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset) } });
 
       // Act
-      const error = await failureOf(client().dispatch(target, inputsFor(runIdForTrigger('slot-reset/channel-one'))));
+      const error = await githubFailureOf(client().dispatch(target, inputsFor(runIdForTrigger('slot-reset/channel-one'))));
 
       // Assess
       expect(error.kind).toBe('rate_limited');
@@ -177,7 +169,7 @@ describe('Class: OctokitWorkflows', () => {
       sim.misbehave({ method: 'POST', path: DISPATCHES, status: 502 });
 
       // Act
-      const error = await failureOf(client().dispatch(target, inputsFor(runIdForTrigger('slot-502/channel-one'))));
+      const error = await githubFailureOf(client().dispatch(target, inputsFor(runIdForTrigger('slot-502/channel-one'))));
 
       // Assess
       expect(error).toMatchObject({ kind: 'unavailable', status: 502 });
@@ -204,7 +196,7 @@ describe('Class: OctokitWorkflows', () => {
       const since = new Date().toISOString();
 
       // Act
-      const error = await failureOf(github.dispatch(target, inputsFor(runId)));
+      const error = await githubFailureOf(github.dispatch(target, inputsFor(runId)));
       await vi.waitFor(() => expect(sim.dispatches.some((d) => d.inputs.run_id === runId)).toBe(true));
       const found = await github.findRun(target, runNameMarker(runId), since);
 
@@ -221,7 +213,7 @@ describe('Class: OctokitWorkflows', () => {
       await closed.close();
 
       // Act
-      const error = await failureOf(client({ baseUrl: url, serverErrorRetries: 1 }).dispatch(target, inputsFor(runIdForTrigger('slot-down/channel-one'))));
+      const error = await githubFailureOf(client({ baseUrl: url, serverErrorRetries: 1 }).dispatch(target, inputsFor(runIdForTrigger('slot-down/channel-one'))));
 
       // Assess
       expect(error).toMatchObject({ kind: 'unavailable', status: null });
@@ -237,7 +229,7 @@ describe('Class: OctokitWorkflows', () => {
       sim.misbehave({ method: 'POST', path: DISPATCHES, status });
 
       // Act
-      const error = await failureOf(client().dispatch(target, inputsFor(runIdForTrigger(`slot-${status}/channel-one`))));
+      const error = await githubFailureOf(client().dispatch(target, inputsFor(runIdForTrigger(`slot-${status}/channel-one`))));
 
       // Assess
       expect(error).toMatchObject({ kind, status, retryAfterSeconds: null });
@@ -248,7 +240,7 @@ describe('Class: OctokitWorkflows', () => {
 
     it("is unauthorized when GitHub refuses the token itself", async () => {
       // Act
-      const error = await failureOf(client({ token: async () => 'ghp_revoked' }).dispatch(target, inputsFor(runIdForTrigger('slot-token/channel-one'))));
+      const error = await githubFailureOf(client({ token: async () => 'ghp_revoked' }).dispatch(target, inputsFor(runIdForTrigger('slot-token/channel-one'))));
 
       // Assess
       expect(error).toMatchObject({ kind: 'unauthorized', status: 401 });
@@ -260,7 +252,7 @@ describe('Class: OctokitWorkflows', () => {
       const inputs = Object.fromEntries(Array.from({ length: 26 }, (_, i) => [`input_${i}`, 'x']));
 
       // Act
-      const error = await failureOf(client().dispatch(target, inputs));
+      const error = await githubFailureOf(client().dispatch(target, inputs));
 
       // Assess
       expect(error).toMatchObject({ kind: 'unprocessable', status: 422 });
@@ -277,7 +269,7 @@ describe('Class: OctokitWorkflows', () => {
 
       // Act
       const errors = [];
-      for (let i = 0; i < 4; i++) errors.push(await failureOf(client().dispatch(target, inputsFor(runIdForTrigger(`slot-leak-${i}/channel-one`)))));
+      for (let i = 0; i < 4; i++) errors.push(await githubFailureOf(client().dispatch(target, inputsFor(runIdForTrigger(`slot-leak-${i}/channel-one`)))));
 
       // Assess
       expect(errors.map((e) => e.kind)).toEqual(['unauthorized', 'unprocessable', 'rate_limited', 'unavailable']);
@@ -370,7 +362,7 @@ describe('Class: OctokitWorkflows', () => {
       sim.misbehave({ method: 'GET', path: /\/actions\/runs\/\d+$/, status: 502, times: 10 });
 
       // Act
-      const error = await failureOf(client({ serverErrorRetries: 3 }).getRun(target, 1));
+      const error = await githubFailureOf(client({ serverErrorRetries: 3 }).getRun(target, 1));
 
       // Assess
       expect(error).toMatchObject({ kind: 'unavailable', status: 502 });
