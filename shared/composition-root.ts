@@ -16,6 +16,8 @@ import type { WebhookSecretSource } from './ports/webhook-secret-source';
 import { ulidGenerator } from './adapters/ulid-generator';
 import type { TableContext } from './adapters/dynamodb/document-client';
 import { DynamoActivityLog } from './adapters/dynamodb/activity-log';
+import { DynamoChannelHealthRepository } from './adapters/dynamodb/channel-health-repository';
+import { DynamoStatisticsRepository } from './adapters/dynamodb/statistics-repository';
 import { DynamoChannelRepository } from './adapters/dynamodb/channel-repository';
 import { DynamoPublicationRepository } from './adapters/dynamodb/publication-repository';
 import { DynamoSystemStateRepository } from './adapters/dynamodb/system-state-repository';
@@ -147,6 +149,8 @@ export const publicationRepository = () =>
         retentionDays: settings().PUBLICATION_RETENTION_DAYS,
       }),
   );
+export const statisticsRepository = () => once('statistics', () => new DynamoStatisticsRepository(table()));
+export const channelHealthRepository = () => once('channelHealth', () => new DynamoChannelHealthRepository(table()));
 export const ledgerRepository = () => once('ledgers', () => new DynamoLedgerRepository(table()));
 export const groupRepository = () => once('groups', () => new DynamoPublicationGroupRepository(table(), settings().PUBLICATION_RETENTION_DAYS));
 export const jobCursorRepository = () => once('jobCursors', () => new DynamoJobCursorRepository(table()));

@@ -183,6 +183,8 @@ interface ReadWorld {
   activity: Map<string, StoredActivity>;
   /** Run ids counted in each channel's daily statistics, once per counted day item. */
   countedRuns: string[];
+  /** Publications counted by the channels' day items and by the overall day items (every channel's), summed. */
+  countedTotals: { channels: number; overall: number };
   workflowRuns: readonly WorkflowRunSeen[] | null;
   publications: Map<string, StoredPublication>;
   groups: Map<string, StoredGroup>;
@@ -200,6 +202,7 @@ function readWorld(snapshot: WorldSnapshot): ReadWorld {
     runs: new Map(),
     activity: new Map(),
     countedRuns: [],
+    countedTotals: { channels: 0, overall: 0 },
     workflowRuns: snapshot.workflowRuns ?? null,
     publications: new Map(),
     groups: new Map(),
@@ -247,6 +250,10 @@ function readWorld(snapshot: WorldSnapshot): ReadWorld {
       }
       case 'channel_day_statistics':
         world.countedRuns.push(...[...((item.counted_runs as Iterable<string> | undefined) ?? [])]);
+        world.countedTotals.channels += Number(item.total ?? 0);
+        break;
+      case 'overall_day_statistics':
+        world.countedTotals.overall += Number(item.total ?? 0);
         break;
       case 'ledger':
         world.ledgers.set(String(item.channel_id), ((item.bookings as string[] | undefined) ?? []).map(decodeBooking));
@@ -514,6 +521,10 @@ function oneFinalStatePerRun(world: ReadWorld): Violation[] {
   for (const entry of world.activity.values()) {
     if (entry.type !== 'pipeline.succeeded' && entry.type !== 'pipeline.failed') continue;
     endings.set(entry.target_id, [...(endings.get(entry.target_id) ?? []), entry]);
+  }
+  const { channels, overall } = world.countedTotals;
+  if (channels !== overall) {
+    violations.push({ invariant: 'one_final_state_per_run', detail: `the channels' day statistics count ${channels} publications, the overall ones ${overall}` });
   }
   for (const [runId, entries] of endings) {
     if (entries.length > 1) violations.push({ invariant: 'one_final_state_per_run', detail: `${runId} has ${entries.length} ending entries (${entries.map((e) => e.type).join(', ')})` });

@@ -236,7 +236,21 @@ export const pacerKeys = {
 };
 
 /** Per-channel daily counters of publications that reached a final state through their runs. */
+/**
+ * Shards of the overall day counters: every finished run adds to one
+ * (`fnv1a32(run_id) mod 16`), so a slot's 1,000 runs finishing at once spread
+ * over 16 items, and a 30-day window is 16 Queries of at most 30 items.
+ */
+export const OVERALL_STATS_SHARDS = 16;
 export const statsKeys = {
   channelDay: (channelId: string, day: string): Key => ({ pk: `STATS#${channelId}`, sk: `DAY#${day}` }),
+  channelPartition: (channelId: string) => `STATS#${channelId}`,
+  overallDay: (shard: number, day: string): Key => ({ pk: `STATS#ALL#${shard}`, sk: `DAY#${day}` }),
+  overallPartition: (shard: number) => `STATS#ALL#${shard}`,
+  overallShardOf: (runId: string) => shardOf(runId, OVERALL_STATS_SHARDS),
   dayPrefix: 'DAY#',
+};
+
+export const channelHealthKeys = {
+  key: (channelId: string): Key => ({ pk: `CHANNEL#${channelId}`, sk: 'HEALTH' }),
 };

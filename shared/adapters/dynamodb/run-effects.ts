@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { PipelineRun } from '#shared/domain/pipeline-run';
@@ -14,6 +15,10 @@ import { channelKeys, statsKeys, videoKeys } from './keys';
  *   item's `counted_runs` set, which the same write adds it to. One item a
  *   channel a day, kept without expiry, so a 30-day window is 30 reads a
  *   channel (docs/data-model.md);
+ * - the same counters for every channel at once (`STATS#ALL#<n>`, `DAY#<d>`,
+ *   n the run id's shard of 16), conditioned on its own set of counted runs.
+ *   Its set holds a 48-bit number a run (a few bytes, where the id takes 30),
+ *   since ~10,000 runs a day land in 16 items the dashboard reads;
  * - the channel's `last_publication_at`, only ever moved forward;
  * - every video of the run `published` (from `assigned` or `available`) on success.
  */
@@ -46,9 +51,27 @@ export class DynamoRunEffects implements RunEffects {
             ExpressionAttributeValues: { ':at': outcome.at },
           })
         : Promise.resolve(),
+      this.countOverall(run, outcome.succeeded, outcome.at.slice(0, 10), count),
     ]);
     // Every video the run published: a slot's run carries all of its channel's videos of that time.
     if (outcome.succeeded) await mapConcurrent(videosOf(run), 8, (videoId) => this.publish(videoId, outcome.at));
+  }
+
+  private countOverall(run: PipelineRun, succeeded: boolean, day: string, count: number): Promise<void> {
+    const marker = runMarker(run.run_id);
+    return this.conditional({
+      Key: statsKeys.overallDay(statsKeys.overallShardOf(run.run_id), day),
+      UpdateExpression: `SET entity = :entity, #day = :day ADD #total :n, #outcome :n, counted :marker`,
+      ConditionExpression: 'attribute_not_exists(counted) OR NOT contains(counted, :markerValue)',
+      ExpressionAttributeNames: { '#day': 'day', '#total': 'total', '#outcome': succeeded ? 'succeeded' : 'failed' },
+      ExpressionAttributeValues: {
+        ':entity': 'overall_day_statistics',
+        ':day': day,
+        ':n': count,
+        ':marker': new Set([marker]),
+        ':markerValue': marker,
+      },
+    });
   }
 
   private publish(videoId: string, at: string): Promise<void> {
@@ -79,4 +102,9 @@ export class DynamoRunEffects implements RunEffects {
 
 function videosOf(run: PipelineRun): string[] {
   return [...new Set([...(run.video_id ? [run.video_id] : []), ...run.publications.map((p) => p.video_id)])];
+}
+
+/** A run's mark in the overall counters' set: the first 48 bits of the SHA-256 of its id (a collision in a day's ~10,000 runs: about 2e-7). */
+function runMarker(runId: string): number {
+  return createHash('sha256').update(runId).digest().readUIntBE(0, 6);
 }

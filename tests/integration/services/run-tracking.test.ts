@@ -5,6 +5,7 @@ import { DynamoChannelRepository } from '#shared/adapters/dynamodb/channel-repos
 import { DynamoPipelineRunRepository } from '#shared/adapters/dynamodb/pipeline-run-repository';
 import { DynamoPublicationRepository } from '#shared/adapters/dynamodb/publication-repository';
 import { DynamoRunEffects } from '#shared/adapters/dynamodb/run-effects';
+import { DynamoStatisticsRepository } from '#shared/adapters/dynamodb/statistics-repository';
 import { DynamoVideoRepository } from '#shared/adapters/dynamodb/video-repository';
 import { channelKeys, statsKeys } from '#shared/adapters/dynamodb/keys';
 import type { PipelineRun } from '#shared/domain/pipeline-run';
@@ -83,6 +84,8 @@ describe('RunTracking (against dynalite)', () => {
     expect(await read({ pk: 'VIDEO#vid-t', sk: 'VIDEO' })).toMatchObject({ status: 'published' });
     expect(await read(channelKeys.key('chan-t'))).toMatchObject({ last_publication_at: '2026-12-01T10:20:00.000Z' });
     expect(await read(statsKeys.channelDay('chan-t', '2026-12-01'))).toMatchObject({ total: 2, succeeded: 2 });
+    // Counted once for every channel as well: the overall day counters the dashboard sums.
+    expect(await new DynamoStatisticsRepository(table).overallWindow('2026-11-02', '2026-12-01')).toEqual({ total: 2, succeeded: 2, failed: 0 });
     // The main entries (each also has a copy under its channel).
     const entries = (await scanTable(table)).filter((i) => String(i.pk).startsWith('ACTIVITY#'));
     expect(entries.filter((e) => e.type === 'pipeline.succeeded')).toHaveLength(1);
@@ -112,6 +115,9 @@ describe('RunTracking (against dynalite)', () => {
     expect(await publications.get(pub.publication_id)).toMatchObject({ status: 'failed', status_reason: 'the pipeline run ended: failure' });
     const day = (await table.doc.send(new GetCommand({ TableName: table.tableName, Key: statsKeys.channelDay('chan-t', '2026-12-01') }))).Item;
     expect(day).toMatchObject({ total: 3, succeeded: 2, failed: 1 });
+    const statistics = new DynamoStatisticsRepository(table);
+    expect(await statistics.overallWindow('2026-11-02', '2026-12-01')).toEqual({ total: 3, succeeded: 2, failed: 1 });
+    expect(await statistics.channelWindow('chan-t', '2026-11-02', '2026-12-01')).toEqual({ total: 3, succeeded: 2, failed: 1 });
   });
 
   it('a report on a held run (never sent: the system was paused) changes nothing: not the run, its publications, the video or the counters', async () => {
