@@ -231,10 +231,15 @@ export class VideoDistribution {
       read += page.items.length;
       const free: DistributableVideo[] = [];
       for (const video of page.items) (video.claimed_until !== null && Date.parse(video.claimed_until) > now ? busy : free).push(video);
-      const wanted = free.slice(0, input.limit - held.length);
-      if (input.dry_run) {
-        held.push(...wanted);
-      } else {
+      // A claim lost to a concurrent call moves on to the page's next video, until `limit` are held.
+      let next = 0;
+      while (next < free.length && held.length < input.limit) {
+        const wanted = free.slice(next, next + input.limit - held.length);
+        next += wanted.length;
+        if (input.dry_run) {
+          held.push(...wanted);
+          continue;
+        }
         const won = await mapConcurrent(wanted, CONCURRENCY, (video) => this.deps.videos.claimForDistribution(video.video_id, claim));
         wanted.forEach((video, i) => (won[i] ? held : busy).push(video));
       }
