@@ -203,13 +203,13 @@ export class GroupBooking {
     const requested = request.pairs
       ? pairedTimes(request.pairs, base)
       : requestedTimes({
-      timing: request.timing,
-      base,
-      delaySeconds: request.delaySeconds ?? null,
-      staggerBy: request.staggerBy,
-      videoIds: request.videoIds,
-      channels: channels.map((c) => ({ channel_id: c.channel_id, priority: c.priority, publishing: c.publishing })),
-      });
+          timing: request.timing,
+          base,
+          delaySeconds: request.delaySeconds ?? null,
+          staggerBy: request.staggerBy,
+          videoIds: request.videoIds,
+          channels: channels.map((c) => ({ channel_id: c.channel_id, priority: c.priority, publishing: c.publishing })),
+        });
     // Bounding what is asked bounds what is booked: shifts search SEARCH_HORIZON_MS past it at most (booking-window.ts).
     checkRequestedTimes(requested, base, window);
     const state = await this.deps.state.get();
