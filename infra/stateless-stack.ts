@@ -18,8 +18,8 @@ import { MAX_TRIGGER_DELAY_SECONDS } from '#shared/ports/trigger-queue';
 import { fullPath, isPublicRoute, routeList, type AnyRoute } from '#shared/routes';
 import { apiAuthorizationFromContext, routeAuthorizer, routeAuthorizerOverride, type ApiAuthorization } from './constructs/api-authorization';
 import { bindPermissions, type BindingTargets, type TableRetention } from './constructs/bindings';
-import { BACKGROUND_FUNCTIONS, functionEntries, httpFunctionEntry, missingEntries, type FunctionEntry } from './constructs/bundling';
-import { contextInteger, pipelineSettingsFrom, type PipelineSettings } from './constructs/context-settings';
+import { BACKGROUND_FUNCTIONS, OPTIONAL_FUNCTIONS, functionEntries, httpFunctionEntry, missingEntries, type FunctionEntry } from './constructs/bundling';
+import { contextInteger, distributionScheduleFrom, pipelineSettingsFrom, type PipelineSettings } from './constructs/context-settings';
 import { OrchestratorFunction, type OrchestratorFunctionProps } from './constructs/orchestrator-function';
 import { TRIGGER_CONSUMER_TIMEOUT, type StatefulResources } from './stateful-stack';
 
@@ -38,6 +38,11 @@ export interface StatelessStackProps extends StackProps, StatefulResources {
    * @default contexts `dispatchConcurrency` (5), `githubDispatchesPerMinute` (60), `githubDispatchesPerHour` (450), `githubApiUrl` (api.github.com)
    */
   readonly pipelines?: Partial<PipelineSettings>;
+  /**
+   * Minutes between auto-distribution runs (5-1440): an EventBridge rule runs
+   * the distribution job that often. @default context `distributionScheduleMinutes`, else no rule (off)
+   */
+  readonly distributionScheduleMinutes?: number;
   /** The route table to serve. @default the application's (shared/routes.ts); tests pass their own */
   readonly routes?: readonly AnyRoute[];
 }
@@ -152,6 +157,8 @@ export class StatelessStack extends Stack {
       targets: [new LambdaFunction(reconcile, { retryAttempts: 2, maxEventAge: Duration.minutes(4) })],
     });
 
+    this.autoDistribution(targets, props);
+
     const pipelineTriggers = this.orchestratorFunction(BACKGROUND_FUNCTIONS.pipelineTriggers, targets, {
       description: 'The dispatcher: drains both trigger queues, dispatches each run to GitHub Actions or the processing queue, paced',
       timeout: TRIGGER_CONSUMER_TIMEOUT,
@@ -221,6 +228,30 @@ export class StatelessStack extends Stack {
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.stage.url, description: 'Base URL; routes live under /api/orchestration' });
+  }
+
+  /**
+   * The optional auto-distribution: a function and the rule that runs it
+   * every `distributionScheduleMinutes`, only when that is set (off by
+   * default). Its errors and throttles alarm like every function's.
+   */
+  private autoDistribution(targets: BindingTargets, props: StatelessStackProps): void {
+    const minutes = distributionScheduleFrom(this, props.distributionScheduleMinutes);
+    if (minutes === null) return;
+    const entry = OPTIONAL_FUNCTIONS.autoDistributeVideos;
+    if (missingEntries([entry]).length > 0) throw new Error(`handler file is missing: ${entry.entry}`);
+    // Under the period, so two runs never overlap (their claims would only make them skip each other's videos).
+    const timeout = Duration.minutes(Math.min(5, minutes - 1));
+    const fn = this.orchestratorFunction(entry, targets, {
+      description: `Every ${minutes} minutes: gives available videos to the channels that take them (POST /distribute-videos's booking)`,
+      memorySize: 1024,
+      timeout,
+    });
+    new Rule(this, 'AutoDistributeVideosSchedule', {
+      description: `Runs the auto-distribution of available videos every ${minutes} minutes`,
+      schedule: Schedule.rate(Duration.minutes(minutes)),
+      targets: [new LambdaFunction(fn, { retryAttempts: 1, maxEventAge: timeout })],
+    });
   }
 
   /** One function, its permissions bound from the entry's list. */

@@ -53,6 +53,7 @@ import { DynamoPipelineRunRepository } from './adapters/dynamodb/pipeline-run-re
 import { RunReconciliation } from './services/run-reconciliation';
 import { PipelineDispatch } from './services/pipeline-dispatch';
 import { ConfigSync } from './services/config-sync';
+import { VideoDistribution } from './services/video-distribution';
 import type { ProcessingQueue } from './ports/processing-queue';
 import { GitHubCallError, type GitHubContents, type GitHubWorkflows } from './ports/github';
 import { SqsProcessingQueue } from './adapters/sqs/sqs-processing-queue';
@@ -408,6 +409,23 @@ export const configSync = () =>
   once(
     'configSync',
     () => new ConfigSync({ channels: channelRepository(), github: githubContents(), activity: activityLog(), clock: clock(), ids: ids() }),
+  );
+
+export const videoDistribution = () =>
+  once(
+    'videoDistribution',
+    () =>
+      new VideoDistribution({
+        channels: channelRepository(),
+        videos: videoRepository(),
+        publications: publicationRepository(),
+        ledgers: ledgerRepository(),
+        state: systemStateRepository(),
+        booking: groupBooking(),
+        activity: activityLog(),
+        clock: clock(),
+        ids: ids(),
+      }),
   );
 
 export const processingQueue = (): ProcessingQueue =>

@@ -126,7 +126,7 @@ export const TAGS = {
   Coordination: 'Publishing a video across channels, waves of many videos, and what they booked.',
   Activity: 'The audit trail of every decision.',
   Pipelines: "Runs of the channels' pipelines: GitHub Actions workflows, or the shared processing workers.",
-  Distribution: "Distribution and configuration: each channel's configuration written into its repository.",
+  Distribution: "Distribution and configuration: available videos given to the channels that take them; each channel's configuration written into its repository.",
   Documentation: 'This document.',
 } as const;
 export type Tag = keyof typeof TAGS;
@@ -511,6 +511,30 @@ export const routes = {
     example: { channel_ids: ['tech-daily', 'cooking-fr'] },
     // The table: channels read, one activity entry a commit. The token: the contents API.
     permissions: ['table:write', 'github:token'],
+  }),
+  distributeVideos: route({
+    id: 'distribute-videos',
+    method: 'POST',
+    path: '/distribute-videos',
+    summary: "Give available videos to the channels whose filters match, and to channels without filters for their free slots of the next 24 h",
+    tag: 'Distribution',
+    body: distribution.distributeVideosInput,
+    response: {
+      status: 200,
+      description: 'what was booked (one wave), and what was skipped and why; a dry run answers the plan and writes nothing',
+      schema: distribution.distributeVideosResult,
+      alternatives: [
+        {
+          status: 202,
+          description: 'accepted, follow the wave with GET /waves/{wave_id}: its booking was still being written past the time the answer could wait',
+          schema: coordination.waveAccepted,
+        },
+      ],
+    },
+    errors: [404, 409, 422],
+    example: { limit: 100, channel_ids: ['cooking-fr', 'tech-daily'], dry_run: true },
+    // The table: videos claimed, ledgers, publications, slots; the schedules of the slots; slots already due fired inline.
+    permissions: ['table:write', 'schedules:write', 'queue:send'],
   }),
   githubWebhook: route({
     // Not behind the API's authorizer: the function verifies X-Hub-Signature-256 on the body as received.

@@ -450,6 +450,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/orchestration/distribute-videos": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Give available videos to the channels whose filters match, and to channels without filters for their free slots of the next 24 h */
+        post: operations["distribute-videos"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/orchestration/webhooks/github": {
         parameters: {
             query?: never;
@@ -496,7 +513,7 @@ export interface components {
              */
             at: string;
             /** @enum {string} */
-            type: "system.started" | "system.stopped" | "system.paused" | "system.resumed" | "channel.created" | "channel.updated" | "channel.deleted" | "channel.config_synced" | "publication.coordinated" | "publication.cancelled" | "publication.preempted" | "wave.scheduled" | "wave.cancelled" | "coordination.cancelled" | "slot.fired" | "publications.held" | "publications.released" | "pipeline.triggered" | "pipeline.trigger_received" | "pipeline.dispatched" | "pipeline.in_progress" | "pipeline.succeeded" | "pipeline.failed" | "pipeline.held" | "coordination.rolled_back";
+            type: "system.started" | "system.stopped" | "system.paused" | "system.resumed" | "channel.created" | "channel.updated" | "channel.deleted" | "channel.config_synced" | "videos.distributed" | "publication.coordinated" | "publication.cancelled" | "publication.preempted" | "wave.scheduled" | "wave.cancelled" | "coordination.cancelled" | "slot.fired" | "publications.held" | "publications.released" | "pipeline.triggered" | "pipeline.trigger_received" | "pipeline.dispatched" | "pipeline.in_progress" | "pipeline.succeeded" | "pipeline.failed" | "pipeline.held" | "coordination.rolled_back";
             actor: string;
             target: {
                 type: string;
@@ -813,6 +830,53 @@ export interface components {
              */
             created_at: string;
             cancelled_at: string | null;
+        };
+        DistributeVideosInput: {
+            /**
+             * @description plan only: the answer as it would be, nothing claimed or booked
+             * @default false
+             */
+            dry_run?: boolean;
+            /**
+             * @description available videos the call takes at most, oldest first (1-1000)
+             * @default 50
+             */
+            limit?: number;
+            /** @description only these channels (absent: every active channel); an unknown one is a 404, one not active a 422, and nothing is written */
+            channel_ids?: string[];
+        };
+        DistributeVideosResult: {
+            /** @description publications booked: by_filters + by_schedule */
+            total_distributed: number;
+            /** @description publications on channels whose filters matched the video */
+            by_filters: number;
+            /** @description publications on channels without filters, filling their free slots of the next 24 h */
+            by_schedule: number;
+            dry_run: boolean;
+            /** @description the wave the publications were booked as (GET /waves/{wave_id}); null when nothing was booked */
+            wave_id: string | null;
+            /** @description every publication booked, each in its channel's next free slot */
+            assignments: {
+                video_id: string;
+                channel_id: string;
+                /** @description null in a dry run */
+                publication_id: string | null;
+                /**
+                 * Format: date-time
+                 * @example 2026-11-21T18:00:00Z
+                 */
+                scheduled_at: string;
+                /** @enum {string} */
+                reason: "filters" | "schedule";
+            }[];
+            /** @description videos that got nothing (channel_id null), and matching channels that could not take a video */
+            skipped: {
+                video_id: string;
+                /** @enum {string} */
+                reason: "no_matching_channel" | "already_on_channel" | "no_free_slot" | "publication_limit" | "in_distribution";
+                /** @description the channel the skip is about; null when it is about the video as a whole */
+                channel_id: string | null;
+            }[];
         };
         Error: {
             error: {
@@ -2681,7 +2745,7 @@ export interface operations {
                 limit?: number;
                 /** @description next_cursor of the previous page */
                 cursor?: string;
-                type?: "system.started" | "system.stopped" | "system.paused" | "system.resumed" | "channel.created" | "channel.updated" | "channel.deleted" | "channel.config_synced" | "publication.coordinated" | "publication.cancelled" | "publication.preempted" | "wave.scheduled" | "wave.cancelled" | "coordination.cancelled" | "slot.fired" | "publications.held" | "publications.released" | "pipeline.triggered" | "pipeline.trigger_received" | "pipeline.dispatched" | "pipeline.in_progress" | "pipeline.succeeded" | "pipeline.failed" | "pipeline.held" | "coordination.rolled_back";
+                type?: "system.started" | "system.stopped" | "system.paused" | "system.resumed" | "channel.created" | "channel.updated" | "channel.deleted" | "channel.config_synced" | "videos.distributed" | "publication.coordinated" | "publication.cancelled" | "publication.preempted" | "wave.scheduled" | "wave.cancelled" | "coordination.cancelled" | "slot.fired" | "publications.held" | "publications.released" | "pipeline.triggered" | "pipeline.trigger_received" | "pipeline.dispatched" | "pipeline.in_progress" | "pipeline.succeeded" | "pipeline.failed" | "pipeline.held" | "coordination.rolled_back";
                 channel_id?: string;
             };
             header?: never;
@@ -4720,6 +4784,171 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SyncConfigsResult"];
+                };
+            };
+            /** @description invalid input: details.fields names each field at fault */
+            400: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "apigw-requestid": components["headers"]["GatewayRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description missing or wrong credentials (the local token, or a JWT refused by the authorizer) */
+            401: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "apigw-requestid": components["headers"]["GatewayRequestId"];
+                    "www-authenticate": components["headers"]["WwwAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description a SigV4 signature refused by the IAM authorizer (answered by API Gateway) */
+            403: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "apigw-requestid": components["headers"]["GatewayRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description no such resource */
+            404: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "apigw-requestid": components["headers"]["GatewayRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description this path does not take this method; the allow header lists those it takes */
+            405: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "apigw-requestid": components["headers"]["GatewayRequestId"];
+                    allow: components["headers"]["Allow"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description conflicts with the current state (details say which), or idempotency_in_progress: a request with this Idempotency-Key is still running */
+            409: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "apigw-requestid": components["headers"]["GatewayRequestId"];
+                    "retry-after": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description too large: the body (over 256 KB) or what it asks for */
+            413: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "apigw-requestid": components["headers"]["GatewayRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the body is not application/json */
+            415: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "apigw-requestid": components["headers"]["GatewayRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description well formed but not acceptable (details say why), or idempotency_key_reused: the key came with another request */
+            422: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "apigw-requestid": components["headers"]["GatewayRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description failed on our side; safe to retry with the same Idempotency-Key */
+            500: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "apigw-requestid": components["headers"]["GatewayRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "distribute-videos": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description repeating a POST with the same key within 24 hours returns the first response and changes nothing */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "limit": 100,
+                 *       "channel_ids": [
+                 *         "cooking-fr",
+                 *         "tech-daily"
+                 *       ],
+                 *       "dry_run": true
+                 *     }
+                 */
+                "application/json": components["schemas"]["DistributeVideosInput"];
+            };
+        };
+        responses: {
+            /** @description what was booked (one wave), and what was skipped and why; a dry run answers the plan and writes nothing */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "apigw-requestid": components["headers"]["GatewayRequestId"];
+                    "idempotent-replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DistributeVideosResult"];
+                };
+            };
+            /** @description accepted, follow the wave with GET /waves/{wave_id}: its booking was still being written past the time the answer could wait */
+            202: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "apigw-requestid": components["headers"]["GatewayRequestId"];
+                    "idempotent-replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WaveAccepted"];
                 };
             };
             /** @description invalid input: details.fields names each field at fault */

@@ -80,6 +80,15 @@ export const BACKGROUND_FUNCTIONS = {
   pipelineTriggers: background('queue', 'pipeline-triggers', ['table:write', 'queue:send', 'processing:send', 'github:token']),
 } as const satisfies Record<string, FunctionEntry>;
 
+/**
+ * Functions deployed only when their CDK context asks for them: the
+ * auto-distribution job (context `distributionScheduleMinutes`), the same
+ * booking as POST /distribute-videos.
+ */
+export const OPTIONAL_FUNCTIONS = {
+  autoDistributeVideos: background('scheduled', 'auto-distribute-videos', ['table:write', 'schedules:write', 'queue:send']),
+} as const satisfies Record<string, FunctionEntry>;
+
 /** A route's function: `functions/http/<route id>.ts`, with the route's permissions. */
 export const httpFunctionEntry = (route: Pick<AnyRoute, 'id' | 'permissions'>): FunctionEntry => ({
   name: route.id,

@@ -83,3 +83,18 @@ function githubApiUrlFrom(scope: Construct, given: string | undefined): string {
   }
   return url.href.replace(/\/+$/, '');
 }
+
+/** Context key of the optional auto-distribution rule's period, in minutes. */
+export const DISTRIBUTION_SCHEDULE_CONTEXT = 'distributionScheduleMinutes';
+/** The bounds of that period: no more often than every 5 minutes, at least once a day. */
+export const DISTRIBUTION_SCHEDULE_LIMITS = { min: 5, max: 1440 } as const;
+
+/**
+ * The auto-distribution rule's period in minutes: props first, else context
+ * `distributionScheduleMinutes`; absent from both, null (no rule, the
+ * default). A value outside 5-1440 stops the synth.
+ */
+export function distributionScheduleFrom(scope: Construct, given: number | undefined): number | null {
+  if (given === undefined && scope.node.tryGetContext(DISTRIBUTION_SCHEDULE_CONTEXT) === undefined) return null;
+  return contextInteger(scope, DISTRIBUTION_SCHEDULE_CONTEXT, given, { default: DISTRIBUTION_SCHEDULE_LIMITS.min, ...DISTRIBUTION_SCHEDULE_LIMITS }, 'whole minutes');
+}

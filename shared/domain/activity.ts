@@ -11,6 +11,7 @@ export const ACTIVITY_TYPES = [
   'channel.updated',
   'channel.deleted',
   'channel.config_synced',
+  'videos.distributed',
   'publication.coordinated',
   'publication.cancelled',
   'publication.preempted',

@@ -7,6 +7,7 @@ import { isoOf, slotIdOf, type PublicationGroup, type Slot } from '#shared/domai
 import type { GroupKind, Publication } from '#shared/domain/publication';
 import {
   baseTimeOf,
+  ceilToWholeSecond,
   checkRequestedTimes,
   placeOnChannel,
   requestedTimes,
@@ -70,6 +71,18 @@ export interface BookingRequest {
   dryRun: boolean;
   /** Where the timing fields sit in the body, to name them in errors (`wave_config.`). */
   timingFieldPrefix: string;
+  /**
+   * Auto-distribution: these (video, channel) pairs instead of every video on
+   * every channel. Timing must be `independent`. Each pair is placed in its
+   * channel's next free slot within the channel's horizon (`horizonByChannel`,
+   * else SEARCH_HORIZON_MS); a pair that finds no free time there, or would
+   * overfill the channel's ledger, is left out (a `no_free_time` conflict,
+   * `rejected`) instead of refusing the whole request.
+   */
+  pairs?: readonly { video_id: string; channel_id: string }[] | undefined;
+  horizonByChannel?: ReadonlyMap<string, number> | undefined;
+  /** Extra details of the audit entry (`source: 'distribution'`). */
+  auditDetails?: Record<string, unknown> | undefined;
 }
 
 export interface ConflictReport {
@@ -176,7 +189,8 @@ export class GroupBooking {
     const now = this.deps.clock.now().getTime();
     const window: BookingWindow = { now, searchHorizonMs: SEARCH_HORIZON_MS, fieldPrefix: request.timingFieldPrefix };
     const base = baseTimeOf(request.scheduledAt, window);
-    const total = request.videoIds.length * request.channelIds.length;
+    if (request.pairs && request.timing !== 'independent') throw new RangeError('a booking of explicit pairs places each independently');
+    const total = request.pairs ? request.pairs.length : request.videoIds.length * request.channelIds.length;
     if (total > MAX_PUBLICATIONS) {
       throw new PayloadTooLarge(
         'too_many_publications',
@@ -186,14 +200,16 @@ export class GroupBooking {
     }
     const channels = await this.activeChannels(request.channelIds);
     await this.checkVideos(request.videoIds);
-    const requested = requestedTimes({
-      timing: request.timing,
-      base,
-      delaySeconds: request.delaySeconds ?? null,
-      staggerBy: request.staggerBy,
-      videoIds: request.videoIds,
-      channels: channels.map((c) => ({ channel_id: c.channel_id, priority: c.priority, publishing: c.publishing })),
-    });
+    const requested = request.pairs
+      ? pairedTimes(request.pairs, base)
+      : requestedTimes({
+          timing: request.timing,
+          base,
+          delaySeconds: request.delaySeconds ?? null,
+          staggerBy: request.staggerBy,
+          videoIds: request.videoIds,
+          channels: channels.map((c) => ({ channel_id: c.channel_id, priority: c.priority, publishing: c.publishing })),
+        });
     // Bounding what is asked bounds what is booked: shifts search SEARCH_HORIZON_MS past it at most (booking-window.ts).
     checkRequestedTimes(requested, base, window);
     const state = await this.deps.state.get();
@@ -491,8 +507,12 @@ export class GroupBooking {
     immovable: ReadonlySet<string>,
   ): ChannelBooking {
     const live = pruneLedger(ledger, now);
+    const lenient = request.pairs !== undefined;
+    // A distribution's pairs that would overfill the ledger are left out, not refused.
+    const overflow = lenient ? requests.slice(Math.max(0, MAX_LEDGER_BOOKINGS - live.length)) : [];
+    if (overflow.length > 0) requests = requests.slice(0, requests.length - overflow.length);
     if (live.length + requests.length > MAX_LEDGER_BOOKINGS) throw calendarFull(channel.channel_id, live.length, requests.length, 0);
-    const plan = placeOnChannel({
+    const planned = placeOnChannel({
       channel: { channel_id: channel.channel_id, priority: channel.priority, publishing: channel.publishing },
       // Never moved: a shadow (it only keeps a preempted publication's old time blocked), and a booking
       // of a group not committed (its publication may not be written yet, and its request may still undo it).
@@ -507,8 +527,9 @@ export class GroupBooking {
       priority: request.priority,
       now,
       preemptibleAfter: now + PREEMPT_MARGIN_MS,
-      horizonMs: SEARCH_HORIZON_MS,
+      horizonMs: request.horizonByChannel?.get(channel.channel_id) ?? SEARCH_HORIZON_MS,
     });
+    const plan = lenient ? leaveOutUnplaced(planned, overflow) : planned;
     // Each preempt move leaves a shadow at its old time until the commit (ledgerAfter): the ledger holds those too.
     // Uncounted, 2,000 bookings preempted by 2,000 made a ledger of 6,000, a 480 KB item (a 500).
     const written = live.length + plan.placements.length + plan.moves.length;
@@ -668,6 +689,7 @@ export class GroupBooking {
         target: { type: group.kind, id: group.group_id },
         channelIds: group.channel_ids,
         details: {
+          ...request.auditDetails,
           timing: group.timing,
           ...(group.kind === 'wave' ? { video_count: group.video_count, stagger_by: group.stagger_by } : { video_id: request.videoIds[0] }),
           total_publications: publications.length,
@@ -899,4 +921,27 @@ function channelsGone(gone: string[], channelIds: string[]): UnprocessableReques
     channel_ids: gone,
     fields: gone.map((id) => ({ field: `channel_ids.${channelIds.indexOf(id)}`, in: 'body', message: 'no such channel (deleted)' })),
   });
+}
+
+/** A distribution's pairs, all asked for at `base` (independent placement then finds each its channel's free slot). */
+function pairedTimes(pairs: readonly { video_id: string; channel_id: string }[], base: number): RequestedPublication[] {
+  const at = ceilToWholeSecond(base);
+  return pairs.map((pair, order) => ({ video_id: pair.video_id, channel_id: pair.channel_id, requested_at: at, order }));
+}
+
+/**
+ * A distribution's plan for one channel: the pairs that found no free time
+ * (and those `overflow` left out of a full ledger) stay as `no_free_time`
+ * conflicts, but do not refuse the request; the rest is booked.
+ */
+function leaveOutUnplaced(plan: ChannelPlan, overflow: readonly { publication_id: string; video_id: string; requested_at: number }[]): ChannelPlan {
+  const left: PlanConflict[] = overflow.map((r) => ({
+    publication_id: r.publication_id,
+    video_id: r.video_id,
+    requested_at: r.requested_at,
+    reason: 'no_free_time',
+    conflicting_publication_id: null,
+    resolution: 'rejected',
+  }));
+  return { ...plan, conflicts: [...plan.conflicts, ...left], rejected: false };
 }

@@ -12,7 +12,7 @@ import type { PublicationQuery, PublicationRef, PublicationRepository, StatusCha
 import type { SystemStateRepository, TransitionWrite } from '#shared/ports/system-state-repository';
 import type { SlotSchedule, SlotScheduler } from '#shared/ports/slot-scheduler';
 import type { PipelineTrigger, QueueDepth, TriggerQueue } from '#shared/ports/trigger-queue';
-import type { VideoRepository } from '#shared/ports/video-repository';
+import type { DistributableVideo, DistributionClaim, VideoRepository } from '#shared/ports/video-repository';
 import type { ChannelLedger, LedgerBooking } from '#shared/domain/channel-ledger';
 import type { PublicationGroup } from '#shared/domain/publication-group';
 import type { LedgerRepository } from '#shared/ports/ledger-repository';
@@ -255,6 +255,32 @@ export class InMemoryVideoRepository implements VideoRepository {
     this.pending.set(videoId, left);
     video.updated_at = at;
     if (left <= 0 && video.status === 'assigned') video.status = 'available';
+  }
+
+  private readonly claims = new Map<string, { owner: string; until: string }>();
+
+  async listAvailable(limit: number, cursor?: string): Promise<Page<DistributableVideo>> {
+    const keyOf = (v: Video) => `${v.created_at}#${v.video_id}`;
+    const sorted = [...this.videos.values()].filter((v) => v.status === 'available').sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : 1));
+    const page = pageOf(sorted, keyOf, { limit, cursor }, 'asc');
+    return { ...page, items: page.items.map((v) => ({ ...v, claimed_until: this.claims.get(v.video_id)?.until ?? null })) };
+  }
+
+  async claimForDistribution(videoId: string, claim: DistributionClaim): Promise<boolean> {
+    const video = this.videos.get(videoId);
+    const held = this.claims.get(videoId);
+    if (!video || video.status !== 'available' || (held && held.until > claim.now)) return false;
+    this.claims.set(videoId, { owner: claim.owner, until: claim.until });
+    return true;
+  }
+
+  async releaseDistributionClaim(videoId: string, owner: string): Promise<void> {
+    if (this.claims.get(videoId)?.owner === owner) this.claims.delete(videoId);
+  }
+
+  /** The distribution claim the video carries, if any. */
+  claimOf(videoId: string): { owner: string; until: string } | undefined {
+    return this.claims.get(videoId);
   }
 
   /** Pending publications counted for the video. */

@@ -32,11 +32,13 @@ function acknowledgements(root: IConstruct): { path: string; id: string; reason:
 /** The application's route table, and the same with one route made a GitHub webhook (until the real one lands). */
 const SIGNED_ROUTE: AnyRoute = { ...routes.openapi, auth: 'github-signature', permissions: ['github:webhook-secret'] };
 const ROUTE_TABLES = [
-  ['the application\'s route table', routeList],
-  ['a route table with a github-signature route', routeList.map((r) => (r.id === SIGNED_ROUTE.id ? SIGNED_ROUTE : r))],
+  ['the application\'s route table', routeList, {}],
+  ['a route table with a github-signature route', routeList.map((r) => (r.id === SIGNED_ROUTE.id ? SIGNED_ROUTE : r)), {}],
+  // The optional auto-distribution function and rule, deployed only with this context.
+  ['the application\'s route table and -c distributionScheduleMinutes=30', routeList, { distributionScheduleMinutes: 30 }],
 ] as const;
 
-describe.each(ROUTE_TABLES)('Class: AwsSolutionsChecks (cdk-nag 3) on the whole app, with %s', (_table, routeTable: readonly AnyRoute[]) => {
+describe.each(ROUTE_TABLES)('Class: AwsSolutionsChecks (cdk-nag 3) on the whole app, with %s', (_table, routeTable: readonly AnyRoute[], context: Record<string, unknown>) => {
   let app: App;
   let stacks: Stack[];
   let plugin: AwsSolutionsChecks;
@@ -46,7 +48,7 @@ describe.each(ROUTE_TABLES)('Class: AwsSolutionsChecks (cdk-nag 3) on the whole 
   beforeAll(() => {
     // Prepare: the app as `npm run synth` builds it (cdk.json flags, built-in template validation on, the nag plugin), bundling skipped.
     outdir = mkdtempSync(join(tmpdir(), 'orchestrator-nag-'));
-    app = new App({ context: { ...cdkContext, 'aws:cdk:bundling-stacks': [] }, outdir, stackTraces: false });
+    app = new App({ context: { ...cdkContext, 'aws:cdk:bundling-stacks': [], ...context }, outdir, stackTraces: false });
     const stateful = new StatefulStack(app, 'ChannelOrchestratorStateful');
     const stateless = new StatelessStack(app, 'ChannelOrchestratorStateless', { ...statefulResources(stateful), routes: routeTable });
     stacks = [stateful, stateless];

@@ -7,7 +7,7 @@ import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { MAX_TRIGGER_DELAY_SECONDS } from '#shared/ports/trigger-queue';
 import { PERMISSION_SETTINGS, fullPath, routeList, routes, type AnyRoute, type Permission } from '#shared/routes';
 import { TABLE_READ_ACTIONS, TABLE_WRITE_ACTIONS } from '#infra/constructs/bindings';
-import { BACKGROUND_FUNCTIONS } from '#infra/constructs/bundling';
+import { BACKGROUND_FUNCTIONS, OPTIONAL_FUNCTIONS } from '#infra/constructs/bundling';
 import { StatefulStack, statefulResources } from '#infra/stateful-stack';
 import { StatelessStack, TRIGGER_AGE_ALARM_THRESHOLD } from '#infra/stateless-stack';
 
@@ -642,5 +642,55 @@ describe('Class: StatelessStack (pipelines by context)', () => {
     [{ githubApiUrl: 'https://user:token@ghe.example.com/api/v3' }, /githubApiUrl must be an https URL/],
   ])('stops the synth on %j, naming the key', (context, message) => {
     expect(() => buildApp(context)).toThrow(message);
+  });
+});
+
+describe('Class: StatelessStack (auto-distribution by context)', () => {
+  const distributionFunction = (stateless: StatelessStack) => stateless.functions.get(OPTIONAL_FUNCTIONS.autoDistributeVideos.name);
+  const rulesRunning = (stateless: StatelessStack, template: Template) => {
+    const fn = distributionFunction(stateless);
+    if (!fn) return [];
+    const fnLogicalId = stateless.getLogicalId(fn.node.defaultChild as CfnElement);
+    return Object.values(template.findResources('AWS::Events::Rule')).filter((rule) =>
+      (rule.Properties.Targets as { Arn: unknown }[]).some((t) => JSON.stringify(t.Arn).includes(fnLogicalId)),
+    );
+  };
+
+  it('deploys no auto-distribution function and no rule by default', () => {
+    // Prepare & Act
+    const { stateless } = buildApp();
+    const template = Template.fromStack(stateless);
+    // Assess
+    expect(distributionFunction(stateless)).toBeUndefined();
+    expect(Object.values(template.findResources('AWS::Events::Rule')).map((r) => r.Properties.ScheduleExpression)).toEqual(['rate(5 minutes)']);
+  });
+
+  it('runs auto-distribute-videos from a rule every -c distributionScheduleMinutes, with its errors and throttles alarms', () => {
+    // Prepare & Act
+    const { stateless } = buildApp({ distributionScheduleMinutes: '60' });
+    const template = Template.fromStack(stateless);
+    // Assess
+    const fn = distributionFunction(stateless);
+    expect(fn).toBeDefined();
+    const rules = rulesRunning(stateless, template);
+    expect(rules).toHaveLength(1);
+    expect(rules[0]!.Properties).toMatchObject({ ScheduleExpression: 'rate(1 hour)', State: 'ENABLED' });
+    const props = template.toJSON().Resources[stateless.getLogicalId(fn!.node.defaultChild as CfnElement)].Properties;
+    expect(props.Timeout).toBe(300);
+    expect(props.Environment.Variables).toHaveProperty('SCHEDULE_GROUP_NAME');
+    expect(props.Environment.Variables).toHaveProperty('TABLE_NAME');
+    for (const metric of ['Errors', 'Throttles']) expect(stateless.node.tryFindChild(`AutoDistributeVideosFunction${metric}Alarm`), metric).toBeDefined();
+  });
+
+  it('keeps a 5-minute period\'s runs from overlapping: the function times out in 4 minutes', () => {
+    const { stateless } = buildApp({ distributionScheduleMinutes: 5 });
+    const template = Template.fromStack(stateless);
+    const fn = distributionFunction(stateless)!;
+    expect(template.toJSON().Resources[stateless.getLogicalId(fn.node.defaultChild as CfnElement)].Properties.Timeout).toBe(240);
+    expect(rulesRunning(stateless, template)[0]!.Properties.ScheduleExpression).toBe('rate(5 minutes)');
+  });
+
+  it.each([[4], ['1441'], ['hourly'], [2.5]])('stops the synth for distributionScheduleMinutes %j', (value) => {
+    expect(() => buildApp({ distributionScheduleMinutes: value })).toThrow(/distributionScheduleMinutes must be whole minutes from 5 to 1440/);
   });
 });

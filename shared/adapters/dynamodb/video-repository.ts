@@ -2,7 +2,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Page, PageRequest } from '#shared/domain/pagination';
 import type { Video, VideoStatus } from '#shared/domain/video';
-import type { VideoRepository } from '#shared/ports/video-repository';
+import type { DistributableVideo, DistributionClaim, VideoRepository } from '#shared/ports/video-repository';
 import { batchGet } from './batch';
 import type { CursorScope } from './cursor';
 import type { TableContext } from './document-client';
@@ -108,6 +108,53 @@ export class DynamoVideoRepository implements VideoRepository {
             ':at': at,
             ...(onlyWhenNonePending ? { ':zero': 0 } : {}),
           },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
+  async listAvailable(limit: number, cursor?: string): Promise<Page<DistributableVideo>> {
+    const page = await queryPage(
+      this.table,
+      { index: INDEXES.byStatus.name, partition: videoKeys.statusPartition('available'), ascending: true },
+      { limit, cursor, scope: { list: 'videos-to-distribute', filters: {} } },
+    );
+    return {
+      items: page.items.map((item) => ({ ...toVideo(item), claimed_until: (item.distribution_claim_until as string | undefined) ?? null })),
+      next_cursor: page.nextCursor,
+    };
+  }
+
+  async claimForDistribution(videoId: string, claim: DistributionClaim): Promise<boolean> {
+    try {
+      await this.table.doc.send(
+        new UpdateCommand({
+          TableName: this.table.tableName,
+          Key: videoKeys.key(videoId),
+          UpdateExpression: 'SET distribution_claim_owner = :owner, distribution_claim_until = :until',
+          ConditionExpression: '#status = :available AND (attribute_not_exists(distribution_claim_until) OR distribution_claim_until <= :now)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':owner': claim.owner, ':until': claim.until, ':now': claim.now, ':available': 'available' },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async releaseDistributionClaim(videoId: string, owner: string): Promise<void> {
+    try {
+      await this.table.doc.send(
+        new UpdateCommand({
+          TableName: this.table.tableName,
+          Key: videoKeys.key(videoId),
+          UpdateExpression: 'REMOVE distribution_claim_owner, distribution_claim_until',
+          ConditionExpression: 'distribution_claim_owner = :owner',
+          ExpressionAttributeValues: { ':owner': owner },
         }),
       );
     } catch (error) {

@@ -4,7 +4,7 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKGROUND_FUNCTIONS } from '#infra/constructs/bundling';
+import { BACKGROUND_FUNCTIONS, OPTIONAL_FUNCTIONS } from '#infra/constructs/bundling';
 import { slotIdOf } from '#shared/domain/publication-group';
 import { PERMISSION_SETTINGS, routeList, routes, type Permission, type RouteId } from '#shared/routes';
 import { apiEvent, invoke, lambdaContext, type EventInput } from '#tests/helpers/api-gateway-event';
@@ -95,6 +95,8 @@ const REQUESTS: Record<RouteId, () => EventInput> = {
   completePipelineRun: () => ({ params: { run_id: ids.run! }, body: { conclusion: 'success' } }),
   // A channel without a repository: skipped, so GitHub is not called; the token's settings are still needed to build the client.
   syncConfigs: () => ({ body: { channel_ids: ['cfg-1'] } }),
+  // Books the catalogue's available video on cfg-1 (no filters: a free slot of the next 24 h): the scheduler and the table.
+  distributeVideos: () => ({ body: { channel_ids: ['cfg-1'] } }),
   // Signed with the secret the mocked Secrets Manager holds: the permission brings GITHUB_WEBHOOK_SECRET_ARN, the secret is read through it.
   githubWebhook: () => {
     const body = JSON.stringify({ zen: 'Keep it logically awesome.', hook_id: 1 });
@@ -107,7 +109,7 @@ const REQUESTS: Record<RouteId, () => EventInput> = {
 const ORDER: RouteId[] = [
   'status', 'start', 'pause', 'resume', 'putChannel', 'getChannel', 'listChannels', 'createVideo', 'listVideos', 'getVideo',
   'coordinatePublication', 'scheduleWave', 'listPublications', 'getPublication', 'getWave', 'getCoordination', 'listWaves',
-  'listCoordinations', 'listActivity', 'openapi', 'triggerPipeline', 'listPipelineRuns', 'getPipelineRun', 'completePipelineRun', 'githubWebhook', 'syncConfigs', 'cancelPublication', 'cancelWave', 'cancelCoordination', 'deleteChannel', 'stop',
+  'listCoordinations', 'listActivity', 'openapi', 'triggerPipeline', 'listPipelineRuns', 'getPipelineRun', 'completePipelineRun', 'githubWebhook', 'syncConfigs', 'distributeVideos', 'cancelPublication', 'cancelWave', 'cancelCoordination', 'deleteChannel', 'stop',
 ];
 
 beforeAll(async () => {
@@ -161,6 +163,11 @@ describe('Every function runs with exactly the configuration its permissions bri
 
     await runAs(BACKGROUND_FUNCTIONS.reconcilePublications.permissions);
     await expect(reconcile({}, lambdaContext('reconcile-publications'))).resolves.toBeDefined();
+
+    const distribute = (await import('#functions/scheduled/auto-distribute-videos')).handler as unknown as (e: unknown, c: unknown) => Promise<unknown>;
+    await runAs(OPTIONAL_FUNCTIONS.autoDistributeVideos.permissions);
+    // The routes above ended with POST /stop: the job reads the channels and the state, and does nothing.
+    await expect(distribute({}, lambdaContext('auto-distribute-videos'))).resolves.toEqual({ skipped: 'orchestration_stopped' });
 
     await runAs(BACKGROUND_FUNCTIONS.pipelineTriggers.permissions);
     const trigger = { trigger_id: 's/c', channel_id: 'cfg-1', slot_id: 's', publications: [], priority: 'normal', enqueued_at: SCHEDULED };
