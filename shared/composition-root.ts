@@ -353,6 +353,9 @@ export const pipelineRuns = () =>
 
 export const pipelineRunQueries = () => once('pipelineRunQueries', () => new PipelineRunQueries(pipelineRunRepository()));
 
+/** A finished run's lasting effects (day counters, last publication, videos published): a run's end, by its report or at dispatch. */
+export const runEffects = () => once('runEffects', () => new DynamoRunEffects(table()));
+
 export const runTracking = () =>
   once(
     'runTracking',
@@ -360,7 +363,7 @@ export const runTracking = () =>
       new RunTracking({
         runs: pipelineRunRepository(),
         publications: publicationRepository(),
-        effects: new DynamoRunEffects(table()),
+        effects: runEffects(),
         activity: activityLog(),
         clock: clock(),
       }),
@@ -430,6 +433,7 @@ export const pipelineDispatch = () =>
         channels: channelRepository(),
         state: systemStateRepository(),
         github: githubWorkflows(),
+        effects: runEffects(),
         pacer: dispatchPacer(),
         processing: processingQueue(),
         requeue: triggerQueue(),

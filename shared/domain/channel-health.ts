@@ -47,7 +47,7 @@ export interface ChannelError {
 
 /** What one check of the repository on GitHub found (GitHubHealthCheck.checkWorkflow). */
 export interface RepositoryFinding {
-  repository: 'reachable' | 'not_found' | 'unreachable';
+  repository: 'reachable' | 'not_found' | 'unreachable' | 'unchecked';
   credentials: 'valid' | 'unauthorized' | 'unchecked';
   workflow: 'found' | 'missing' | 'disabled' | 'unchecked';
   /** The token was absent (no GitHub token configured), rather than refused. */
@@ -71,6 +71,8 @@ export interface ChannelHealth {
   repository_checked_at: string | null;
   /** The errors of the window, newest first (at most MAX_HEALTH_ERRORS). */
   errors: ChannelError[];
+  /** Which repository and workflow `repository_checked_at` refers to (`owner/repo#workflow`): an edited channel is checked afresh. */
+  checked_target?: string | undefined;
 }
 
 /** A run as the rule reads it. */
