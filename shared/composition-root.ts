@@ -54,7 +54,9 @@ import { RunReconciliation } from './services/run-reconciliation';
 import { PipelineDispatch } from './services/pipeline-dispatch';
 import { ConfigSync } from './services/config-sync';
 import type { ProcessingQueue } from './ports/processing-queue';
-import { GitHubCallError, type GitHubContents, type GitHubWorkflows } from './ports/github';
+import { GitHubCallError, type GitHubContents, type GitHubHealthCheck, type GitHubWorkflows } from './ports/github';
+import { ChannelHealthSweep } from './services/channel-health-sweep';
+import { ChannelMonitor } from './services/channel-monitor';
 import { SqsProcessingQueue } from './adapters/sqs/sqs-processing-queue';
 import { DynamoDispatchPacer } from './adapters/dynamodb/dispatch-pacer';
 import { OctokitWorkflows } from './adapters/github/octokit-workflows';
@@ -73,6 +75,8 @@ export interface Overridable {
   githubWorkflows: GitHubWorkflows;
   /** The contents API the config sync writes through (tests: a client on the simulator without the write pacing). */
   githubContents: GitHubContents;
+  /** The health sweep's look at repositories (tests: a client on the simulator, or a fake). */
+  githubHealthCheck: GitHubHealthCheck;
   /** What applies GitHub's word on a workflow run (the webhook's; tests record the signals it sends). */
   workflowRunSignals: WorkflowRunSignals;
   /**
@@ -406,6 +410,36 @@ const githubClient = (): OctokitWorkflows =>
 export const githubWorkflows = (): GitHubWorkflows => overrides.githubWorkflows ?? githubClient();
 
 export const githubContents = (): GitHubContents => overrides.githubContents ?? githubClient();
+
+export const githubHealthCheck = (): GitHubHealthCheck => overrides.githubHealthCheck ?? githubClient();
+
+export const channelHealthSweep = () =>
+  once(
+    'channelHealthSweep',
+    () =>
+      new ChannelHealthSweep({
+        channels: channelRepository(),
+        runs: pipelineRunRepository(),
+        health: channelHealthRepository(),
+        github: githubHealthCheck(),
+        clock: clock(),
+        githubCallsPerSweep: settings().HEALTH_SWEEP_GITHUB_CALLS,
+        onChannelFailure: (channelId, error) => logger.error('channel health evaluation failed; the sweep goes on', { channel_id: channelId, error: error as Error }),
+      }),
+  );
+
+export const channelMonitor = () =>
+  once(
+    'channelMonitor',
+    () =>
+      new ChannelMonitor({
+        channels: channelRepository(),
+        health: channelHealthRepository(),
+        statistics: statisticsRepository(),
+        sweep: channelHealthSweep(),
+        clock: clock(),
+      }),
+  );
 
 export const configSync = () =>
   once(
