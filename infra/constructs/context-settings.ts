@@ -83,3 +83,11 @@ function githubApiUrlFrom(scope: Construct, given: string | undefined): string {
   }
   return url.href.replace(/\/+$/, '');
 }
+
+/** How often the health sweep runs (context `healthSweepMinutes`): 5 by default, 1 to 60. */
+export const HEALTH_SWEEP_MINUTES = { default: 5, min: 1, max: 60 } as const;
+
+/** Context `healthSweepMinutes` (props first), validated: whole minutes from 1 to 60, or the synth fails naming it. */
+export function healthSweepMinutesFrom(scope: Construct, given: number | undefined): number {
+  return contextInteger(scope, 'healthSweepMinutes', given, HEALTH_SWEEP_MINUTES, 'whole minutes');
+}
