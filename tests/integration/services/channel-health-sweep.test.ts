@@ -73,7 +73,8 @@ describe('Class: ChannelHealthSweep (simulator + dynalite)', () => {
     const w = await world();
     for (const name of ['alpha', 'beta', 'gamma', 'broken', 'refused', 'no-workflow']) await w.channels.put(name, channelDefinition({ github: github(name) }), w.at);
     await w.channels.put('plain', channelDefinition({ github: null }), w.at);
-    const done = newRun({ run_id: 'run-plain-1', channel: { channel_id: 'plain', github: null }, video_id: null, status: 'succeeded', priority: 'normal', trigger_id: 'manual/run-plain-1', slot_id: null, publications: [], inputs: {}, at: w.at });
+    const queued = newRun({ run_id: 'run-plain-1', channel: { channel_id: 'plain', github: null }, video_id: null, status: 'queued', priority: 'normal', trigger_id: 'manual/run-plain-1', slot_id: null, publications: [], inputs: {}, at: w.at });
+    const done = { ...queued, status: 'succeeded' as const, completed_at: w.at };
     await w.runs.create(done);
 
     // Act

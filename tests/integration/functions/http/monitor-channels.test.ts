@@ -109,7 +109,7 @@ describe('Handler: GET /monitor-channels', () => {
     expect(stored.body.channels[0].health).toEqual(live.body.channels[0].health);
   });
 
-  const refusals = [
+  const refusals: { what: string; query: Record<string, string>; status: number; code: string; details?: Record<string, unknown>; fields?: string[] }[] = [
     { what: 'an unknown channel: 404 naming it', query: { channel_id: 'ghost' }, status: 404, code: 'channel_not_found', details: { channel_id: 'ghost' } },
     { what: 'an unknown query parameter: 400 naming it', query: { status: 'active' }, status: 400, code: 'validation_failed', fields: ['query:status'] },
     { what: 'a malformed channel id: 400', query: { channel_id: 'not ok' }, status: 400, code: 'validation_failed', fields: ['query:channel_id'] },
