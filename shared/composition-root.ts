@@ -248,6 +248,7 @@ export const channelRemoval = () =>
         clock: clock(),
         ids: ids(),
         cancelChannelPublications: (channelId, meta, known) => publicationCancellation().cancelChannelPublications(channelId, meta, known),
+        health: channelHealthRepository(),
       }),
   );
 

@@ -134,6 +134,21 @@ describe('Handler: GET /monitor-channels', () => {
     });
   }
 
+  it("deleting a channel removes its health item with it", async () => {
+    // Prepare: a channel with a stored health
+    expect((await invoke(http.putChannel, apiEvent(routes.putChannel, { params: { channel_id: 'mon-gone' }, body: channelBody({ github: null }) }))).status).toBe(201);
+    expect((await get({ channel_id: 'mon-gone', refresh: 'true' })).status).toBe(200);
+    const health = new DynamoChannelHealthRepository(table);
+    expect([...(await health.getMany(['mon-gone'])).keys()]).toEqual(['mon-gone']);
+
+    // Act
+    const deleted = await invoke(http.deleteChannel, apiEvent(routes.deleteChannel, { params: { channel_id: 'mon-gone' } }));
+
+    // Assess
+    expect(deleted.status).toBe(200);
+    expect((await health.getMany(['mon-gone'])).size).toBe(0);
+  });
+
   it('at 1,000 channels reads O(channels) items (the list, the health items, the day counters) and scans nothing', async () => {
     // Prepare: a table of its own with 1,000 channels (half with a repository), each with a health item
     const big = await dynamo.createTable('monitor-scale');
