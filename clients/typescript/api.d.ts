@@ -883,7 +883,7 @@ export interface components {
         GithubWebhookResult: components["schemas"]["WorkflowRunApplied"] | components["schemas"]["WebhookDuplicate"] | components["schemas"]["WebhookPing"];
         MonitorChannelsResult: {
             channels: components["schemas"]["MonitoredChannel"][];
-            /** @description now for a refresh; else when the last health sweep finished (null before the first) */
+            /** @description for a refresh, when its check began; else when the last health sweep finished (null before the first) */
             checked_at: string | null;
         };
         MonitoredChannel: {

@@ -57,7 +57,7 @@ export const monitoredChannel = meta(
 export const monitorChannelsResult = meta(
   z.object({
     channels: z.array(monitoredChannel),
-    checked_at: meta(z.nullable(isoDateTime), { description: 'now for a refresh; else when the last health sweep finished (null before the first)' }),
+    checked_at: meta(z.nullable(isoDateTime), { description: 'for a refresh, when its check began; else when the last health sweep finished (null before the first)' }),
   }),
   { id: 'MonitorChannelsResult' },
 );

@@ -43,7 +43,7 @@ export interface MonitoredChannel {
 /** GET /monitor-channels's answer. */
 export interface MonitorReport {
   channels: MonitoredChannel[];
-  /** Now for a refresh; else when the last sweep finished (null before the first). */
+  /** For a refresh, when its check began; else when the last sweep finished (null before the first). */
   checked_at: string | null;
 }
 
