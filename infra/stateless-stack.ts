@@ -19,7 +19,7 @@ import { fullPath, isPublicRoute, routeList, type AnyRoute } from '#shared/route
 import { apiAuthorizationFromContext, routeAuthorizer, routeAuthorizerOverride, type ApiAuthorization } from './constructs/api-authorization';
 import { bindPermissions, type BindingTargets, type TableRetention } from './constructs/bindings';
 import { BACKGROUND_FUNCTIONS, OPTIONAL_FUNCTIONS, functionEntries, httpFunctionEntry, missingEntries, type FunctionEntry } from './constructs/bundling';
-import { contextInteger, distributionScheduleFrom, pipelineSettingsFrom, type PipelineSettings } from './constructs/context-settings';
+import { contextInteger, distributionScheduleFrom, healthSweepMinutesFrom, pipelineSettingsFrom, type PipelineSettings } from './constructs/context-settings';
 import { OrchestratorFunction, type OrchestratorFunctionProps } from './constructs/orchestrator-function';
 import { TRIGGER_CONSUMER_TIMEOUT, type StatefulResources } from './stateful-stack';
 
@@ -43,6 +43,8 @@ export interface StatelessStackProps extends StackProps, StatefulResources {
    * the distribution job that often. @default context `distributionScheduleMinutes`, else no rule (off)
    */
   readonly distributionScheduleMinutes?: number;
+  /** Minutes between two health sweeps. @default context `healthSweepMinutes`, else 5 */
+  readonly healthSweepMinutes?: number;
   /** The route table to serve. @default the application's (shared/routes.ts); tests pass their own */
   readonly routes?: readonly AnyRoute[];
 }
@@ -85,6 +87,8 @@ export class StatelessStack extends Stack {
   public readonly slotSchedulerRole: Role;
 
   private readonly byName = new Map<string, OrchestratorFunction>();
+  private healthSweepFunction!: OrchestratorFunction;
+  private healthSweepMinutes = 5;
   /** The SNS topic every alarm notifies, when one is configured. */
   private alarmTopic?: ITopic;
 
@@ -157,6 +161,20 @@ export class StatelessStack extends Stack {
       targets: [new LambdaFunction(reconcile, { retryAttempts: 2, maxEventAge: Duration.minutes(4) })],
     });
 
+    const sweepMinutes = healthSweepMinutesFrom(this, props.healthSweepMinutes);
+    const healthSweep = this.orchestratorFunction(BACKGROUND_FUNCTIONS.healthSweep, targets, {
+      description: `Every ${sweepMinutes} min: checks each channel's repository on GitHub and its recent runs, stores its health`,
+      // Below the rule's period (two sweeps never overlap), 4 minutes at most: the GitHub call budget bounds the work anyway.
+      timeout: Duration.seconds(Math.min(4 * 60, sweepMinutes * 60 - 10)),
+    });
+    new Rule(this, 'HealthSweepSchedule', {
+      description: `Runs the channel health sweep every ${sweepMinutes} minutes`,
+      schedule: Schedule.rate(Duration.minutes(sweepMinutes)),
+      targets: [new LambdaFunction(healthSweep, { retryAttempts: 0, maxEventAge: Duration.minutes(Math.max(1, sweepMinutes - 1)) })],
+    });
+    this.healthSweepFunction = healthSweep;
+    this.healthSweepMinutes = sweepMinutes;
+
     this.autoDistribution(targets, props);
 
     const pipelineTriggers = this.orchestratorFunction(BACKGROUND_FUNCTIONS.pipelineTriggers, targets, {
@@ -215,6 +233,7 @@ export class StatelessStack extends Stack {
     this.alarmTopic = this.alarmTopicFrom(props);
     this.dlqAlarms(props);
     this.triggerAgeAlarms(props);
+    this.healthSweepAlarm();
     this.functionAlarms();
     this.alarm('HttpApi5xxAlarm', {
       alarmDescription:
@@ -327,6 +346,25 @@ export class StatelessStack extends Stack {
         treatMissingData: TreatMissingData.NOT_BREACHING,
       });
     }
+  }
+
+  /**
+   * The health sweep has not run for two of its periods: no invocation in
+   * two consecutive periods (no data counts as not run). Channel health then
+   * goes stale: GET /monitor-channels and the dashboard show old findings.
+   */
+  private healthSweepAlarm(): void {
+    const minutes = this.healthSweepMinutes;
+    this.alarm('HealthSweepNotRunAlarm', {
+      alarmDescription:
+        `The channel health sweep has not run for ${2 * minutes} minutes (two of its ${minutes}-minute periods): channel health is going stale. ` +
+        'Check that the HealthSweepSchedule rule is enabled, and the health-sweep function\'s throttles and log group (docs/operations.md "Channel health").',
+      metric: this.healthSweepFunction.metricInvocations({ period: Duration.minutes(minutes), statistic: Stats.SUM }),
+      threshold: 1,
+      comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
+      evaluationPeriods: 2,
+      treatMissingData: TreatMissingData.BREACHING,
+    });
   }
 
   /**

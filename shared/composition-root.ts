@@ -55,7 +55,9 @@ import { PipelineDispatch } from './services/pipeline-dispatch';
 import { ConfigSync } from './services/config-sync';
 import { VideoDistribution } from './services/video-distribution';
 import type { ProcessingQueue } from './ports/processing-queue';
-import { GitHubCallError, type GitHubContents, type GitHubWorkflows } from './ports/github';
+import { GitHubCallError, type GitHubContents, type GitHubHealthCheck, type GitHubWorkflows } from './ports/github';
+import { ChannelHealthSweep } from './services/channel-health-sweep';
+import { ChannelMonitor } from './services/channel-monitor';
 import { SqsProcessingQueue } from './adapters/sqs/sqs-processing-queue';
 import { DynamoDispatchPacer } from './adapters/dynamodb/dispatch-pacer';
 import { OctokitWorkflows } from './adapters/github/octokit-workflows';
@@ -74,6 +76,8 @@ export interface Overridable {
   githubWorkflows: GitHubWorkflows;
   /** The contents API the config sync writes through (tests: a client on the simulator without the write pacing). */
   githubContents: GitHubContents;
+  /** The health sweep's look at repositories (tests: a client on the simulator, or a fake). */
+  githubHealthCheck: GitHubHealthCheck;
   /** What applies GitHub's word on a workflow run (the webhook's; tests record the signals it sends). */
   workflowRunSignals: WorkflowRunSignals;
   /**
@@ -245,6 +249,7 @@ export const channelRemoval = () =>
         clock: clock(),
         ids: ids(),
         cancelChannelPublications: (channelId, meta, known) => publicationCancellation().cancelChannelPublications(channelId, meta, known),
+        health: channelHealthRepository(),
       }),
   );
 
@@ -354,6 +359,9 @@ export const pipelineRuns = () =>
 
 export const pipelineRunQueries = () => once('pipelineRunQueries', () => new PipelineRunQueries(pipelineRunRepository()));
 
+/** A finished run's lasting effects (day counters, last publication, videos published): a run's end, by its report or at dispatch. */
+export const runEffects = () => once('runEffects', () => new DynamoRunEffects(table()));
+
 export const runTracking = () =>
   once(
     'runTracking',
@@ -361,7 +369,7 @@ export const runTracking = () =>
       new RunTracking({
         runs: pipelineRunRepository(),
         publications: publicationRepository(),
-        effects: new DynamoRunEffects(table()),
+        effects: runEffects(),
         activity: activityLog(),
         clock: clock(),
       }),
@@ -404,6 +412,36 @@ const githubClient = (): OctokitWorkflows =>
 export const githubWorkflows = (): GitHubWorkflows => overrides.githubWorkflows ?? githubClient();
 
 export const githubContents = (): GitHubContents => overrides.githubContents ?? githubClient();
+
+export const githubHealthCheck = (): GitHubHealthCheck => overrides.githubHealthCheck ?? githubClient();
+
+export const channelHealthSweep = () =>
+  once(
+    'channelHealthSweep',
+    () =>
+      new ChannelHealthSweep({
+        channels: channelRepository(),
+        runs: pipelineRunRepository(),
+        health: channelHealthRepository(),
+        github: githubHealthCheck(),
+        clock: clock(),
+        githubCallsPerSweep: settings().HEALTH_SWEEP_GITHUB_CALLS,
+        onChannelFailure: (channelId, error) => logger.error('channel health evaluation failed; the sweep goes on', { channel_id: channelId, error: error as Error }),
+      }),
+  );
+
+export const channelMonitor = () =>
+  once(
+    'channelMonitor',
+    () =>
+      new ChannelMonitor({
+        channels: channelRepository(),
+        health: channelHealthRepository(),
+        statistics: statisticsRepository(),
+        sweep: channelHealthSweep(),
+        clock: clock(),
+      }),
+  );
 
 export const configSync = () =>
   once(
@@ -448,6 +486,7 @@ export const pipelineDispatch = () =>
         channels: channelRepository(),
         state: systemStateRepository(),
         github: githubWorkflows(),
+        effects: runEffects(),
         pacer: dispatchPacer(),
         processing: processingQueue(),
         requeue: triggerQueue(),

@@ -38,6 +38,9 @@ export const DISPATCH_LIMITS = {
  */
 export const GITHUB_TOKEN_PLACEHOLDER = 'unset: put the GitHub token here with aws secretsmanager put-secret-value';
 
+/** GitHub calls one health sweep (or one live refresh) may make: a check takes 2 (docs/operations.md "Channel health"). */
+export const HEALTH_SWEEP_GITHUB_CALLS = { default: 100, min: 2, max: 5_000 } as const;
+
 function boundedInteger(limit: { default: number; min: number; max: number }) {
   return z._default(z.coerce.number().check(z.int(), z.minimum(limit.min), z.maximum(limit.max)), limit.default);
 }
@@ -61,6 +64,8 @@ const settingsSchema = z.object({
   /** Dispatch pacing, per GitHub credential: the token bucket's rates. */
   GITHUB_DISPATCHES_PER_MINUTE: boundedInteger(DISPATCH_LIMITS.perMinute),
   GITHUB_DISPATCHES_PER_HOUR: boundedInteger(DISPATCH_LIMITS.perHour),
+  /** GitHub calls a health sweep may make; repositories beyond it keep their last check and go first next time. */
+  HEALTH_SWEEP_GITHUB_CALLS: boundedInteger(HEALTH_SWEEP_GITHUB_CALLS),
   /** Triggers dispatched at once: the local queue's consumers (in AWS, each trigger queue's event source mapping's maximum concurrency). */
   DISPATCH_CONCURRENCY: boundedInteger(DISPATCH_LIMITS.concurrency),
   /** EventBridge Scheduler: the group slot schedules live in, their target, the role it assumes, its dead-letter queue. */
@@ -116,6 +121,8 @@ const localSettingsSchema = z.object({
   GITHUB_WEBHOOK_SECRET: z.optional(z.string().check(z.minLength(1))),
   /** How often the local reconciliation runs (SPEC: default 300). */
   RECONCILE_INTERVAL_SECONDS: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(86_400)), 300),
+  /** How often the local health sweep runs; 0 turns it off (default 300, the first run one interval after start). */
+  HEALTH_SWEEP_INTERVAL_SECONDS: z._default(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(86_400)), 300),
 });
 
 export type LocalSettings = z.infer<typeof localSettingsSchema>;

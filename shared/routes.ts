@@ -4,6 +4,7 @@ import * as activity from './schemas/activity';
 import * as channels from './schemas/channels';
 import * as coordination from './schemas/coordination';
 import * as distribution from './schemas/distribution';
+import * as monitoring from './schemas/monitoring';
 import * as pipelines from './schemas/pipelines';
 import * as system from './schemas/system';
 import * as videos from './schemas/videos';
@@ -126,6 +127,7 @@ export const TAGS = {
   Coordination: 'Publishing a video across channels, waves of many videos, and what they booked.',
   Activity: 'The audit trail of every decision.',
   Pipelines: "Runs of the channels' pipelines: GitHub Actions workflows, or the shared processing workers.",
+  Monitoring: "Each channel's health, recent errors and statistics.",
   Distribution: "Distribution and configuration: available videos given to the channels that take them; each channel's configuration written into its repository.",
   Documentation: 'This document.',
 } as const;
@@ -498,6 +500,18 @@ export const routes = {
     errors: [404],
     example: { conclusion: 'success', details: { duration_seconds: 312 } },
     permissions: ['table:write'],
+  }),
+  monitorChannels: route({
+    id: 'monitor-channels',
+    method: 'GET',
+    path: '/monitor-channels',
+    summary: "Every channel's health (from the periodic sweep, or checked now with refresh=true), recent errors and 30-day statistics",
+    tag: 'Monitoring',
+    query: monitoring.monitorChannelsQuery,
+    response: { status: 200, description: 'the channels in id order, and when their health was checked', schema: monitoring.monitorChannelsResult },
+    errors: [404],
+    // The table: channels, health items, day counters; a refresh stores what it found. The token: the refresh's GitHub checks.
+    permissions: ['table:write', 'github:token'],
   }),
   syncConfigs: route({
     id: 'sync-configs',

@@ -433,6 +433,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/orchestration/monitor-channels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every channel's health (from the periodic sweep, or checked now with refresh=true), recent errors and 30-day statistics */
+        get: operations["monitor-channels"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/orchestration/sync-configs": {
         parameters: {
             query?: never;
@@ -634,6 +651,33 @@ export interface components {
             /** @constant */
             deleted: true;
             cancelled_publications: number;
+        };
+        ChannelHealth: {
+            /** @enum {string} */
+            status: "healthy" | "degraded" | "unhealthy" | "unknown";
+            /**
+             * @description reachable, not_found (404), unreachable (5xx or the network); none without a repository; unchecked before its first check
+             * @enum {string}
+             */
+            repository: "reachable" | "not_found" | "unreachable" | "none" | "unchecked";
+            /**
+             * @description valid, or unauthorized (the token refused, lacking push access, or not configured)
+             * @enum {string}
+             */
+            credentials: "valid" | "unauthorized" | "none" | "unchecked";
+            /**
+             * @description found (active), missing, disabled
+             * @enum {string}
+             */
+            workflow: "found" | "missing" | "disabled" | "none" | "unchecked";
+            /** @description when this health was evaluated; null when it never was */
+            checked_at: string | null;
+            /** @description when the repository was last checked on GitHub */
+            repository_checked_at: string | null;
+            /** @example the last 3 runs failed (newest: pipeline_failed: the pipeline run ended: failure) */
+            reason: string;
+            /** @enum {string} */
+            reason_code: "ok" | "no_recent_runs" | "not_checked_yet" | "github_token_missing" | "github_credentials_refused" | "repository_not_found" | "repository_unreachable" | "workflow_missing" | "workflow_disabled" | "dispatch_refused" | "consecutive_failures" | "recent_failures";
         };
         ChannelPage: {
             items: components["schemas"]["Channel"][];
@@ -901,6 +945,46 @@ export interface components {
             [key: string]: unknown;
         };
         GithubWebhookResult: components["schemas"]["WorkflowRunApplied"] | components["schemas"]["WebhookDuplicate"] | components["schemas"]["WebhookPing"];
+        MonitorChannelsResult: {
+            channels: components["schemas"]["MonitoredChannel"][];
+            /** @description for a refresh, when its check began; else when the last health sweep finished (null before the first) */
+            checked_at: string | null;
+        };
+        MonitoredChannel: {
+            /** @example channel-1 */
+            channel_id: string;
+            name: string;
+            health: components["schemas"]["ChannelHealth"];
+            /** @enum {string} */
+            status: "active" | "inactive" | "paused";
+            /** @description the errors of the last 24 hours, newest first (at most 5) */
+            errors: {
+                /**
+                 * Format: date-time
+                 * @example 2026-11-21T18:00:00Z
+                 */
+                at: string;
+                /**
+                 * @description a failed run, a dispatch GitHub refused, or the check of the repository
+                 * @enum {string}
+                 */
+                source: "run" | "dispatch" | "check";
+                /** @example github_credentials_invalid */
+                code: string;
+                message: string;
+                run_id: string | null;
+            }[];
+            /** @description publications that reached succeeded or failed in the last period_days (30) days; success_rate null when total is 0 */
+            statistics: {
+                total: number;
+                succeeded: number;
+                failed: number;
+                success_rate: number | null;
+                period_days: number;
+            };
+            /** @description when a run of the channel last succeeded */
+            last_publication_at: string | null;
+        };
         PipelineRun: {
             run_id: string;
             channel_id: string;
@@ -4728,6 +4812,112 @@ export interface operations {
             };
             /** @description well formed but not acceptable (details say why), or idempotency_key_reused: the key came with another request */
             422: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "apigw-requestid": components["headers"]["GatewayRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description failed on our side; safe to retry with the same Idempotency-Key */
+            500: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "apigw-requestid": components["headers"]["GatewayRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "monitor-channels": {
+        parameters: {
+            query?: {
+                /** @description only this channel (unknown: 404) */
+                channel_id?: string;
+                /** @description check now (the repository on GitHub, the runs) rather than answer the last sweep's findings; stored like the sweep's */
+                refresh?: "true" | "false";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the channels in id order, and when their health was checked */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "apigw-requestid": components["headers"]["GatewayRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MonitorChannelsResult"];
+                };
+            };
+            /** @description invalid input: details.fields names each field at fault */
+            400: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "apigw-requestid": components["headers"]["GatewayRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description missing or wrong credentials (the local token, or a JWT refused by the authorizer) */
+            401: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "apigw-requestid": components["headers"]["GatewayRequestId"];
+                    "www-authenticate": components["headers"]["WwwAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description a SigV4 signature refused by the IAM authorizer (answered by API Gateway) */
+            403: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "apigw-requestid": components["headers"]["GatewayRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description no such resource */
+            404: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "apigw-requestid": components["headers"]["GatewayRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description this path does not take this method; the allow header lists those it takes */
+            405: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "apigw-requestid": components["headers"]["GatewayRequestId"];
+                    allow: components["headers"]["Allow"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description too large: the body (over 256 KB) or what it asks for */
+            413: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
                     "apigw-requestid": components["headers"]["GatewayRequestId"];

@@ -67,12 +67,14 @@ const background = (kind: Exclude<FunctionKind, 'http'>, name: string, permissio
   permissions,
 });
 
-/** The functions no route reaches: the Scheduler slot target, the reconciliation job, the trigger consumer. */
+/** The functions no route reaches: the Scheduler slot target, the reconciliation job, the health sweep, the trigger consumer. */
 export const BACKGROUND_FUNCTIONS = {
   /** EventBridge Scheduler target: loads a slot's publications and enqueues them as pipeline triggers. */
   fireSlot: background('scheduled', 'fire-slot', ['table:write', 'queue:send']),
   /** EventBridge rule target, every 5 minutes: reconciles publications and runs, re-creates missing slots. */
   reconcilePublications: background('scheduled', 'reconcile-publications', ['table:write', 'queue:send', 'schedules:write', 'github:token']),
+  /** EventBridge rule target, every `healthSweepMinutes` (5): checks each channel's repository and recent runs, stores its health. */
+  healthSweep: background('scheduled', 'health-sweep', ['table:write', 'github:token']),
   /**
    * SQS consumer of both pipeline-trigger queues, the dispatcher: a run to GitHub Actions (the token) or to the
    * processing queue; a trigger that must wait for the pacer goes back to its trigger queue with a delay.

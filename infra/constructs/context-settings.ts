@@ -98,3 +98,11 @@ export function distributionScheduleFrom(scope: Construct, given: number | undef
   if (given === undefined && scope.node.tryGetContext(DISTRIBUTION_SCHEDULE_CONTEXT) === undefined) return null;
   return contextInteger(scope, DISTRIBUTION_SCHEDULE_CONTEXT, given, { default: DISTRIBUTION_SCHEDULE_LIMITS.min, ...DISTRIBUTION_SCHEDULE_LIMITS }, 'whole minutes');
 }
+
+/** How often the health sweep runs (context `healthSweepMinutes`): 5 by default, 1 to 60. */
+export const HEALTH_SWEEP_MINUTES = { default: 5, min: 1, max: 60 } as const;
+
+/** Context `healthSweepMinutes` (props first), validated: whole minutes from 1 to 60, or the synth fails naming it. */
+export function healthSweepMinutesFrom(scope: Construct, given: number | undefined): number {
+  return contextInteger(scope, 'healthSweepMinutes', given, HEALTH_SWEEP_MINUTES, 'whole minutes');
+}

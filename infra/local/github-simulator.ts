@@ -41,6 +41,12 @@ export interface SimulatedRepository {
   workflows?: SimulatedWorkflow[];
   /** Files on the default branch, path -> UTF-8 text. */
   files?: Record<string, string>;
+  /**
+   * Every request on this repository answered with this status and GitHub's
+   * message for it, until `failRepository` clears it: 500 (GitHub failing),
+   * 401 (the token refused), 403 (the token lacks access), 404 (hidden).
+   */
+  failWith?: number;
 }
 
 export interface GitHubSimulatorOptions {
@@ -148,6 +154,8 @@ export interface GitHubSimulator {
   misbehave(rule: MisbehaviourRule): void;
   clearMisbehaviours(): void;
   addRepository(repository: SimulatedRepository): void;
+  /** From now on every request on owner/repo answers `status` (500, 401, 403, 404...); null: answers normally again. */
+  failRepository(owner: string, repo: string, status: number | null): void;
   /** A file's text on a branch (default: the repository's default branch), or null. */
   file(owner: string, repo: string, path: string, branch?: string): string | null;
   run(githubRunId: number): SimulatedRun | undefined;
@@ -231,6 +239,8 @@ export async function startGitHubSimulator(options: GitHubSimulatorOptions = {})
   let nextRunId = 20_000_000_001;
   let rateWindow = { start: Date.now(), used: 0 };
   let baseUrl = '';
+  /** owner/repo -> the status every request on it answers (SimulatedRepository.failWith, failRepository). */
+  const failingRepos = new Map<string, number>();
 
   const key = (owner: string, repo: string) => `${owner.toLowerCase()}/${repo.toLowerCase()}`;
 
@@ -249,6 +259,7 @@ export async function startGitHubSimulator(options: GitHubSimulatorOptions = {})
       createdAt: timestamp(),
     };
     for (const w of r.workflows ?? []) addWorkflow(state, w);
+    if (r.failWith !== undefined) failingRepos.set(key(r.owner, r.repo), r.failWith);
     const files = new Map<string, Buffer>();
     for (const [path, text] of Object.entries(r.files ?? {})) files.set(path, Buffer.from(text, 'utf8'));
     state.files.set(state.defaultBranch, files);
@@ -639,6 +650,8 @@ export async function startGitHubSimulator(options: GitHubSimulatorOptions = {})
     if (method === 'GET' && pathname === '/rate_limit') return new HttpAnswer(200, rateLimitShape());
     if (parts[0] !== 'repos' || parts.length < 3) return fail(404, 'Not Found');
     const [, owner = '', repo = '', section, ...rest] = parts;
+    const failing = failingRepos.get(key(owner, repo));
+    if (failing !== undefined) return misbehaviourAnswer({ path: pathname, status: failing });
     const r = repository(owner, repo);
     if (section === undefined) {
       if (method === 'GET') return new HttpAnswer(200, repositoryShape(r, true));
@@ -837,6 +850,10 @@ export async function startGitHubSimulator(options: GitHubSimulatorOptions = {})
     },
     addRepository(repository) {
       addRepository(repository);
+    },
+    failRepository(owner, repo, status) {
+      if (status === null) failingRepos.delete(key(owner, repo));
+      else failingRepos.set(key(owner, repo), status);
     },
     file(owner, repo, path, branch) {
       const r = repos.get(key(owner, repo));

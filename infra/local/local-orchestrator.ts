@@ -49,7 +49,13 @@ export async function startLocalOrchestrator(local: LocalSettings): Promise<Loca
     const repairedItems = lock?.afterCrash ? await repairIndexes(dynamo.endpoint, LOCAL_TABLE_NAME) : 0;
     useLocalTable(LOCAL_TABLE_NAME, dynamo.endpoint);
     const region = settings().AWS_REGION;
-    const runtime = await startLocalRuntime({ dataDir, region, reconcileIntervalMs: local.RECONCILE_INTERVAL_SECONDS * 1000, dispatchConcurrency: settings().DISPATCH_CONCURRENCY });
+    const runtime = await startLocalRuntime({
+      dataDir,
+      region,
+      reconcileIntervalMs: local.RECONCILE_INTERVAL_SECONDS * 1000,
+      healthSweepIntervalMs: local.HEALTH_SWEEP_INTERVAL_SECONDS * 1000,
+      dispatchConcurrency: settings().DISPATCH_CONCURRENCY,
+    });
     cleanup.push(() => runtime.stop());
     // The DATA_DIR lock makes this the one process on the data: an intent another left died with it.
     overrideAdapters({ triggerQueue: runtime.triggerQueue, slotScheduler: runtime.slotScheduler, processingQueue: runtime.processingQueue, soleProcess: true });

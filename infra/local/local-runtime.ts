@@ -14,6 +14,8 @@ export const SLOT_TARGET_FILE = 'functions/scheduled/fire-slot.ts';
 export const TRIGGER_CONSUMER_FILE = 'functions/queue/pipeline-triggers.ts';
 /** The periodic job the stateless stack's EventBridge rule runs every five minutes. */
 export const RECONCILIATION_FILE = 'functions/scheduled/reconcile-publications.ts';
+/** The health sweep, which another EventBridge rule runs every `healthSweepMinutes`. */
+export const HEALTH_SWEEP_FILE = 'functions/scheduled/health-sweep.ts';
 
 /** Generous, like a worker function's timeout: the handlers may size their work by the time left. */
 const WORKER_TIMEOUT_MS = 5 * 60_000;
@@ -38,6 +40,8 @@ export async function startLocalRuntime(options: {
   dataDir?: string | undefined;
   region: string;
   reconcileIntervalMs: number;
+  /** How often the health sweep runs (HEALTH_SWEEP_INTERVAL_SECONDS); 0: never. Its first run is one interval after start. */
+  healthSweepIntervalMs?: number | undefined;
   /** Trigger batches dispatched at once (DISPATCH_CONCURRENCY). */
   dispatchConcurrency?: number | undefined;
 }): Promise<LocalRuntime> {
@@ -69,12 +73,22 @@ export async function startLocalRuntime(options: {
     () => lambdaContext('reconcile-publications', { timeoutMs: WORKER_TIMEOUT_MS, region: options.region }),
     options.reconcileIntervalMs,
   );
+  const healthSweep = options.healthSweepIntervalMs
+    ? startPeriodicJob(
+        lazyHandler<unknown, unknown>(HEALTH_SWEEP_FILE),
+        () => lambdaContext('health-sweep', { timeoutMs: WORKER_TIMEOUT_MS, region: options.region }),
+        options.healthSweepIntervalMs,
+        // Not at start: a restart says nothing new about repositories, and the last sweep's health is stored.
+        { runAtStart: false },
+      )
+    : undefined;
   return {
     slotScheduler,
     triggerQueue,
     processingQueue,
     // The periodic job and the scheduler first: a slot that fires while stopping still reaches the queue.
     stop: async () => {
+      await healthSweep?.stop();
       await reconciliation.stop();
       await slotScheduler.stop();
       await triggerQueue.stop();
@@ -85,14 +99,15 @@ export async function startLocalRuntime(options: {
 /**
  * An EventBridge rule's twin: invokes `handler` every `intervalMs` with a
  * scheduled event, never two runs at once; a failed run is logged and the
- * next one comes as usual. The first run (right away) says it follows a
- * restart: this process knows that every booking it did not start belongs
- * to a process that died.
+ * next one comes as usual. The first run (right away, unless `runAtStart` is
+ * false) says it follows a restart: this process knows that every booking
+ * it did not start belongs to a process that died.
  */
 function startPeriodicJob(
   handler: (event: unknown, context: ReturnType<typeof lambdaContext>) => Promise<unknown>,
   context: () => ReturnType<typeof lambdaContext>,
   intervalMs: number,
+  options: { runAtStart?: boolean } = {},
 ): { stop(): Promise<void> } {
   let running: Promise<unknown> | undefined;
   const run = (detail: Record<string, unknown>) => {
@@ -104,7 +119,7 @@ function startPeriodicJob(
         running = undefined;
       });
   };
-  run({ after_restart: true });
+  if (options.runAtStart ?? true) run({ after_restart: true });
   const timer = setInterval(() => run({}), intervalMs);
   timer.unref();
   return {

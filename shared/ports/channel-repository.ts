@@ -1,6 +1,12 @@
 import type { Channel, ChannelDefinition, ChannelStatus } from '#shared/domain/channel';
 import type { Page, PageRequest } from '#shared/domain/pagination';
 
+/** A channel with what its finished runs keep on it: the monitor's view. */
+export type ChannelWithActivity = Channel & {
+  /** When a run of the channel last succeeded (RunEffects moves it forward); null before the first. */
+  last_publication_at: string | null;
+};
+
 export interface ChannelRepository {
   /** Creates or replaces the channel's definition; `created` tells which. */
   put(channelId: string, definition: ChannelDefinition, at: string): Promise<{ channel: Channel; created: boolean }>;
@@ -9,6 +15,10 @@ export interface ChannelRepository {
   getMany(channelIds: readonly string[]): Promise<Map<string, Channel>>;
   /** Deletes the channel's definition; false when there was none. */
   delete(channelId: string): Promise<boolean>;
+  /** Every channel, in id order, with its last publication: every page of the list index (never a Scan). */
+  listAll(): Promise<ChannelWithActivity[]>;
+  /** One channel with its last publication, or null. */
+  getWithActivity(channelId: string): Promise<ChannelWithActivity | null>;
   /** Channels in id order. */
   list(request: PageRequest & { status?: ChannelStatus | undefined }): Promise<Page<Channel>>;
 }

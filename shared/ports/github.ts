@@ -1,3 +1,5 @@
+import type { RepositoryFinding } from '#shared/domain/channel-health';
+
 /**
  * What the orchestrator asks of GitHub (shared/adapters/github/): start a
  * channel's workflow, and find out what became of a run.
@@ -68,6 +70,17 @@ export interface GitHubWorkflows {
   findRun(target: WorkflowTarget, nameMarker: string, createdAfter: string): Promise<WorkflowRunState | null>;
   /** One run by GitHub's id, or null when GitHub does not know it. @throws GitHubCallError */
   getRun(target: Pick<WorkflowTarget, 'owner' | 'repo'>, githubRunId: number): Promise<WorkflowRunState | null>;
+}
+
+/** What the health sweep asks of GitHub about a channel's repository. */
+export interface GitHubHealthCheck {
+  /**
+   * Whether the repository answers, the token may read it (and push), and the
+   * workflow exists and is active. A refusal, a 404 or a 5xx is a finding,
+   * not an error; no token configured is `credentials: unauthorized`.
+   * @throws GitHubCallError `rate_limited` (the check did not happen: keep the last one)
+   */
+  checkWorkflow(target: Pick<WorkflowTarget, 'owner' | 'repo' | 'workflow'>): Promise<RepositoryFinding>;
 }
 
 /** Where a file lives in a repository: a branch (or any ref GitHub takes) of owner/repo. */

@@ -4,6 +4,7 @@ import { Conflict, ContentionExhausted, NotFound } from '#shared/domain/errors';
 import { PENDING_STATUSES } from '#shared/domain/publication';
 import { isoOf } from '#shared/domain/publication-group';
 import type { ActivityLog } from '#shared/ports/activity-log';
+import type { ChannelHealthRepository } from '#shared/ports/channel-health-repository';
 import type { ChannelRepository } from '#shared/ports/channel-repository';
 import type { Clock } from '#shared/ports/clock';
 import type { IdGenerator } from '#shared/ports/id-generator';
@@ -24,6 +25,8 @@ export interface ChannelRemovalDeps {
   clock: Clock;
   ids: IdGenerator;
   cancelChannelPublications: CancelChannelPublications;
+  /** The channel's health item, removed with it (absent: nothing to remove). */
+  health?: Pick<ChannelHealthRepository, 'remove'> | undefined;
 }
 
 export interface DeleteResult {
@@ -49,7 +52,8 @@ const MAX_ATTEMPTS = 10;
  *    before fails its own versioned write, reads again and sees it closed;
  *    a lost race reads again from step 1;
  * 4. with force, cancels the pending publications;
- * 5. deletes the channel, and writes the audit entry.
+ * 5. removes its health item (before the channel: a DELETE again after a
+ *    crash still finds the channel), deletes the channel, and writes the audit entry.
  * Interrupted anywhere, DELETE again finishes it. Its audit history stays.
  */
 export class ChannelRemoval {
@@ -63,6 +67,7 @@ export class ChannelRemoval {
     if (!(await this.deps.channels.get(channelId))) throw new NotFound('channel', channelId);
     const booked = await this.closeLedger(channelId, force);
     const cancelled = force ? await this.deps.cancelChannelPublications(channelId, meta, booked) : 0;
+    await this.deps.health?.remove(channelId);
     await this.deps.channels.delete(channelId);
     await this.audit.record(meta, {
       type: 'channel.deleted',

@@ -19,6 +19,7 @@ import type { IdGenerator } from '#shared/ports/id-generator';
 import type { PipelineRunRepository } from '#shared/ports/pipeline-run-repository';
 import type { ProcessingQueue } from '#shared/ports/processing-queue';
 import type { PublicationRepository } from '#shared/ports/publication-repository';
+import type { RunEffects } from '#shared/ports/run-effects';
 import type { SystemStateRepository } from '#shared/ports/system-state-repository';
 import type { PipelineTrigger, TriggerQueue } from '#shared/ports/trigger-queue';
 import { AuditRecorder } from './audit-recorder';
@@ -36,6 +37,8 @@ export interface PipelineDispatchDeps {
   channels: ChannelRepository;
   state: SystemStateRepository;
   github: GitHubWorkflows;
+  /** A run that fails at dispatch ends there: its day counters (failed) are written as RunTracking writes a run's end. */
+  effects: RunEffects;
   pacer: DispatchPacer;
   processing: ProcessingQueue;
   /** Where a trigger that must wait goes back, with a delay. */
@@ -161,6 +164,8 @@ export class PipelineDispatch {
     if (run.status === 'held') run = (await this.deps.runs.changeStatus(run.run_id, { from: ['held'], to: 'queued', at })) ?? run;
     if (run.status !== 'queued') {
       if (run.status === 'dispatched' || run.status === 'in_progress') await this.finishPublicationMoves(run);
+      // A redelivery after a crash between a failure and its counters: counted now (once, whoever counts it).
+      if (run.status === 'failed') await this.countFailure(run, run.completed_at ?? run.updated_at);
       return 'duplicate';
     }
 
@@ -312,8 +317,18 @@ export class PipelineDispatch {
         { from: ['dispatching', 'held'], to: 'failed', at, reason: message, set: { run_id: run.run_id } },
       ),
     );
+    await this.countFailure(failed, at);
     await this.record('pipeline.failed', failed, { error: code, message, publications: run.publications.length });
     return 'failed';
+  }
+
+  /**
+   * The day counters of a run that failed at dispatch (statistics count its
+   * publications as failed). Idempotent: the counters skip a run they counted
+   * already (run-effects.ts's markers).
+   */
+  private async countFailure(run: PipelineRun, at: string): Promise<void> {
+    await this.deps.effects.runFinished(run, { succeeded: false, at, publications: run.publications.length, newlyFinal: run.publications.length });
   }
 
   private async requeueAfter(trigger: PipelineTrigger, seconds: number, outcome: RunOutcome): Promise<RunOutcome> {

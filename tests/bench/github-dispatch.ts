@@ -6,6 +6,7 @@ import { startGitHubSimulator, type GitHubSimulator } from '#infra/local/github-
 import { DynamoActivityLog } from '#shared/adapters/dynamodb/activity-log';
 import { DynamoChannelRepository } from '#shared/adapters/dynamodb/channel-repository';
 import { DynamoDispatchPacer, type PacerRates } from '#shared/adapters/dynamodb/dispatch-pacer';
+import { DynamoRunEffects } from '#shared/adapters/dynamodb/run-effects';
 import type { TableContext } from '#shared/adapters/dynamodb/document-client';
 import { DynamoPipelineRunRepository } from '#shared/adapters/dynamodb/pipeline-run-repository';
 import { DynamoPublicationRepository } from '#shared/adapters/dynamodb/publication-repository';
@@ -442,6 +443,7 @@ function dispatcherOn(
     channels: new DynamoChannelRepository(table),
     state: new DynamoSystemStateRepository(table),
     github: options.github,
+    effects: new DynamoRunEffects(table),
     pacer: new DynamoDispatchPacer(table, options.rates),
     processing: new RecordingProcessingQueue(),
     requeue: options.requeue,

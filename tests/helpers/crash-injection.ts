@@ -397,6 +397,7 @@ export function serviceGraph(table: Pick<TableContext, 'tableName'> & { endpoint
     channels: repositories.channels,
     state: repositories.state,
     github,
+    effects: new DynamoRunEffects(context),
     pacer: new DynamoDispatchPacer(context, SCENARIO_RATES),
     processing,
     requeue: queue,

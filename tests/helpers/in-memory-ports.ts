@@ -5,7 +5,7 @@ import { PENDING_STATUSES, type Publication, type PublicationStatus } from '#sha
 import { INITIAL_SYSTEM_STATE, type SystemState } from '#shared/domain/system-state';
 import type { Video, VideoStatus } from '#shared/domain/video';
 import type { ActivityLog, ActivityQuery } from '#shared/ports/activity-log';
-import type { ChannelRepository } from '#shared/ports/channel-repository';
+import type { ChannelRepository, ChannelWithActivity } from '#shared/ports/channel-repository';
 import type { Clock } from '#shared/ports/clock';
 import type { IdGenerator } from '#shared/ports/id-generator';
 import type { PublicationQuery, PublicationRef, PublicationRepository, StatusChange } from '#shared/ports/publication-repository';
@@ -212,6 +212,15 @@ export class InMemoryChannelRepository implements ChannelRepository {
       .filter((c) => request.status === undefined || c.status === request.status)
       .sort((a, b) => (a.channel_id < b.channel_id ? -1 : 1));
     return pageOf(sorted, (c) => c.channel_id, request);
+  }
+
+  async listAll(): Promise<ChannelWithActivity[]> {
+    return [...this.channels.values()].sort((a, b) => (a.channel_id < b.channel_id ? -1 : 1)).map((c) => ({ ...clone(c), last_publication_at: null }));
+  }
+
+  async getWithActivity(channelId: string): Promise<ChannelWithActivity | null> {
+    const channel = this.channels.get(channelId);
+    return channel ? { ...clone(channel), last_publication_at: null } : null;
   }
 }
 

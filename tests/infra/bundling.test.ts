@@ -7,7 +7,7 @@ import { BACKGROUND_FUNCTIONS, ESBUILD_OPTIONS, ESM_REQUIRE_BANNER, entryPath, f
 import { CDK_BUNDLING } from '#infra/constructs/orchestrator-function';
 
 describe('Function: functionEntries', () => {
-  it('lists functions/http/<route id>.ts for every route, then the three background functions', () => {
+  it('lists functions/http/<route id>.ts for every route, then the four background functions', () => {
     // Act
     const entries = functionEntries();
     // Assess
@@ -15,6 +15,7 @@ describe('Function: functionEntries', () => {
       ...routeList.map((r) => `functions/http/${r.id}.ts`),
       'functions/scheduled/fire-slot.ts',
       'functions/scheduled/reconcile-publications.ts',
+      'functions/scheduled/health-sweep.ts',
       'functions/queue/pipeline-triggers.ts',
     ]);
     expect(new Set(entries.map((e) => e.name)).size).toBe(entries.length);
@@ -29,6 +30,8 @@ describe('Function: functionEntries', () => {
     expect(BACKGROUND_FUNCTIONS.fireSlot.permissions).toEqual(['table:write', 'queue:send']);
     // The reconciliation also asks GitHub about runs the webhook said nothing of.
     expect(BACKGROUND_FUNCTIONS.reconcilePublications.permissions).toEqual(['table:write', 'queue:send', 'schedules:write', 'github:token']);
+    // The health sweep stores each channel's health and reads repositories on GitHub.
+    expect(BACKGROUND_FUNCTIONS.healthSweep.permissions).toEqual(['table:write', 'github:token']);
     // The dispatcher: runs to GitHub (the token) or the processing queue; triggers waiting for the pacer back on their trigger queue.
     expect(BACKGROUND_FUNCTIONS.pipelineTriggers.permissions).toEqual(['table:write', 'queue:send', 'processing:send', 'github:token']);
   });

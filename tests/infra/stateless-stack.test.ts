@@ -118,7 +118,7 @@ describe('Class: StatelessStack', () => {
   });
 
   describe('Method: functions', () => {
-    it('runs one function per route plus the three background ones, on Node.js 24, arm64, traced', () => {
+    it('runs one function per route plus the four background ones, on Node.js 24, arm64, traced', () => {
       template.resourceCountIs('AWS::Lambda::Function', routeList.length + Object.keys(BACKGROUND_FUNCTIONS).length);
       for (const fn of Object.values(resources).filter((r) => r.Type === 'AWS::Lambda::Function')) {
         expect(fn.Properties).toMatchObject({
@@ -337,6 +337,31 @@ describe('Class: StatelessStack', () => {
       expect(propsOf(BACKGROUND_FUNCTIONS.reconcilePublications.name).Timeout).toBeLessThan(300);
     });
 
+    it('runs the health sweep every 5 minutes (healthSweepMinutes) from its own EventBridge rule, within the period', () => {
+      const rule = resources[idOf(stateless.node.findChild('HealthSweepSchedule'))]!;
+      expect(rule.Properties).toMatchObject({
+        ScheduleExpression: 'rate(5 minutes)',
+        State: 'ENABLED',
+        Targets: [expect.objectContaining({ Arn: { 'Fn::GetAtt': [fnId(BACKGROUND_FUNCTIONS.healthSweep.name), 'Arn'] } })],
+      });
+      expect(propsOf(BACKGROUND_FUNCTIONS.healthSweep.name).Timeout).toBeLessThan(300);
+    });
+
+    it('alarms when the health sweep has not run for two of its periods, missing data counting as not run', () => {
+      const alarm = resources[idOf(stateless.node.findChild('HealthSweepNotRunAlarm'))]!;
+      expect(alarm.Properties).toMatchObject({
+        Namespace: 'AWS/Lambda',
+        MetricName: 'Invocations',
+        Dimensions: [{ Name: 'FunctionName', Value: { Ref: fnId(BACKGROUND_FUNCTIONS.healthSweep.name) } }],
+        Statistic: 'Sum',
+        Period: 300,
+        EvaluationPeriods: 2,
+        Threshold: 1,
+        ComparisonOperator: 'LessThanThreshold',
+        TreatMissingData: 'breaching',
+      });
+    });
+
     it.each([
       ['high', () => stateful.triggerHighQueue],
       ['normal', () => stateful.triggerQueue],
@@ -378,7 +403,7 @@ describe('Class: StatelessStack', () => {
 
   describe('Method: alarms', () => {
     const alarms = () => Object.entries(resources).filter(([, r]) => r.Type === 'AWS::CloudWatch::Alarm');
-    /** Every AWS::Lambda::Function of the template. The stack has no CDK helper function (custom resource, log retention): 'runs one function per route plus the three background ones' pins the count. */
+    /** Every AWS::Lambda::Function of the template. The stack has no CDK helper function (custom resource, log retention): 'runs one function per route plus the four background ones' pins the count. */
     const functionIds = () => Object.keys(resources).filter((id) => resources[id]!.Type === 'AWS::Lambda::Function');
     const alarmsOn = (metricName: string, functionId: string) =>
       alarms().filter(
@@ -471,8 +496,8 @@ describe('Class: StatelessStack', () => {
       });
     });
 
-    it('has exactly two alarms per function, the API 5xx alarm, the three dead-letter alarms and the two trigger-age alarms, each described', () => {
-      expect(alarms()).toHaveLength(2 * functionIds().length + 1 + 3 + 2);
+    it('has exactly two alarms per function, the API 5xx alarm, the three dead-letter alarms, the two trigger-age alarms and the sweep alarm, each described', () => {
+      expect(alarms()).toHaveLength(2 * functionIds().length + 1 + 3 + 2 + 1);
       for (const [id, alarm] of alarms()) {
         expect(alarm.Properties.AlarmDescription, id).toMatch(/^.{20,}\. .{20,}\.$/);
       }
@@ -524,7 +549,7 @@ describe('Class: StatelessStack (alarm topic by context)', () => {
     const functions = Object.keys(template.findResources('AWS::Lambda::Function')).length;
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
     expect(functions).toBeGreaterThan(0);
-    expect(alarms).toHaveLength(2 * functions + 1 + 3 + 2);
+    expect(alarms).toHaveLength(2 * functions + 1 + 3 + 2 + 1);
     for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual([topicArn]);
     expect(new Set(alarms.map((a) => `${a.Properties.Namespace}/${a.Properties.MetricName}`))).toEqual(
       new Set([
@@ -533,8 +558,25 @@ describe('Class: StatelessStack (alarm topic by context)', () => {
         'AWS/ApiGateway/5xx',
         'AWS/SQS/ApproximateNumberOfMessagesVisible',
         'AWS/SQS/ApproximateAgeOfOldestMessage',
+        'AWS/Lambda/Invocations',
       ]),
     );
+  });
+});
+
+describe('Class: StatelessStack (health sweep period by context)', () => {
+  it('sweeps every -c healthSweepMinutes minutes, and its alarm waits two such periods', () => {
+    // Prepare & Act
+    const { stateless } = buildApp({ healthSweepMinutes: '10' });
+    const resources = Template.fromStack(stateless).toJSON().Resources as Record<string, { Properties: Record<string, unknown> }>;
+    const of = (id: string) => resources[stateless.getLogicalId(stateless.node.findChild(id).node.defaultChild as CfnElement)]!.Properties;
+    // Assess
+    expect(of('HealthSweepSchedule').ScheduleExpression).toBe('rate(10 minutes)');
+    expect(of('HealthSweepNotRunAlarm')).toMatchObject({ Period: 600, EvaluationPeriods: 2 });
+  });
+
+  it.each([0, 61, '2.5', 'often'])('stops the synth on healthSweepMinutes=%s, naming the key', (value) => {
+    expect(() => buildApp({ healthSweepMinutes: value })).toThrow(/healthSweepMinutes must be whole minutes from 1 to 60/);
   });
 });
 

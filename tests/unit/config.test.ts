@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_GITHUB_API_URL, parseSettings } from '#shared/config';
+import { DEFAULT_GITHUB_API_URL, localSettings, parseSettings } from '#shared/config';
 
 describe('Function: parseSettings', () => {
   describe('retention', () => {
@@ -61,5 +61,22 @@ describe('Function: parseSettings', () => {
     ])('refuses %s=%s, naming it', (name, value) => {
       expect(() => parseSettings({ [name]: value })).toThrow(new RegExp(name));
     });
+  });
+});
+
+describe('Health sweep settings', () => {
+  it('gives a sweep 100 GitHub calls, and sweeps every 300 s locally, unless told otherwise; 0 turns the local sweep off', () => {
+    expect(parseSettings({}).HEALTH_SWEEP_GITHUB_CALLS).toBe(100);
+    expect(parseSettings({ HEALTH_SWEEP_GITHUB_CALLS: '40' }).HEALTH_SWEEP_GITHUB_CALLS).toBe(40);
+    expect(localSettings({}).HEALTH_SWEEP_INTERVAL_SECONDS).toBe(300);
+    expect(localSettings({ HEALTH_SWEEP_INTERVAL_SECONDS: '0' }).HEALTH_SWEEP_INTERVAL_SECONDS).toBe(0);
+  });
+
+  it.each(['1', '5001', '2.5', 'all'])('refuses HEALTH_SWEEP_GITHUB_CALLS=%s, naming it', (value) => {
+    expect(() => parseSettings({ HEALTH_SWEEP_GITHUB_CALLS: value })).toThrow(/HEALTH_SWEEP_GITHUB_CALLS/);
+  });
+
+  it.each(['-1', '86401', 'often'])('refuses HEALTH_SWEEP_INTERVAL_SECONDS=%s, naming it', (value) => {
+    expect(() => localSettings({ HEALTH_SWEEP_INTERVAL_SECONDS: value })).toThrow(/HEALTH_SWEEP_INTERVAL_SECONDS/);
   });
 });

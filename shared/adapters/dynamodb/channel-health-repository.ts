@@ -1,11 +1,15 @@
-import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { ChannelHealth } from '#shared/domain/channel-health';
-import type { ChannelHealthRepository } from '#shared/ports/channel-health-repository';
+import type { ChannelHealthRepository, HealthSweepRecord } from '#shared/ports/channel-health-repository';
 import { batchGet } from './batch';
 import type { TableContext } from './document-client';
 import { channelHealthKeys } from './keys';
 
-/** `CHANNEL#<id>`, `HEALTH`: the sweep's last finding, apart from the channel item (whose writes are versioned by the registry). */
+/**
+ * `CHANNEL#<id>`, `HEALTH`: the sweep's last finding, apart from the channel
+ * item (whose writes are versioned by the registry). `JOB#health-sweep`,
+ * `LAST_RUN`: what the last sweep did.
+ */
 export class DynamoChannelHealthRepository implements ChannelHealthRepository {
   constructor(private readonly table: TableContext) {}
 
@@ -22,6 +26,19 @@ export class DynamoChannelHealthRepository implements ChannelHealthRepository {
 
   async remove(channelId: string): Promise<void> {
     await this.table.doc.send(new DeleteCommand({ TableName: this.table.tableName, Key: channelHealthKeys.key(channelId) }));
+  }
+
+  async recordSweep(record: HealthSweepRecord): Promise<void> {
+    await this.table.doc.send(
+      new PutCommand({ TableName: this.table.tableName, Item: { ...channelHealthKeys.sweepRecord(), entity: 'health_sweep_run', ...record } }),
+    );
+  }
+
+  async lastSweep(): Promise<HealthSweepRecord | null> {
+    const { Item } = await this.table.doc.send(new GetCommand({ TableName: this.table.tableName, Key: channelHealthKeys.sweepRecord() }));
+    if (!Item) return null;
+    const { pk: _pk, sk: _sk, entity: _entity, ...record } = Item;
+    return record as HealthSweepRecord;
   }
 }
 

@@ -1,7 +1,7 @@
-import { DeleteCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Channel, ChannelDefinition, ChannelStatus } from '#shared/domain/channel';
 import type { Page, PageRequest } from '#shared/domain/pagination';
-import type { ChannelRepository } from '#shared/ports/channel-repository';
+import type { ChannelRepository, ChannelWithActivity } from '#shared/ports/channel-repository';
 import { batchGet } from './batch';
 import type { CursorScope } from './cursor';
 import type { TableContext } from './document-client';
@@ -71,6 +71,32 @@ export class DynamoChannelRepository implements ChannelRepository {
     return Attributes !== undefined;
   }
 
+  async listAll(): Promise<ChannelWithActivity[]> {
+    const channels: ChannelWithActivity[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.table.doc.send(
+        new QueryCommand({
+          TableName: this.table.tableName,
+          IndexName: INDEXES.byOwner.name,
+          KeyConditionExpression: 'gsi1pk = :pk',
+          ExpressionAttributeValues: { ':pk': channelKeys.listPartition },
+          ExclusiveStartKey: start,
+        }),
+      );
+      channels.push(...(page.Items ?? []).map(withActivity));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return channels;
+  }
+
+  async getWithActivity(channelId: string): Promise<ChannelWithActivity | null> {
+    const { Item } = await this.table.doc.send(
+      new GetCommand({ TableName: this.table.tableName, Key: channelKeys.key(channelId), ConsistentRead: true }),
+    );
+    return Item ? withActivity(Item) : null;
+  }
+
   /** GET /channels: every channel in id order, or those of one status; the cursor is bound to that status. */
   async list(request: PageRequest & { status?: ChannelStatus | undefined }): Promise<Page<Channel>> {
     const page = await queryPage(
@@ -92,6 +118,11 @@ export class DynamoChannelRepository implements ChannelRepository {
 /** What a GET /channels cursor is bound to: the status filter. */
 export function channelListScope(status: ChannelStatus | undefined): CursorScope {
   return { list: 'channels', filters: { status } };
+}
+
+/** The channel and what its finished runs keep on its item (RunEffects). */
+function withActivity(item: Record<string, unknown>): ChannelWithActivity {
+  return { ...toChannel(item), last_publication_at: (item.last_publication_at as string | undefined) ?? null };
 }
 
 function toChannel(item: Record<string, unknown>): Channel {

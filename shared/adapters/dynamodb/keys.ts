@@ -179,6 +179,8 @@ export const bookingKeyKeys = {
 /** A periodic job's resume point (the reconciliation's walks). */
 export const jobKeys = {
   cursor: (job: string): Key => ({ pk: `JOB#${job}`, sk: 'CURSOR' }),
+  /** A periodic job's last completed run (the health sweep's record). */
+  lastRun: (job: string): Key => ({ pk: `JOB#${job}`, sk: 'LAST_RUN' }),
 };
 
 /** A GitHub webhook delivery once applied, by its X-GitHub-Delivery id: a replay finds it and changes nothing. */
@@ -253,4 +255,6 @@ export const statsKeys = {
 
 export const channelHealthKeys = {
   key: (channelId: string): Key => ({ pk: `CHANNEL#${channelId}`, sk: 'HEALTH' }),
+  /** The health sweep's record of its last run. */
+  sweepRecord: (): Key => jobKeys.lastRun('health-sweep'),
 };

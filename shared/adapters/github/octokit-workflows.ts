@@ -3,9 +3,11 @@ import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
 import Bottleneck from 'bottleneck/light.js';
+import type { RepositoryFinding } from '#shared/domain/channel-health';
 import {
   GitHubCallError,
   type DispatchedWorkflowRun,
+  type GitHubHealthCheck,
   type GitHubContents,
   type GitHubWorkflows,
   type RepositoryBranch,
@@ -103,7 +105,7 @@ interface HttpFailure {
  * Whatever still fails becomes a GitHubCallError whose kind says what the
  * caller should do (docs/pipelines.md "The GitHub client").
  */
-export class OctokitWorkflows implements GitHubWorkflows, GitHubContents {
+export class OctokitWorkflows implements GitHubWorkflows, GitHubContents, GitHubHealthCheck {
   private readonly octokit: GitHubClient;
   private readonly maxRunPages: number;
   private readonly dispatchRetries: number;
@@ -229,6 +231,42 @@ export class OctokitWorkflows implements GitHubWorkflows, GitHubContents {
     }, { notFound: null });
   }
 
+  /**
+   * The health sweep's look at a channel's repository: GET the repository
+   * (reachable, and the token may read it and push), then the workflow
+   * (exists, active). At most two calls; the second only when the first
+   * found the repository. @throws GitHubCallError only when rate limited.
+   */
+  async checkWorkflow(target: Pick<WorkflowTarget, 'owner' | 'repo' | 'workflow'>): Promise<RepositoryFinding> {
+    const finding = (f: Partial<RepositoryFinding>): RepositoryFinding => ({
+      repository: 'unchecked',
+      credentials: 'unchecked',
+      workflow: 'unchecked',
+      token_missing: false,
+      detail: null,
+      ...f,
+    });
+    try {
+      const repository = await this.checkRepository(target.owner, target.repo);
+      if (!repository) return finding({ repository: 'not_found', detail: `GitHub answered 404 to GET /repos/${target.owner}/${target.repo}` });
+      if (repository.can_push === false) {
+        return finding({ repository: 'reachable', credentials: 'unauthorized', detail: `the token may read ${repository.full_name} but not push to it (dispatch needs actions:write)` });
+      }
+      const workflow = await this.getWorkflow(target);
+      if (!workflow) return finding({ repository: 'reachable', credentials: 'valid', workflow: 'missing', detail: `${repository.full_name} has no workflow ${target.workflow}` });
+      if (workflow.state !== 'active') {
+        return finding({ repository: 'reachable', credentials: 'valid', workflow: 'disabled', detail: `${repository.full_name}'s workflow ${target.workflow} is ${workflow.state}` });
+      }
+      return finding({ repository: 'reachable', credentials: 'valid', workflow: 'found' });
+    } catch (error) {
+      if (!(error instanceof GitHubCallError) || error.kind === 'rate_limited') throw error;
+      if (error.kind === 'unauthorized') return finding({ credentials: 'unauthorized', token_missing: error.status === null, detail: error.message });
+      if (error.kind === 'not_found') return finding({ repository: 'not_found', detail: error.message });
+      // 5xx, timeouts, the network, and anything else GitHub would not answer properly.
+      return finding({ repository: 'unreachable', detail: error.message });
+    }
+  }
+
   /** The file on the branch (contents API), or null when there is none (config sync). */
   async getFile(where: RepositoryBranch, path: string): Promise<RepositoryFile | null> {
     const { owner, repo, ref } = where;
@@ -264,8 +302,8 @@ export class OctokitWorkflows implements GitHubWorkflows, GitHubContents {
     try {
       return await run();
     } catch (error) {
-      // A refusal this class made itself (getFile on a directory) is already the answer.
-      if (error instanceof GitHubCallError && error.status === null && error.kind === 'unprocessable') throw error;
+      // A refusal made before GitHub answered anything (getFile on a directory, no token configured) is already the answer.
+      if (error instanceof GitHubCallError && error.status === null) throw error;
       if (on404 && isHttpFailure(error) && error.status === 404) return on404.notFound;
       throw this.toCallError(what, error);
     }

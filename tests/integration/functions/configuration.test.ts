@@ -97,6 +97,8 @@ const REQUESTS: Record<RouteId, () => EventInput> = {
   syncConfigs: () => ({ body: { channel_ids: ['cfg-1'] } }),
   // Books the catalogue's available video on cfg-1 (no filters: a free slot of the next 24 h): the scheduler and the table.
   distributeVideos: () => ({ body: { channel_ids: ['cfg-1'] } }),
+  // A live check: the channel has no repository, so GitHub is not called; the token's settings still build the client.
+  monitorChannels: () => ({ query: { refresh: 'true' } }),
   // Signed with the secret the mocked Secrets Manager holds: the permission brings GITHUB_WEBHOOK_SECRET_ARN, the secret is read through it.
   githubWebhook: () => {
     const body = JSON.stringify({ zen: 'Keep it logically awesome.', hook_id: 1 });
@@ -109,7 +111,7 @@ const REQUESTS: Record<RouteId, () => EventInput> = {
 const ORDER: RouteId[] = [
   'status', 'start', 'pause', 'resume', 'putChannel', 'getChannel', 'listChannels', 'createVideo', 'listVideos', 'getVideo',
   'coordinatePublication', 'scheduleWave', 'listPublications', 'getPublication', 'getWave', 'getCoordination', 'listWaves',
-  'listCoordinations', 'listActivity', 'openapi', 'triggerPipeline', 'listPipelineRuns', 'getPipelineRun', 'completePipelineRun', 'githubWebhook', 'syncConfigs', 'distributeVideos', 'cancelPublication', 'cancelWave', 'cancelCoordination', 'deleteChannel', 'stop',
+  'listCoordinations', 'listActivity', 'openapi', 'triggerPipeline', 'listPipelineRuns', 'getPipelineRun', 'completePipelineRun', 'githubWebhook', 'syncConfigs', 'distributeVideos', 'monitorChannels', 'cancelPublication', 'cancelWave', 'cancelCoordination', 'deleteChannel', 'stop',
 ];
 
 beforeAll(async () => {
@@ -155,6 +157,7 @@ describe('Every function runs with exactly the configuration its permissions bri
   it('the background functions, each with its own permissions', async () => {
     const fire = (await import('#functions/scheduled/fire-slot')).handler as unknown as (e: unknown, c: unknown) => Promise<{ outcome: string }>;
     const reconcile = (await import('#functions/scheduled/reconcile-publications')).handler as unknown as (e: unknown, c: unknown) => Promise<unknown>;
+    const sweep = (await import('#functions/scheduled/health-sweep')).handler as unknown as (e: unknown, c: unknown) => Promise<{ checked: number }>;
     const consume = (await import('#functions/queue/pipeline-triggers')).handler as unknown as (e: unknown, c: unknown) => Promise<{ batchItemFailures: unknown[] }>;
 
     await runAs(BACKGROUND_FUNCTIONS.fireSlot.permissions);
@@ -168,6 +171,8 @@ describe('Every function runs with exactly the configuration its permissions bri
     await runAs(OPTIONAL_FUNCTIONS.autoDistributeVideos.permissions);
     // The routes above ended with POST /stop: the job reads the channels and the state, and does nothing.
     await expect(distribute({}, lambdaContext('auto-distribute-videos'))).resolves.toEqual({ skipped: 'orchestration_stopped' });
+    await runAs(BACKGROUND_FUNCTIONS.healthSweep.permissions);
+    await expect(sweep({}, lambdaContext('health-sweep'))).resolves.toMatchObject({ checked: 1 });
 
     await runAs(BACKGROUND_FUNCTIONS.pipelineTriggers.permissions);
     const trigger = { trigger_id: 's/c', channel_id: 'cfg-1', slot_id: 's', publications: [], priority: 'normal', enqueued_at: SCHEDULED };

@@ -5,9 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoActivityLog } from '#shared/adapters/dynamodb/activity-log';
 import { DynamoChannelRepository } from '#shared/adapters/dynamodb/channel-repository';
 import { DynamoDispatchPacer } from '#shared/adapters/dynamodb/dispatch-pacer';
+import { DynamoRunEffects } from '#shared/adapters/dynamodb/run-effects';
 import { DynamoPipelineRunRepository } from '#shared/adapters/dynamodb/pipeline-run-repository';
 import { DynamoPublicationRepository } from '#shared/adapters/dynamodb/publication-repository';
+import { DynamoStatisticsRepository } from '#shared/adapters/dynamodb/statistics-repository';
 import { runIdForTrigger } from '#shared/domain/pipeline-run';
+import { GitHubCallError } from '#shared/ports/github';
 import type { ProcessingJob } from '#shared/ports/processing-queue';
 import type { PipelineTrigger } from '#shared/ports/trigger-queue';
 import { PipelineDispatch } from '#shared/services/pipeline-dispatch';
@@ -50,6 +53,7 @@ describe('PipelineDispatch (against dynalite)', () => {
       channels,
       state,
       github,
+      effects: new DynamoRunEffects(table),
       pacer: new DynamoDispatchPacer(table, rates),
       processing: { send: async (job: ProcessingJob) => void jobs.push(job) },
       requeue,
@@ -226,5 +230,27 @@ describe('PipelineDispatch (against dynalite)', () => {
     addFormats(ajv);
     const valid = ajv.compile(JSON.parse(readFileSync('docs/processing-queue.schema.json', 'utf8')));
     expect(valid(JSON.parse(JSON.stringify(w.jobs[0]))), JSON.stringify(valid.errors)).toBe(true);
+  });
+
+  it('a dispatch GitHub refuses for good (401) counts its publications failed in the day counters, once however often the trigger comes back', async () => {
+    // Prepare
+    const w = await world();
+    const trigger = await slotTrigger(w, 'slot-refused', 2);
+    w.github.dispatch = async () => {
+      throw new GitHubCallError('unauthorized', 'GitHub answered 401 to POST .../dispatches: Bad credentials', 401);
+    };
+    const statistics = new DynamoStatisticsRepository(w.table);
+    const day = w.clock.now().toISOString().slice(0, 10);
+
+    // Act: the failure, then the same message again (a redelivery after a crash before its deletion)
+    const first = await w.dispatch.receive(trigger);
+    const again = await w.dispatch.receive(trigger, 2);
+
+    // Assert
+    expect(first.runs[0]?.outcome).toBe('failed');
+    expect(again.runs[0]?.outcome).toBe('duplicate');
+    for (const p of trigger.publications) expect(await w.publications.get(p.publication_id)).toMatchObject({ status: 'failed' });
+    expect(await statistics.channelWindow('chan-1', day, day)).toEqual({ total: 2, succeeded: 0, failed: 2 });
+    expect(await statistics.overallWindow(day, day)).toEqual({ total: 2, succeeded: 0, failed: 2 });
   });
 });

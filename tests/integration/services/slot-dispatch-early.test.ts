@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DynamoActivityLog } from '#shared/adapters/dynamodb/activity-log';
 import { DynamoChannelRepository } from '#shared/adapters/dynamodb/channel-repository';
 import { DynamoDispatchPacer } from '#shared/adapters/dynamodb/dispatch-pacer';
+import { DynamoRunEffects } from '#shared/adapters/dynamodb/run-effects';
 import { DynamoPipelineRunRepository } from '#shared/adapters/dynamodb/pipeline-run-repository';
 import { DynamoPublicationGroupRepository } from '#shared/adapters/dynamodb/publication-group-repository';
 import { DynamoPublicationRepository } from '#shared/adapters/dynamodb/publication-repository';
@@ -70,6 +71,7 @@ describe('SlotDispatch: a slot fired before its second (against dynalite, SQS mo
       channels: new DynamoChannelRepository(table),
       state,
       github: new RecordingGitHub(clock),
+      effects: new DynamoRunEffects(table),
       pacer: new DynamoDispatchPacer(table, { perMinute: 60, perHour: 450 }),
       processing: new RecordingProcessingQueue(),
       requeue: queue,
