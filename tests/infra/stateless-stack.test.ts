@@ -704,7 +704,10 @@ describe('Class: StatelessStack (auto-distribution by context)', () => {
     const template = Template.fromStack(stateless);
     // Assess
     expect(distributionFunction(stateless)).toBeUndefined();
-    expect(Object.values(template.findResources('AWS::Events::Rule')).map((r) => r.Properties.ScheduleExpression)).toEqual(['rate(5 minutes)']);
+    // The reconciliation's rule and the health sweep's, nothing else.
+    const rules = Object.values(template.findResources('AWS::Events::Rule')).map((r) => `${r.Properties.ScheduleExpression} ${r.Properties.Description}`);
+    expect(rules).toHaveLength(2);
+    expect(rules.filter((r) => /distribut/i.test(r))).toEqual([]);
   });
 
   it('runs auto-distribute-videos from a rule every -c distributionScheduleMinutes, with its errors and throttles alarms', () => {
