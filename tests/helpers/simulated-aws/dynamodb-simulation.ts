@@ -118,6 +118,8 @@ export class DynamoSimulation {
   /** The input each command was sent with (document form for a document client), for UnprocessedItems/Keys. */
   private readonly sentInputs = new WeakMap<HandlerExecutionContext, WireInput>();
   private readonly byName: Map<string, KeySchema>;
+  /** While above 0, calls go straight to dynalite: not counted, metered, delayed or throttled (`SimulatedAws.unmetered`). */
+  private bypassing = 0;
 
   constructor(
     private readonly context: SimulationContext,
@@ -134,6 +136,16 @@ export class DynamoSimulation {
     if (client === raw) throw new Error('SimulatedAws.attachDynamo needs a second, unmetered client for reading item images');
     client.middlewareStack.add(this.recordSentInput(), { step: 'initialize', priority: 'low', name: 'simulatedAwsSentInput', override: true });
     client.middlewareStack.add(this.middleware(raw), { step: 'finalizeRequest', priority: 'low', name: 'simulatedAwsDynamoDB', override: true });
+  }
+
+  /** Runs `work` with every call passed straight to dynalite (see `SimulatedAws.unmetered`). */
+  async unmetered<T>(work: () => Promise<T>): Promise<T> {
+    this.bypassing++;
+    try {
+      return await work();
+    } finally {
+      this.bypassing--;
+    }
   }
 
   reset(): void {
@@ -175,6 +187,7 @@ export class DynamoSimulation {
 
   private middleware<I extends object, O extends object>(raw: DynamoDBClient): FinalizeRequestMiddleware<I, O> {
     return (next, context) => async (args) => {
+      if (this.bypassing > 0) return next(args);
       const command = operationName(context);
       this.context.countCall('DynamoDB', command);
       await this.context.delay('dynamodb');

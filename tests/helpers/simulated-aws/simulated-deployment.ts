@@ -135,8 +135,17 @@ export interface FleetShape {
 export const channelIdOf = (c: number) => `channel-${String(c).padStart(4, '0')}`;
 export const videoIdOf = (v: number) => `video-${String(v).padStart(4, '0')}`;
 
-/** Registers the channels and videos through the API (16 calls at a time) and starts the system. */
+/**
+ * Registers the channels and videos through the API (16 calls at a time) and
+ * starts the system. The table is out of the simulation meanwhile
+ * (`SimulatedAws.unmetered`): what the set-up costs is not what a test or the
+ * bench measures, and every caller resets the simulation after it.
+ */
 export async function seedFleet(deployment: SimulatedDeployment, shape: FleetShape): Promise<void> {
+  await deployment.aws.unmetered(() => registerFleet(deployment, shape));
+}
+
+async function registerFleet(deployment: SimulatedDeployment, shape: FleetShape): Promise<void> {
   const { mapConcurrent } = await import('#shared/concurrency');
   const ok = (what: string, status: number) => {
     if (status >= 300) throw new Error(`${what} answered ${status}`);

@@ -268,6 +268,26 @@ describe('Class: SimulatedAws', () => {
     });
   });
 
+  describe('DynamoDB: unmetered set-up', () => {
+    it('passes the calls of unmetered() straight to the table (not counted, metered or size-checked), and meters those after it', async () => {
+      const { doc, stored } = simulate({ maxAttempts: 1 });
+
+      await aws.unmetered(async () => {
+        await doc.send(new PutCommand({ TableName: tableName, Item: itemOfSize(2_560, { pk: 'seed', sk: 's', gsi1pk: 'a', gsi1sk: '1' }) }));
+        await doc.send(new UpdateCommand({ TableName: tableName, Key: { pk: 'seed', sk: 's' }, UpdateExpression: 'SET title = :t', ExpressionAttributeValues: { ':t': 'T' } }));
+      });
+      const afterSetUp = aws.report();
+      await doc.send(new PutCommand({ TableName: tableName, Item: itemOfSize(2_560, { pk: 'act', sk: 's', gsi1pk: 'a', gsi1sk: '1' }) }));
+
+      expect((await stored('seed', 's'))?.title).toEqual({ S: 'T' });
+      expect(afterSetUp.calls).toEqual({});
+      expect(afterSetUp.dynamodb.wcu).toBe(0);
+      expect(afterSetUp.dynamodb.largestItemBytes).toBe(0);
+      expect(aws.report().calls).toEqual({ 'DynamoDB.PutItem': 1 });
+      expect(aws.report().dynamodb.wcu).toBe(3 + 3);
+    });
+  });
+
   describe('DynamoDB: latency', () => {
     it('adds its latency to every call', async () => {
       const { doc } = simulate({ latencyMs: 30 });
