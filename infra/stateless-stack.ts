@@ -99,6 +99,7 @@ export class StatelessStack extends Stack {
       retention: this.retentionFrom(props),
       triggerQueues: { queue: props.triggerQueue, highQueue: props.triggerHighQueue, deadLetterQueue: props.triggerDeadLetterQueue },
       processingQueues: { queue: props.processingQueue, deadLetterQueue: props.processingDeadLetterQueue },
+      slotDeadLetterQueue: props.slotDeadLetterQueue,
       github: {
         tokenSecret: props.githubTokenSecret,
         webhookSecret: props.githubWebhookSecret,

@@ -9,6 +9,11 @@ export interface ChannelRepository {
   getMany(channelIds: readonly string[]): Promise<Map<string, Channel>>;
   /** Deletes the channel's definition; false when there was none. */
   delete(channelId: string): Promise<boolean>;
+  /**
+   * Every channel's id and registry status, in id order, and nothing else of
+   * it: O(channels) items read, for counts (GET /dashboard).
+   */
+  listStatuses(): Promise<{ channel_id: string; status: ChannelStatus }[]>;
   /** Channels in id order. */
   list(request: PageRequest & { status?: ChannelStatus | undefined }): Promise<Page<Channel>>;
 }

@@ -1,4 +1,4 @@
-import { DeleteCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Channel, ChannelDefinition, ChannelStatus } from '#shared/domain/channel';
 import type { Page, PageRequest } from '#shared/domain/pagination';
 import type { ChannelRepository } from '#shared/ports/channel-repository';
@@ -69,6 +69,28 @@ export class DynamoChannelRepository implements ChannelRepository {
       new DeleteCommand({ TableName: this.table.tableName, Key: channelKeys.key(channelId), ReturnValues: 'ALL_OLD' }),
     );
     return Attributes !== undefined;
+  }
+
+  /** The gsi1 channel list with only the id and status projected, every page (1 MB each) read. */
+  async listStatuses(): Promise<{ channel_id: string; status: ChannelStatus }[]> {
+    const statuses: { channel_id: string; status: ChannelStatus }[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.table.doc.send(
+        new QueryCommand({
+          TableName: this.table.tableName,
+          IndexName: INDEXES.byOwner.name,
+          KeyConditionExpression: '#pk = :pk',
+          ProjectionExpression: 'channel_id, #status',
+          ExpressionAttributeNames: { '#pk': INDEXES.byOwner.partitionKey, '#status': 'status' },
+          ExpressionAttributeValues: { ':pk': channelKeys.listPartition },
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of page.Items ?? []) statuses.push({ channel_id: String(item.channel_id), status: item.status as ChannelStatus });
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return statuses;
   }
 
   /** GET /channels: every channel in id order, or those of one status; the cursor is bound to that status. */
