@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { GROUP_KINDS } from '#shared/domain/publication';
-import { QUEUE_NAMES, SYSTEM_HEALTH_REASON_CODES, SYSTEM_HEALTH_STATUSES } from '#shared/domain/system-health';
+import { QUEUE_NAMES, SYSTEM_HEALTH_REASON_CODES, SYSTEM_HEALTH_STATUSES, type QueueName } from '#shared/domain/system-health';
 import { SYSTEM_STATUSES } from '#shared/domain/system-state';
 import { activityEntry } from './activity';
 import { count, isoDateTime, meta, priorityValue } from './common';
@@ -61,7 +61,9 @@ export const dashboard = meta(
         pending: meta(count, { description: 'Triggers waiting in both trigger queues, delayed ones included (as GET /status).' }),
         in_flight: count,
         dead_letter: meta(count, { description: "The trigger dead-letter queue's messages (as GET /status); every queue is in queues." }),
-        queues: meta(z.record(z.enum(QUEUE_NAMES), queueReading), { description: 'Every queue of the system by name.' }),
+        queues: meta(z.object(Object.fromEntries(QUEUE_NAMES.map((name) => [name, queueReading])) as Record<QueueName, typeof queueReading>), {
+          description: 'Every queue of the system by name.',
+        }),
       }),
     }),
     channels: z.object({
