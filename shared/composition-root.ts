@@ -11,6 +11,9 @@ import { systemClock, type Clock } from './ports/clock';
 import type { IdGenerator } from './ports/id-generator';
 import type { TriggerQueue } from './ports/trigger-queue';
 import type { QueueMonitor } from './ports/queue-monitor';
+import { RUN_METRICS, type RunMetrics } from './ports/run-metrics';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { PowertoolsRunMetrics } from './adapters/metrics/powertools-run-metrics';
 import type { SlotScheduler } from './ports/slot-scheduler';
 import type { WorkflowRunSignals } from './ports/run-signals';
 import type { WebhookSecretSource } from './ports/webhook-secret-source';
@@ -78,6 +81,8 @@ export interface Overridable {
   githubContents: GitHubContents;
   /** What applies GitHub's word on a workflow run (the webhook's; tests record the signals it sends). */
   workflowRunSignals: WorkflowRunSignals;
+  /** Run counts (CloudWatch through Powertools in AWS; locally, counts in the process). */
+  runMetrics: RunMetrics;
   /** Every queue's depth for the dashboard (locally, the in-process queues'; tests, a settable fake). */
   queueMonitor: QueueMonitor;
   /**
@@ -375,6 +380,10 @@ export const publicationReconciliation = () =>
       }),
   );
 
+export const runMetrics = (): RunMetrics =>
+  overrides.runMetrics ??
+  once('runMetrics', () => new PowertoolsRunMetrics(new Metrics({ namespace: RUN_METRICS.namespace, serviceName: RUN_METRICS.service })));
+
 export const pipelineRunRepository = () =>
   once('pipelineRuns', () => new DynamoPipelineRunRepository(table(), settings().PUBLICATION_RETENTION_DAYS));
 
@@ -406,6 +415,7 @@ export const runTracking = () =>
         effects: new DynamoRunEffects(table()),
         activity: activityLog(),
         clock: clock(),
+        metrics: runMetrics(),
       }),
   );
 
@@ -481,6 +491,7 @@ export const pipelineDispatch = () =>
         ids: ids(),
         owner: processOwner(),
         othersAreDead: overrides.soleProcess ?? false,
+        metrics: runMetrics(),
       }),
   );
 

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { overrideAdapters } from '#shared/composition-root';
 import { InProcessQueueMonitor } from '#shared/adapters/local/in-process-queue-monitor';
+import { InProcessRunMetrics } from '#shared/adapters/local/in-process-run-metrics';
 import { systemClock } from '#shared/ports/clock';
 import { settings, useLocalTable, type LocalSettings } from '#shared/config';
 import { routeList } from '#shared/routes';
@@ -59,6 +60,7 @@ export async function startLocalOrchestrator(local: LocalSettings): Promise<Loca
       slotScheduler: runtime.slotScheduler,
       processingQueue: runtime.processingQueue,
       queueMonitor: new InProcessQueueMonitor({ ...runtime, clock: systemClock }),
+      runMetrics: new InProcessRunMetrics(),
       soleProcess: true,
     });
     const api = await startLocalApiServer({ port: local.PORT, router: new HttpRouter(routeList), region, apiToken: local.ORCHESTRATOR_API_TOKEN });
