@@ -20,6 +20,7 @@ import { apiAuthorizationFromContext, routeAuthorizer, routeAuthorizerOverride, 
 import { bindPermissions, type BindingTargets, type TableRetention } from './constructs/bindings';
 import { BACKGROUND_FUNCTIONS, functionEntries, httpFunctionEntry, missingEntries, type FunctionEntry } from './constructs/bundling';
 import { contextInteger, pipelineSettingsFrom, type PipelineSettings } from './constructs/context-settings';
+import { OperationsDashboard } from './constructs/operations-dashboard';
 import { OrchestratorFunction, type OrchestratorFunctionProps } from './constructs/orchestrator-function';
 import { TRIGGER_CONSUMER_TIMEOUT, type StatefulResources } from './stateful-stack';
 
@@ -80,6 +81,8 @@ export class StatelessStack extends Stack {
   public readonly slotSchedulerRole: Role;
 
   private readonly byName = new Map<string, OrchestratorFunction>();
+  /** Every alarm of the stack, in the order made (the operations dashboard shows their state). */
+  public readonly alarms: Alarm[] = [];
   /** The SNS topic every alarm notifies, when one is configured. */
   private alarmTopic?: ITopic;
 
@@ -221,6 +224,25 @@ export class StatelessStack extends Stack {
       treatMissingData: TreatMissingData.NOT_BREACHING,
     });
 
+    const operations = new OperationsDashboard(this, 'Operations', {
+      api: this.api,
+      functions: this.byName,
+      queues: [
+        { name: 'trigger_high', queue: props.triggerHighQueue },
+        { name: 'trigger_normal', queue: props.triggerQueue },
+        { name: 'processing', queue: props.processingQueue },
+      ],
+      deadLetterQueues: [
+        { name: 'trigger_dead_letter', queue: props.triggerDeadLetterQueue },
+        { name: 'processing_dead_letter', queue: props.processingDeadLetterQueue },
+        { name: 'slot_dead_letter', queue: props.slotDeadLetterQueue },
+      ],
+      alarms: this.alarms,
+    });
+    new CfnOutput(this, 'DashboardUrl', {
+      value: `https://${this.region}.console.aws.amazon.com/cloudwatch/home?region=${this.region}#dashboards:name=${operations.dashboard.dashboardName}`,
+      description: 'The CloudWatch dashboard: API, functions, queues and dead letters, dispatches and run outcomes (docs/operations.md)',
+    });
     new CfnOutput(this, 'ApiUrl', { value: this.stage.url, description: 'Base URL; routes live under /api/orchestration' });
   }
 
@@ -255,6 +277,7 @@ export class StatelessStack extends Stack {
   /** Every alarm of the stack is made here, so none can miss the topic. */
   private alarm(id: string, props: AlarmProps): Alarm {
     const alarm = new Alarm(this, id, props);
+    this.alarms.push(alarm);
     if (this.alarmTopic) alarm.addAlarmAction(new SnsAction(this.alarmTopic));
     return alarm;
   }
