@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 const env = {
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   POWERTOOLS_LOG_LEVEL: 'SILENT',
+  // Run counts (PowertoolsRunMetrics) would print CloudWatch EMF lines in every test that moves a run.
+  POWERTOOLS_METRICS_DISABLED: 'true',
   AWS_REGION: 'us-east-1',
   NO_COLOR: '1',
 };

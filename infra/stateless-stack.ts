@@ -4,7 +4,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { Alarm, ComparisonOperator, Stats, TreatMissingData, type AlarmProps } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
-import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { Rule, RuleTargetInput, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Function as LambdaFunctionConstruct } from 'aws-cdk-lib/aws-lambda';
@@ -20,6 +20,7 @@ import { apiAuthorizationFromContext, routeAuthorizer, routeAuthorizerOverride, 
 import { bindPermissions, type BindingTargets, type TableRetention } from './constructs/bindings';
 import { BACKGROUND_FUNCTIONS, OPTIONAL_FUNCTIONS, functionEntries, httpFunctionEntry, missingEntries, type FunctionEntry } from './constructs/bundling';
 import { contextInteger, distributionScheduleFrom, healthSweepMinutesFrom, pipelineSettingsFrom, type PipelineSettings } from './constructs/context-settings';
+import { OperationsDashboard } from './constructs/operations-dashboard';
 import { OrchestratorFunction, type OrchestratorFunctionProps } from './constructs/orchestrator-function';
 import { TRIGGER_CONSUMER_TIMEOUT, type StatefulResources } from './stateful-stack';
 
@@ -89,6 +90,8 @@ export class StatelessStack extends Stack {
   private readonly byName = new Map<string, OrchestratorFunction>();
   private healthSweepFunction!: OrchestratorFunction;
   private healthSweepMinutes = 5;
+  /** Every alarm of the stack, in the order made (the operations dashboard shows their state). */
+  public readonly alarms: Alarm[] = [];
   /** The SNS topic every alarm notifies, when one is configured. */
   private alarmTopic?: ITopic;
 
@@ -108,6 +111,7 @@ export class StatelessStack extends Stack {
       retention: this.retentionFrom(props),
       triggerQueues: { queue: props.triggerQueue, highQueue: props.triggerHighQueue, deadLetterQueue: props.triggerDeadLetterQueue },
       processingQueues: { queue: props.processingQueue, deadLetterQueue: props.processingDeadLetterQueue },
+      slotDeadLetterQueue: props.slotDeadLetterQueue,
       github: {
         tokenSecret: props.githubTokenSecret,
         webhookSecret: props.githubWebhookSecret,
@@ -170,7 +174,14 @@ export class StatelessStack extends Stack {
     new Rule(this, 'HealthSweepSchedule', {
       description: `Runs the channel health sweep every ${sweepMinutes} minutes`,
       schedule: Schedule.rate(Duration.minutes(sweepMinutes)),
-      targets: [new LambdaFunction(healthSweep, { retryAttempts: 0, maxEventAge: Duration.minutes(Math.max(1, sweepMinutes - 1)) })],
+      targets: [
+        new LambdaFunction(healthSweep, {
+          retryAttempts: 0,
+          maxEventAge: Duration.minutes(Math.max(1, sweepMinutes - 1)),
+          // The sweep records its period, so GET /dashboard can tell when it stopped running.
+          event: RuleTargetInput.fromObject({ detail: { interval_seconds: sweepMinutes * 60 } }),
+        }),
+      ],
     });
     this.healthSweepFunction = healthSweep;
     this.healthSweepMinutes = sweepMinutes;
@@ -246,6 +257,25 @@ export class StatelessStack extends Stack {
       treatMissingData: TreatMissingData.NOT_BREACHING,
     });
 
+    const operations = new OperationsDashboard(this, 'Operations', {
+      api: this.api,
+      functions: this.byName,
+      queues: [
+        { name: 'trigger_high', queue: props.triggerHighQueue },
+        { name: 'trigger_normal', queue: props.triggerQueue },
+        { name: 'processing', queue: props.processingQueue },
+      ],
+      deadLetterQueues: [
+        { name: 'trigger_dead_letter', queue: props.triggerDeadLetterQueue },
+        { name: 'processing_dead_letter', queue: props.processingDeadLetterQueue },
+        { name: 'slot_dead_letter', queue: props.slotDeadLetterQueue },
+      ],
+      alarms: this.alarms,
+    });
+    new CfnOutput(this, 'DashboardUrl', {
+      value: `https://${this.region}.console.aws.amazon.com/cloudwatch/home?region=${this.region}#dashboards:name=${operations.dashboard.dashboardName}`,
+      description: 'The CloudWatch dashboard: API, functions, queues and dead letters, dispatches and run outcomes (docs/operations.md)',
+    });
     new CfnOutput(this, 'ApiUrl', { value: this.stage.url, description: 'Base URL; routes live under /api/orchestration' });
   }
 
@@ -304,6 +334,7 @@ export class StatelessStack extends Stack {
   /** Every alarm of the stack is made here, so none can miss the topic. */
   private alarm(id: string, props: AlarmProps): Alarm {
     const alarm = new Alarm(this, id, props);
+    this.alarms.push(alarm);
     if (this.alarmTopic) alarm.addAlarmAction(new SnsAction(this.alarmTopic));
     return alarm;
   }

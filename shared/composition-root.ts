@@ -10,6 +10,10 @@ import { logger } from './logger';
 import { systemClock, type Clock } from './ports/clock';
 import type { IdGenerator } from './ports/id-generator';
 import type { TriggerQueue } from './ports/trigger-queue';
+import type { QueueMonitor } from './ports/queue-monitor';
+import { RUN_METRICS, type RunMetrics } from './ports/run-metrics';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { PowertoolsRunMetrics } from './adapters/metrics/powertools-run-metrics';
 import type { SlotScheduler } from './ports/slot-scheduler';
 import type { WorkflowRunSignals } from './ports/run-signals';
 import type { WebhookSecretSource } from './ports/webhook-secret-source';
@@ -28,6 +32,7 @@ import { DynamoJobCursorRepository } from './adapters/dynamodb/job-cursor-reposi
 import { DynamoWebhookDeliveryRepository } from './adapters/dynamodb/webhook-delivery-repository';
 import { CompactIdempotencyStore } from './adapters/dynamodb/compact-idempotency-store';
 import { SqsTriggerQueue } from './adapters/sqs/sqs-trigger-queue';
+import { SqsQueueMonitor } from './adapters/sqs/sqs-queue-monitor';
 import { EventBridgeSlotScheduler } from './adapters/scheduler/eventbridge-slot-scheduler';
 import { SecretsManagerWebhookSecret } from './adapters/secrets/secrets-manager-webhook-secret';
 import { StaticWebhookSecret } from './adapters/secrets/static-webhook-secret';
@@ -36,6 +41,7 @@ import { ChannelRegistry } from './services/channel-registry';
 import { ChannelRemoval } from './services/channel-removal';
 import { LedgerBookkeeping } from './services/ledger-bookkeeping';
 import { SystemStatus } from './services/system-status';
+import { Dashboard } from './services/dashboard';
 import { SystemControl } from './services/system-control';
 import { VideoCatalog } from './services/video-catalog';
 import { CoordinatePublication } from './services/coordinate-publication';
@@ -80,6 +86,10 @@ export interface Overridable {
   githubHealthCheck: GitHubHealthCheck;
   /** What applies GitHub's word on a workflow run (the webhook's; tests record the signals it sends). */
   workflowRunSignals: WorkflowRunSignals;
+  /** Run counts (CloudWatch through Powertools in AWS; locally, counts in the process). */
+  runMetrics: RunMetrics;
+  /** Every queue's depth for the dashboard (locally, the in-process queues'; tests, a settable fake). */
+  queueMonitor: QueueMonitor;
   /**
    * This is the only process on its data (the local server, by its DATA_DIR
    * lock): whatever another process left unfinished died with it.
@@ -256,6 +266,41 @@ export const channelRemoval = () =>
 export const systemStatus = () =>
   once('systemStatus', () => new SystemStatus({ state: systemStateRepository(), publications: publicationRepository(), queue: triggerQueue() }));
 
+/** Every queue's depth: GetQueueAttributes on the six queues' URLs (queue:depth, processing:depth, slot-dlq:depth). */
+export const queueMonitor = (): QueueMonitor =>
+  overrides.queueMonitor ??
+  once(
+    'queueMonitor',
+    () =>
+      new SqsQueueMonitor(new SQSClient({ region: settings().AWS_REGION }), {
+        // Without a high-priority queue every trigger goes to the normal one (SqsTriggerQueue), which is then read twice.
+        trigger_high: settings().TRIGGER_HIGH_QUEUE_URL ?? required('TRIGGER_QUEUE_URL'),
+        trigger_normal: required('TRIGGER_QUEUE_URL'),
+        trigger_dead_letter: required('TRIGGER_DLQ_URL'),
+        processing: required('PROCESSING_QUEUE_URL'),
+        processing_dead_letter: required('PROCESSING_DLQ_URL'),
+        slot_dead_letter: required('SLOT_DLQ_URL'),
+      }),
+  );
+
+/** GET /dashboard: the health sweep's record (JOB#health-sweep) tells the system's health whether the sweep still runs. */
+export const dashboard = () =>
+  once(
+    'dashboard',
+    () =>
+      new Dashboard({
+        state: systemStateRepository(),
+        channels: channelRepository(),
+        health: channelHealthRepository(),
+        publications: publicationRepository(),
+        statistics: statisticsRepository(),
+        activity: activityLog(),
+        queues: queueMonitor(),
+        clock: clock(),
+        healthSweepLastRun: () => channelHealthRepository().lastSweep(),
+      }),
+  );
+
 export const ledgerBookkeeping = () => once('ledgerBookkeeping', () => new LedgerBookkeeping(ledgerRepository(), clock()));
 
 export const videoCatalog = () => once('videoCatalog', () => new VideoCatalog({ videos: videoRepository(), clock: clock(), ids: ids() }));
@@ -338,6 +383,10 @@ export const publicationReconciliation = () =>
       }),
   );
 
+export const runMetrics = (): RunMetrics =>
+  overrides.runMetrics ??
+  once('runMetrics', () => new PowertoolsRunMetrics(new Metrics({ namespace: RUN_METRICS.namespace, serviceName: RUN_METRICS.service })));
+
 export const pipelineRunRepository = () =>
   once('pipelineRuns', () => new DynamoPipelineRunRepository(table(), settings().PUBLICATION_RETENTION_DAYS));
 
@@ -372,6 +421,7 @@ export const runTracking = () =>
         effects: runEffects(),
         activity: activityLog(),
         clock: clock(),
+        metrics: runMetrics(),
       }),
   );
 
@@ -495,6 +545,7 @@ export const pipelineDispatch = () =>
         ids: ids(),
         owner: processOwner(),
         othersAreDead: overrides.soleProcess ?? false,
+        metrics: runMetrics(),
       }),
   );
 

@@ -73,6 +73,8 @@ const settingsSchema = z.object({
   SLOT_TARGET_ARN: z.optional(z.string().check(z.startsWith('arn:'))),
   SCHEDULER_ROLE_ARN: z.optional(z.string().check(z.startsWith('arn:'))),
   SLOT_DLQ_ARN: z.optional(z.string().check(z.startsWith('arn:'))),
+  /** The same slot dead-letter queue by URL: its depth is read (GET /dashboard). */
+  SLOT_DLQ_URL: z.optional(z.url()),
   ACTIVITY_RETENTION_DAYS: z._default(retentionDays(), DEFAULT_ACTIVITY_RETENTION_DAYS),
   /** How long finished publications, groups and slots stay in the table (TTL; shared/domain/retention.ts). */
   PUBLICATION_RETENTION_DAYS: z._default(retentionDays(), DEFAULT_PUBLICATION_RETENTION_DAYS),

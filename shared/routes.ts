@@ -3,6 +3,7 @@ import type { Settings } from './config';
 import * as activity from './schemas/activity';
 import * as channels from './schemas/channels';
 import * as coordination from './schemas/coordination';
+import * as dashboard from './schemas/dashboard';
 import * as distribution from './schemas/distribution';
 import * as monitoring from './schemas/monitoring';
 import * as pipelines from './schemas/pipelines';
@@ -27,6 +28,7 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
  * - schedules:write: create and delete the slot schedules in the orchestrator's schedule group
  * - processing:send: hand runs to the shared processing workers' queue
  * - processing:depth: read the depth of the processing queue and of its dead-letter queue
+ * - slot-dlq:depth: read the depth of the slot dead-letter queue (slot events Scheduler or fire-slot could not deliver)
  * - github:token: read the GitHub token secret (and the API URL and dispatch pacing that go with it)
  * - github:webhook-secret: read the secret GitHub signs webhook deliveries with
  */
@@ -38,6 +40,7 @@ export type Permission =
   | 'schedules:write'
   | 'processing:send'
   | 'processing:depth'
+  | 'slot-dlq:depth'
   | 'github:token'
   | 'github:webhook-secret';
 
@@ -56,6 +59,7 @@ export const PERMISSION_SETTINGS = {
   'schedules:write': ['SCHEDULE_GROUP_NAME', 'SLOT_TARGET_ARN', 'SCHEDULER_ROLE_ARN', 'SLOT_DLQ_ARN'],
   'processing:send': ['PROCESSING_QUEUE_URL'],
   'processing:depth': ['PROCESSING_QUEUE_URL', 'PROCESSING_DLQ_URL'],
+  'slot-dlq:depth': ['SLOT_DLQ_URL'],
   // The pacing is per token, so it comes with the token: every function that dispatches paces alike.
   'github:token': ['GITHUB_TOKEN_SECRET_ARN', 'GITHUB_API_URL', 'GITHUB_DISPATCHES_PER_MINUTE', 'GITHUB_DISPATCHES_PER_HOUR'],
   'github:webhook-secret': ['GITHUB_WEBHOOK_SECRET_ARN'],
@@ -172,6 +176,17 @@ export const routes = {
     response: { status: 200, description: 'the current status', schema: system.statusReport },
     errors: [],
     permissions: ['table:read', 'queue:depth'],
+  }),
+  dashboard: route({
+    // Read-only: the table, and the depth of every queue (both trigger queues and their DLQ, processing and its DLQ, the slot DLQ).
+    id: 'dashboard',
+    method: 'GET',
+    path: '/dashboard',
+    summary: 'The system at a glance: state, health and queues; channels by status and in error; 30-day statistics; schedules; recent activity',
+    tag: 'System',
+    response: { status: 200, description: 'the dashboard', schema: dashboard.dashboard },
+    errors: [],
+    permissions: ['table:read', 'queue:depth', 'processing:depth', 'slot-dlq:depth'],
   }),
   putChannel: route({
     id: 'put-channel',

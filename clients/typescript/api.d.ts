@@ -90,6 +90,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/orchestration/dashboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The system at a glance: state, health and queues; channels by status and in error; 30-day statistics; schedules; recent activity */
+        get: operations["dashboard"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/orchestration/channels/{channel_id}": {
         parameters: {
             query?: never;
@@ -875,6 +892,77 @@ export interface components {
             created_at: string;
             cancelled_at: string | null;
         };
+        Dashboard: {
+            system: {
+                status: {
+                    /** @enum {string} */
+                    status: "stopped" | "running" | "paused";
+                    running: boolean;
+                    paused: boolean;
+                    since: string | null;
+                    /** @description Publications held while paused or stopped; released in order by start or resume. Not in schedules.pending. */
+                    held_publications: number;
+                };
+                health: components["schemas"]["SystemHealth"];
+                queue: {
+                    /** @description Triggers waiting in both trigger queues, delayed ones included (as GET /status). */
+                    pending: number;
+                    in_flight: number;
+                    /** @description The trigger dead-letter queue's messages (as GET /status); every queue is in queues. */
+                    dead_letter: number;
+                    /** @description Every queue of the system by name. */
+                    queues: {
+                        trigger_high: components["schemas"]["QueueReading"];
+                        trigger_normal: components["schemas"]["QueueReading"];
+                        trigger_dead_letter: components["schemas"]["QueueReading"];
+                        processing: components["schemas"]["QueueReading"];
+                        processing_dead_letter: components["schemas"]["QueueReading"];
+                        slot_dead_letter: components["schemas"]["QueueReading"];
+                    };
+                };
+            };
+            channels: {
+                total: number;
+                active: number;
+                paused: number;
+                inactive: number;
+                /** @description Channels whose last health is unhealthy, of any status. */
+                error: number;
+            };
+            statistics: {
+                overall: {
+                    /** @description Publications that reached succeeded or failed in the period. */
+                    total: number;
+                    succeeded: number;
+                    failed: number;
+                    /** @description succeeded / total; null when total is 0. */
+                    success_rate: number | null;
+                    /** @constant */
+                    period_days: 30;
+                    /** @description First UTC day of the period (yyyy-mm-dd). */
+                    from: string;
+                    /** @description Last UTC day of the period, today (yyyy-mm-dd). */
+                    to: string;
+                };
+            };
+            schedules: {
+                /** @description Publications `scheduled` due before now + 7 days (those past their time included). */
+                pending: number;
+                /** @description Of those, the ones more than 10 minutes past their time: slots that did not fire. */
+                overdue: number;
+                /** @constant */
+                window_days: 7;
+                /** @description The next ten `scheduled` publications, earliest first. */
+                next: components["schemas"]["UpcomingPublication"][];
+            };
+            /** @description The last 20 activity entries, newest first; each lists at most 10 of its channel_ids (channel_count says how many). */
+            recent_activity: components["schemas"]["ActivityEntry"][];
+            /**
+             * Format: date-time
+             * @example 2026-11-21T18:00:00Z
+             */
+            generated_at: string;
+        };
         DistributeVideosInput: {
             /**
              * @description plan only: the answer as it would be, nothing claimed or booked
@@ -1099,6 +1187,18 @@ export interface components {
             items: components["schemas"]["Publication"][];
             next_cursor: string | null;
         };
+        QueueDepth: {
+            visible: number;
+            in_flight: number;
+            delayed: number;
+            /** @description Age of the oldest message; null when unknown (SQS tells it only to CloudWatch). */
+            oldest_age_seconds: number | null;
+        };
+        QueueReading: {
+            /** @description null when the depth could not be read; error says why. */
+            depth: components["schemas"]["QueueDepth"] | null;
+            error: string | null;
+        };
         ScheduleWaveInput: {
             video_ids: string[];
             channel_ids: string[];
@@ -1176,6 +1276,15 @@ export interface components {
              */
             path: string;
         };
+        SystemHealth: {
+            /** @enum {string} */
+            status: "ok" | "degraded" | "down";
+            reasons: {
+                /** @enum {string} */
+                code: "dead_letters" | "queue_unreadable" | "trigger_backlog_stale" | "dispatch_stalled" | "channels_unhealthy" | "all_channels_unhealthy" | "schedules_overdue" | "health_sweep_stale" | "health_sweep_never_ran";
+                message: string;
+            }[];
+        };
         TriggerPipelineInput: {
             /** @example channel-1 */
             channel_id: string;
@@ -1190,6 +1299,20 @@ export interface components {
             inputs?: {
                 [key: string]: string;
             };
+        };
+        UpcomingPublication: {
+            publication_id: string;
+            channel_id: string;
+            video_id: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-21T18:00:00Z
+             */
+            scheduled_at: string;
+            group_id: string;
+            /** @enum {string} */
+            group_kind: "coordination" | "wave";
+            priority: number;
         };
         Video: {
             /** @example channel-1 */
@@ -1935,6 +2058,96 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["StatusReport"];
+                };
+            };
+            /** @description invalid input: details.fields names each field at fault */
+            400: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "apigw-requestid": components["headers"]["GatewayRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description missing or wrong credentials (the local token, or a JWT refused by the authorizer) */
+            401: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "apigw-requestid": components["headers"]["GatewayRequestId"];
+                    "www-authenticate": components["headers"]["WwwAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description a SigV4 signature refused by the IAM authorizer (answered by API Gateway) */
+            403: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "apigw-requestid": components["headers"]["GatewayRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description this path does not take this method; the allow header lists those it takes */
+            405: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "apigw-requestid": components["headers"]["GatewayRequestId"];
+                    allow: components["headers"]["Allow"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description too large: the body (over 256 KB) or what it asks for */
+            413: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "apigw-requestid": components["headers"]["GatewayRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description failed on our side; safe to retry with the same Idempotency-Key */
+            500: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "apigw-requestid": components["headers"]["GatewayRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    dashboard: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the dashboard */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "apigw-requestid": components["headers"]["GatewayRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Dashboard"];
                 };
             };
             /** @description invalid input: details.fields names each field at fault */

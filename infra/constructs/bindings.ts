@@ -116,6 +116,12 @@ export function bindProcessingQueue(fn: OrchestratorFunction, queues: Processing
   }
 }
 
+/** 'slot-dlq:depth': sqs:GetQueueAttributes on the slot dead-letter queue only; sets SLOT_DLQ_URL. */
+export function bindSlotDeadLetterDepth(fn: OrchestratorFunction, queue: IQueue): void {
+  fn.addToRolePolicy(new PolicyStatement({ actions: ['sqs:GetQueueAttributes'], resources: [queue.queueArn] }));
+  setEnvironment(fn, 'slot-dlq:depth', { SLOT_DLQ_URL: queue.queueUrl });
+}
+
 /** The GitHub secrets, and the client settings that travel with the token. */
 export interface GithubAccess {
   tokenSecret: ISecret;
@@ -230,6 +236,8 @@ export interface BindingTargets {
   triggerQueues: TriggerQueues;
   processingQueues: ProcessingQueues;
   github: GithubAccess;
+  /** Where Scheduler and fire-slot park slot events they could not deliver (its depth: slot-dlq:depth). */
+  slotDeadLetterQueue: IQueue;
   /** Absent only while the slot target itself is being built (it has no schedules:write). */
   slotScheduling?: SlotScheduling;
 }
@@ -243,6 +251,7 @@ export function bindPermissions(fn: OrchestratorFunction, permissions: readonly 
   if (has('queue:depth')) bindTriggerQueue(fn, targets.triggerQueues, 'depth');
   if (has('processing:send')) bindProcessingQueue(fn, targets.processingQueues, 'send');
   if (has('processing:depth')) bindProcessingQueue(fn, targets.processingQueues, 'depth');
+  if (has('slot-dlq:depth')) bindSlotDeadLetterDepth(fn, targets.slotDeadLetterQueue);
   if (has('github:token')) bindGithubToken(fn, targets.github);
   if (has('github:webhook-secret')) bindGithubWebhookSecret(fn, targets.github);
   if (has('schedules:write')) {

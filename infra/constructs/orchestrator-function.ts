@@ -5,10 +5,11 @@ import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { LogLevel, NodejsFunction, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { RUN_METRICS } from '#shared/ports/run-metrics';
 import { ESBUILD_OPTIONS, PROJECT_ROOT, entryPath, type FunctionEntry } from './bundling';
 
 /** The service name in every log line and metric (Powertools). */
-export const SERVICE_NAME = 'channel-orchestrator';
+export const SERVICE_NAME = RUN_METRICS.service;
 
 /**
  * ESBUILD_OPTIONS in the shape NodejsFunction takes, with the local esbuild
@@ -80,7 +81,7 @@ export class OrchestratorFunction extends NodejsFunction {
       environment: {
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
         POWERTOOLS_LOG_LEVEL: 'INFO',
-        POWERTOOLS_METRICS_NAMESPACE: 'ChannelOrchestrator',
+        POWERTOOLS_METRICS_NAMESPACE: RUN_METRICS.namespace,
         ...props.environment,
       },
     });

@@ -1,5 +1,8 @@
 import path from 'node:path';
 import { overrideAdapters } from '#shared/composition-root';
+import { InProcessQueueMonitor } from '#shared/adapters/local/in-process-queue-monitor';
+import { InProcessRunMetrics } from '#shared/adapters/local/in-process-run-metrics';
+import { systemClock } from '#shared/ports/clock';
 import { settings, useLocalTable, type LocalSettings } from '#shared/config';
 import { routeList } from '#shared/routes';
 import { lockDataDir } from './data-dir-lock';
@@ -58,7 +61,14 @@ export async function startLocalOrchestrator(local: LocalSettings): Promise<Loca
     });
     cleanup.push(() => runtime.stop());
     // The DATA_DIR lock makes this the one process on the data: an intent another left died with it.
-    overrideAdapters({ triggerQueue: runtime.triggerQueue, slotScheduler: runtime.slotScheduler, processingQueue: runtime.processingQueue, soleProcess: true });
+    overrideAdapters({
+      triggerQueue: runtime.triggerQueue,
+      slotScheduler: runtime.slotScheduler,
+      processingQueue: runtime.processingQueue,
+      queueMonitor: new InProcessQueueMonitor({ ...runtime, clock: systemClock }),
+      runMetrics: new InProcessRunMetrics(),
+      soleProcess: true,
+    });
     const api = await startLocalApiServer({ port: local.PORT, router: new HttpRouter(routeList), region, apiToken: local.ORCHESTRATOR_API_TOKEN });
     cleanup.push(() => api.close());
     return { url: api.url, port: api.port, dataDir, repairedItems, stop: unwind };

@@ -79,7 +79,7 @@ export async function startLocalRuntime(options: {
         () => lambdaContext('health-sweep', { timeoutMs: WORKER_TIMEOUT_MS, region: options.region }),
         options.healthSweepIntervalMs,
         // Not at start: a restart says nothing new about repositories, and the last sweep's health is stored.
-        { runAtStart: false },
+        { runAtStart: false, detail: { interval_seconds: Math.round(options.healthSweepIntervalMs / 1000) } },
       )
     : undefined;
   return {
@@ -107,12 +107,12 @@ function startPeriodicJob(
   handler: (event: unknown, context: ReturnType<typeof lambdaContext>) => Promise<unknown>,
   context: () => ReturnType<typeof lambdaContext>,
   intervalMs: number,
-  options: { runAtStart?: boolean } = {},
+  options: { runAtStart?: boolean; detail?: Record<string, unknown> } = {},
 ): { stop(): Promise<void> } {
   let running: Promise<unknown> | undefined;
   const run = (detail: Record<string, unknown>) => {
     if (running) return;
-    const event = { source: 'aws.events', 'detail-type': 'Scheduled Event', time: new Date().toISOString(), detail };
+    const event = { source: 'aws.events', 'detail-type': 'Scheduled Event', time: new Date().toISOString(), detail: { ...options.detail, ...detail } };
     running = handler(event, context())
       .catch((error: unknown) => logger.error('periodic job failed', { error: error as Error }))
       .finally(() => {

@@ -14,6 +14,8 @@ export interface HealthSweepRecord {
   failed: number;
   /** GitHub calls made. */
   github_calls: number;
+  /** The period the sweep runs at, as its trigger said (the rule every `healthSweepMinutes`, the local timer); null when run by hand. Two of them without a new record make the sweep stale (GET /dashboard). */
+  interval_seconds: number | null;
 }
 
 /** Where the sweep keeps each channel's last health (one item a channel) and the record of its own last run. */

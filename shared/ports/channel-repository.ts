@@ -19,6 +19,11 @@ export interface ChannelRepository {
   listAll(): Promise<ChannelWithActivity[]>;
   /** One channel with its last publication, or null. */
   getWithActivity(channelId: string): Promise<ChannelWithActivity | null>;
+  /**
+   * Every channel's id and registry status, in id order, and nothing else of
+   * it: O(channels) items read, for counts (GET /dashboard).
+   */
+  listStatuses(): Promise<{ channel_id: string; status: ChannelStatus }[]>;
   /** Channels in id order. */
   list(request: PageRequest & { status?: ChannelStatus | undefined }): Promise<Page<Channel>>;
 }

@@ -64,7 +64,12 @@ export interface PublicationRepository {
    * no longer `dispatching`.
    */
   markTriggerReceived(publicationId: string, at: string): Promise<boolean>;
-  countByStatus(status: PublicationStatus): Promise<number>;
+  /**
+   * How many publications are in a status; with `due`, only those scheduled
+   * at or after `due.from` and before `due.before` (either bound optional):
+   * a key range, so the count reads only the publications inside it.
+   */
+  countByStatus(status: PublicationStatus, due?: { from?: string | undefined; before?: string | undefined }): Promise<number>;
   /** How many of the channel's publications are still pending (`scheduled` or `held`). */
   countPendingForChannel(channelId: string): Promise<number>;
 }

@@ -57,7 +57,7 @@ export class ChannelHealthSweep {
   constructor(private readonly deps: ChannelHealthSweepDeps) {}
 
   /** Sweeps every channel. `shouldStop` is asked before each channel (the function's time running out): channels not reached keep their health. */
-  async sweep(options: { shouldStop?: () => boolean } = {}): Promise<HealthSweepRecord> {
+  async sweep(options: { shouldStop?: () => boolean; intervalSeconds?: number | undefined } = {}): Promise<HealthSweepRecord> {
     const startedAt = isoOf(this.deps.clock.now().getTime());
     const channels = await this.deps.channels.listAll();
     const outcome = await this.evaluate(channels, options);
@@ -69,6 +69,7 @@ export class ChannelHealthSweep {
       deferred: outcome.deferred,
       failed: outcome.failed,
       github_calls: outcome.github_calls,
+      interval_seconds: options.intervalSeconds ?? null,
     };
     await this.deps.health.recordSweep(record);
     return record;

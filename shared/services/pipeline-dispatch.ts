@@ -20,6 +20,7 @@ import type { PipelineRunRepository } from '#shared/ports/pipeline-run-repositor
 import type { ProcessingQueue } from '#shared/ports/processing-queue';
 import type { PublicationRepository } from '#shared/ports/publication-repository';
 import type { RunEffects } from '#shared/ports/run-effects';
+import type { RunMetrics } from '#shared/ports/run-metrics';
 import type { SystemStateRepository } from '#shared/ports/system-state-repository';
 import type { PipelineTrigger, TriggerQueue } from '#shared/ports/trigger-queue';
 import { AuditRecorder } from './audit-recorder';
@@ -46,6 +47,8 @@ export interface PipelineDispatchDeps {
   activity: ActivityLog;
   clock: Clock;
   ids: IdGenerator;
+  /** Counts runs dispatched, and failed at dispatch (CloudWatch in AWS). */
+  metrics?: RunMetrics | undefined;
   /** The GitHub credential the dispatches are paced on (one token today). */
   credential?: string | undefined;
   /** This process: each intent's token starts with it (`<owner>~<uuid>`). */
@@ -247,6 +250,7 @@ export class PipelineDispatch {
     const at = isoOf(this.deps.clock.now().getTime());
     const moved = await this.deps.runs.changeStatus(run.run_id, { from: ['queued'], to: 'dispatched', at, token, ...(github ? { github } : {}), error: null });
     if (!moved) return false;
+    this.deps.metrics?.runDispatched();
     await mapConcurrent(run.publications, 8, (p) =>
       this.deps.publications.changeStatus(
         { publication_id: p.publication_id, channel_id: run.channel_id },
@@ -311,6 +315,7 @@ export class PipelineDispatch {
     const at = isoOf(this.deps.clock.now().getTime());
     const failed = await this.deps.runs.changeStatus(run.run_id, { from: ['queued'], to: 'failed', at, token, error: errorOf(code, message, at) });
     if (!failed) return 'duplicate';
+    this.deps.metrics?.runFinished('failed');
     await mapConcurrent(run.publications, 8, (p) =>
       this.deps.publications.changeStatus(
         { publication_id: p.publication_id, channel_id: run.channel_id },

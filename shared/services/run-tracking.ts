@@ -9,6 +9,7 @@ import type { Clock } from '#shared/ports/clock';
 import type { PipelineRunRepository } from '#shared/ports/pipeline-run-repository';
 import type { PublicationRepository } from '#shared/ports/publication-repository';
 import type { RunEffects } from '#shared/ports/run-effects';
+import type { RunMetrics } from '#shared/ports/run-metrics';
 import type { SignalOutcome, WorkflowRunSignal, WorkflowRunSignals } from '#shared/ports/run-signals';
 
 export interface RunTrackingDeps {
@@ -18,6 +19,8 @@ export interface RunTrackingDeps {
   effects: RunEffects;
   activity: ActivityLog;
   clock: Clock;
+  /** Counts runs that end, by outcome (CloudWatch in AWS). */
+  metrics?: RunMetrics | undefined;
 }
 
 /** GitHub's conclusion of a completed run, as a final run status. */
@@ -103,6 +106,8 @@ export class RunTracking implements WorkflowRunSignals {
       ...(how.github ? { github: how.github } : {}),
       error: succeeded ? null : { code: run.route === 'processing_queue' ? 'processing_failed' : 'pipeline_failed', message: reason as string, at: how.at },
     });
+    // Counted by the one call whose write ended the run: a replay finds it final and counts nothing.
+    if (final !== null) this.deps.metrics?.runFinished(to === 'succeeded' ? 'succeeded' : 'failed');
     return final !== null;
   }
 

@@ -10,11 +10,12 @@ import { measureChaos } from './chaos';
 import { measureWaveScale } from './wave-scale';
 import { measureDailyOperation, measureWaveUnderLimits, monthlyCost, WAVE_SHAPES } from './aws-scale';
 import { measureGitHubDispatch } from './github-dispatch';
+import { measureDashboard } from './monitoring';
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 const ms = (value: number) => `${value.toFixed(0)} ms`;
-// Parts to run (bundles, wave, aws, github, chaos; all when none is named), the chaos run's options (--rounds=N --seed=N --logs=<dir>)
-// and the github part's (--triggers=N --latency-ms=N --paced-triggers=N).
+// Parts to run (bundles, wave, aws, github, monitoring, chaos; all when none is named), the chaos run's options (--rounds=N --seed=N --logs=<dir>)
+// the github part's (--triggers=N --latency-ms=N --paced-triggers=N) and the monitoring part's (--history=N finished publications, 100,000 by default).
 const args = process.argv.slice(2);
 const only = args.filter((arg) => !arg.startsWith('--'));
 const textOption = (name: string) => args.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
@@ -111,6 +112,23 @@ if (wants('github')) {
   console.log(`pacing: ${p.triggers} triggers, ${p.receivers} receivers (a dispatcher and client each) on one pacer item at ${p.rates.perMinute}/min and ${p.rates.perHour}/h, fake clock`);
   console.log(`  dispatched ${p.dispatched} over ${p.simulatedSeconds.toFixed(0)} s of fake time (${ms(p.wallMs)} real); most in any 60 s: ${p.maxInAnyMinute} (limit ${p.rates.perMinute}: ${p.maxInAnyMinute <= p.rates.perMinute ? 'held' : 'EXCEEDED'}), in any hour: ${p.maxInAnyHour}`);
   console.log(`  re-queued with a delay: ${p.requeued} times (${p.triggersRequeued} triggers, longest ${p.longestDelaySeconds} s); receives that threw: ${p.failedReceives}; dead-lettered: ${p.deadLettered}; workflow runs on the simulator: ${p.simulatorRuns}`);
+}
+
+if (wants('monitoring')) {
+  console.log('\nGET /dashboard (issue 10) on the embedded table: items read and wall time as channels and history grow');
+  const rows = await measureDashboard({ history: option('history'), log: (line) => console.log(`  ${line}`) });
+  report.monitoring = { dashboard: rows };
+  const calls = (counts: Record<string, number>) =>
+    Object.entries(counts)
+      .sort()
+      .map(([name, n]) => `${name.replace('Command', '')} ${n}`)
+      .join(', ');
+  console.log(`${'channels'.padStart(9)}${'finished'.padStart(10)}${'status'.padStart(8)}${'items read'.padStart(12)}${'returned'.padStart(10)}${'scans'.padStart(7)}${'wall'.padStart(9)}  calls`);
+  for (const r of rows) {
+    console.log(
+      `${String(r.channels).padStart(9)}${r.finishedPublications.toLocaleString('en-US').padStart(10)}${String(r.status).padStart(8)}${String(r.itemsRead).padStart(12)}${String(r.itemsReturned).padStart(10)}${String(r.scans).padStart(7)}${ms(r.wallMs).padStart(9)}  ${calls(r.calls)}`,
+    );
+  }
 }
 
 if (wants('chaos')) {

@@ -17,6 +17,8 @@ import type { ChannelLedger, LedgerBooking } from '#shared/domain/channel-ledger
 import type { PublicationGroup } from '#shared/domain/publication-group';
 import type { LedgerRepository } from '#shared/ports/ledger-repository';
 import type { PublicationGroupRepository } from '#shared/ports/publication-group-repository';
+import type { QueueMonitor } from '#shared/ports/queue-monitor';
+import { QUEUE_NAMES, type QueueDepthCounts, type QueueName, type QueueReading } from '#shared/domain/system-health';
 
 /**
  * In-memory fakes of the ports, with the semantics the DynamoDB adapters
@@ -222,6 +224,12 @@ export class InMemoryChannelRepository implements ChannelRepository {
     const channel = this.channels.get(channelId);
     return channel ? { ...clone(channel), last_publication_at: null } : null;
   }
+
+  async listStatuses(): Promise<{ channel_id: string; status: ChannelStatus }[]> {
+    return [...this.channels.values()]
+      .sort((a, b) => (a.channel_id < b.channel_id ? -1 : 1))
+      .map((c) => ({ channel_id: c.channel_id, status: c.status }));
+  }
 }
 
 /** Videos keyed by id; create only when absent; lists newest first. */
@@ -401,8 +409,14 @@ export class InMemoryPublicationRepository implements PublicationRepository {
     return true;
   }
 
-  async countByStatus(status: PublicationStatus): Promise<number> {
-    return this.all().filter((p) => p.status === status).length;
+  async countByStatus(status: PublicationStatus, due?: { from?: string | undefined; before?: string | undefined }): Promise<number> {
+    const at = (iso: string) => Date.parse(iso);
+    return this.all().filter(
+      (p) =>
+        p.status === status &&
+        (due?.from === undefined || at(p.scheduled_at) >= at(due.from)) &&
+        (due?.before === undefined || at(p.scheduled_at) < at(due.before)),
+    ).length;
   }
 
   async countPendingForChannel(channelId: string): Promise<number> {
@@ -531,4 +545,25 @@ export function inMemoryPorts(clock = new FixedClock()) {
     queue: new InMemoryTriggerQueue(),
     scheduler: new InMemorySlotScheduler(),
   };
+}
+
+/** Every queue's depth: all empty until a test sets one (or makes one unreadable). */
+export class InMemoryQueueMonitor implements QueueMonitor {
+  private readonly readings = new Map<QueueName, QueueReading>(
+    QUEUE_NAMES.map((name) => [name, { name, depth: { visible: 0, in_flight: 0, delayed: 0, oldest_age_seconds: null }, error: null }]),
+  );
+
+  async depths(): Promise<QueueReading[]> {
+    return QUEUE_NAMES.map((name) => clone(this.readings.get(name) as QueueReading));
+  }
+
+  /** Sets a queue's depth (merged into empty counts), or, with an error, makes it unreadable. */
+  set(name: QueueName, depth: Partial<QueueDepthCounts> | { error: string }): void {
+    this.readings.set(
+      name,
+      'error' in depth
+        ? { name, depth: null, error: depth.error }
+        : { name, depth: { visible: 0, in_flight: 0, delayed: 0, oldest_age_seconds: null, ...depth }, error: null },
+    );
+  }
 }

@@ -184,7 +184,8 @@ describe('Class: StatelessStack', () => {
       expect(grants('sqs:GetQueueAttributes', stateful.processingQueue.queueArn)).toBe(has('processing:depth'));
       expect(grants('sqs:GetQueueAttributes', stateful.processingDeadLetterQueue.queueArn)).toBe(has('processing:depth'));
       expect(actions.includes('sqs:SendMessage')).toBe(has('queue:send') || has('processing:send'));
-      expect(actions.includes('sqs:GetQueueAttributes')).toBe(has('queue:depth') || has('processing:depth'));
+      expect(grants('sqs:GetQueueAttributes', stateful.slotDeadLetterQueue.queueArn)).toBe(has('slot-dlq:depth'));
+      expect(actions.includes('sqs:GetQueueAttributes')).toBe(has('queue:depth') || has('processing:depth') || has('slot-dlq:depth'));
       expect(grants('secretsmanager:GetSecretValue', stateful.githubTokenSecret.secretArn)).toBe(has('github:token'));
       expect(grants('secretsmanager:GetSecretValue', stateful.githubWebhookSecret.secretArn)).toBe(has('github:webhook-secret'));
       expect(actions.some((a) => a.startsWith('scheduler:'))).toBe(has('schedules:write'));
@@ -344,6 +345,8 @@ describe('Class: StatelessStack', () => {
         State: 'ENABLED',
         Targets: [expect.objectContaining({ Arn: { 'Fn::GetAtt': [fnId(BACKGROUND_FUNCTIONS.healthSweep.name), 'Arn'] } })],
       });
+      // The sweep records the period it runs at, from which GET /dashboard tells a stale sweep.
+      expect(JSON.parse(String((rule.Properties.Targets as { Input: string }[])[0]!.Input))).toEqual({ detail: { interval_seconds: 300 } });
       expect(propsOf(BACKGROUND_FUNCTIONS.healthSweep.name).Timeout).toBeLessThan(300);
     });
 
@@ -507,6 +510,45 @@ describe('Class: StatelessStack', () => {
       for (const [id, alarm] of alarms()) expect(alarm.Properties.AlarmActions, id).toBeUndefined();
     });
   });
+
+  describe('Construct: OperationsDashboard', () => {
+    const body = (): string => {
+      const [dashboard, ...others] = Object.values(resources).filter((r) => r.Type === 'AWS::CloudWatch::Dashboard');
+      expect(others).toHaveLength(0);
+      // The body is a Fn::Join of text and tokens: flattened, every name and reference is in it.
+      return JSON.stringify(stateless.resolve(dashboard!.Properties.DashboardBody));
+    };
+
+    it('shows API requests, 5xx and latency, function errors and throttles, and every alarm', () => {
+      const text = body();
+      for (const title of ['API requests', 'API errors', 'API latency (ms)', 'Function errors and throttles (all functions)', 'Function errors by function', 'Alarms']) {
+        expect(text, title).toContain(title);
+      }
+      for (const metric of ['Count', '5xx', 'Latency', 'Errors', 'Throttles']) expect(text).toContain(metric);
+      expect(stateless.alarms.length).toBeGreaterThan(0);
+      for (const alarm of stateless.alarms) expect(text, alarm.node.id).toContain(idOf(alarm));
+      // Every function's errors are summed: one e<i> a function.
+      expect(text).toContain(`e${stateless.functions.size - 1},`.replace(',', ''));
+    });
+
+    it('graphs every queue and dead-letter queue, and the dispatches and run outcomes the functions emit', () => {
+      const text = body();
+      for (const queue of [stateful.triggerQueue, stateful.triggerHighQueue, stateful.processingQueue, stateful.triggerDeadLetterQueue, stateful.processingDeadLetterQueue, stateful.slotDeadLetterQueue]) {
+        expect(text, queue.node.id).toContain(stateful.getLogicalId(queue.node.defaultChild as CfnElement));
+      }
+      for (const metric of ['ApproximateNumberOfMessagesVisible', 'ApproximateAgeOfOldestMessage', 'RunsDispatched', 'RunsSucceeded', 'RunsFailed', 'ChannelOrchestrator']) {
+        expect(text).toContain(metric);
+      }
+    });
+
+    it('outputs the console URL of the dashboard', () => {
+      const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
+      const url = JSON.stringify(outputs.DashboardUrl?.Value);
+      expect(url).toContain('console.aws.amazon.com/cloudwatch/home?region=');
+      expect(url).toContain('#dashboards:name=');
+      expect(url).toContain(idOf(stateless.node.findChild('Operations').node.findChild('Dashboard')));
+    });
+  });
 });
 
 describe('Class: StatelessStack (JWT authorizer by context)', () => {
@@ -572,6 +614,7 @@ describe('Class: StatelessStack (health sweep period by context)', () => {
     const of = (id: string) => resources[stateless.getLogicalId(stateless.node.findChild(id).node.defaultChild as CfnElement)]!.Properties;
     // Assess
     expect(of('HealthSweepSchedule').ScheduleExpression).toBe('rate(10 minutes)');
+    expect(JSON.parse(String((of('HealthSweepSchedule').Targets as { Input: string }[])[0]!.Input))).toEqual({ detail: { interval_seconds: 600 } });
     expect(of('HealthSweepNotRunAlarm')).toMatchObject({ Period: 600, EvaluationPeriods: 2 });
   });
 

@@ -42,8 +42,15 @@ describe('Constant: PERMISSION_SETTINGS', () => {
     expect(PERMISSION_SETTINGS).toMatchObject({
       'processing:send': ['PROCESSING_QUEUE_URL'],
       'processing:depth': ['PROCESSING_QUEUE_URL', 'PROCESSING_DLQ_URL'],
+      'slot-dlq:depth': ['SLOT_DLQ_URL'],
       'github:token': ['GITHUB_TOKEN_SECRET_ARN', 'GITHUB_API_URL', 'GITHUB_DISPATCHES_PER_MINUTE', 'GITHUB_DISPATCHES_PER_HOUR'],
       'github:webhook-secret': ['GITHUB_WEBHOOK_SECRET_ARN'],
     });
+  });
+});
+
+describe('Route: dashboard', () => {
+  it('reads the table and the depth of every queue, and writes nothing', () => {
+    expect([...routes.dashboard.permissions].sort()).toEqual(['processing:depth', 'queue:depth', 'slot-dlq:depth', 'table:read']);
   });
 });

@@ -97,6 +97,28 @@ export class DynamoChannelRepository implements ChannelRepository {
     return Item ? withActivity(Item) : null;
   }
 
+  /** The gsi1 channel list with only the id and status projected, every page (1 MB each) read. */
+  async listStatuses(): Promise<{ channel_id: string; status: ChannelStatus }[]> {
+    const statuses: { channel_id: string; status: ChannelStatus }[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.table.doc.send(
+        new QueryCommand({
+          TableName: this.table.tableName,
+          IndexName: INDEXES.byOwner.name,
+          KeyConditionExpression: '#pk = :pk',
+          ProjectionExpression: 'channel_id, #status',
+          ExpressionAttributeNames: { '#pk': INDEXES.byOwner.partitionKey, '#status': 'status' },
+          ExpressionAttributeValues: { ':pk': channelKeys.listPartition },
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of page.Items ?? []) statuses.push({ channel_id: String(item.channel_id), status: item.status as ChannelStatus });
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return statuses;
+  }
+
   /** GET /channels: every channel in id order, or those of one status; the cursor is bound to that status. */
   async list(request: PageRequest & { status?: ChannelStatus | undefined }): Promise<Page<Channel>> {
     const page = await queryPage(

@@ -306,10 +306,11 @@ export class DynamoPublicationRepository implements PublicationRepository {
     }
   }
 
-  /** COUNT over the status's shards, concurrently. */
-  async countByStatus(status: PublicationStatus): Promise<number> {
+  /** COUNT over the status's shards, concurrently; `due` is a range of the time-first sort key, so only what lies in it is read. */
+  async countByStatus(status: PublicationStatus, due?: { from?: string | undefined; before?: string | undefined }): Promise<number> {
+    const sortKey = timeRange(due?.from, due?.before);
     const counts = await mapConcurrent(publicationKeys.statusPartitions(status), PUBLICATION_STATUS_SHARDS, (partition) =>
-      countPartition(this.table, { index: INDEXES.byStatus.name, partition }),
+      countPartition(this.table, { index: INDEXES.byStatus.name, partition, sortKey }),
     );
     return counts.reduce((a, b) => a + b, 0);
   }

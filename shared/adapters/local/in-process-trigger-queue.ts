@@ -10,6 +10,7 @@ import {
   type SendOptions,
   type TriggerQueue,
 } from '#shared/ports/trigger-queue';
+import type { QueueDepthCounts } from '#shared/domain/system-health';
 import type { SnapshotStore } from './in-process-slot-scheduler';
 
 /**
@@ -154,6 +155,26 @@ export class InProcessTriggerQueue implements TriggerQueue {
       if (this.isVisible(slot, now) || (slot.receiptHandle === undefined && slot.message.receive_count === 0)) pending++;
     }
     return { pending, in_flight: this.slots.size - pending, dead_letter: this.dead.length };
+  }
+
+  /**
+   * One priority's messages as SQS counts them: visible, in flight (received,
+   * or hidden after a failed receive), delayed (sent with a delay not yet
+   * over, never received); and the age of the oldest.
+   */
+  depthOf(priority: PipelineTrigger['priority']): QueueDepthCounts {
+    const now = this.now();
+    const counts: QueueDepthCounts = { visible: 0, in_flight: 0, delayed: 0, oldest_age_seconds: null };
+    let oldest: number | undefined;
+    for (const slot of this.slots.values()) {
+      if (slot.message.priority !== priority) continue;
+      if (this.isVisible(slot, now)) counts.visible++;
+      else if (slot.receiptHandle === undefined && slot.message.receive_count === 0) counts.delayed++;
+      else counts.in_flight++;
+      oldest = Math.min(oldest ?? slot.message.sent_at, slot.message.sent_at);
+    }
+    if (oldest !== undefined) counts.oldest_age_seconds = Math.max(0, Math.floor((now - oldest) / 1000));
+    return counts;
   }
 
   /** Messages that failed every receive, oldest first. */

@@ -28,6 +28,7 @@ const FAKE_VALUES: Record<string, string> = {
   SLOT_TARGET_ARN: 'arn:aws:lambda:us-east-1:123456789012:function:fire-slot',
   SCHEDULER_ROLE_ARN: 'arn:aws:iam::123456789012:role/scheduler',
   SLOT_DLQ_ARN: 'arn:aws:sqs:us-east-1:123456789012:slot-dlq',
+  SLOT_DLQ_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/slot-dlq',
 };
 const ALL_SETTINGS = Object.keys(FAKE_VALUES);
 /** The webhook secret the mocked Secrets Manager holds. */
@@ -65,6 +66,7 @@ const WAVE_AT = noonIn(33);
 /** A request each route can serve (an exhaustive map: a new route without one does not compile). */
 const REQUESTS: Record<RouteId, () => EventInput> = {
   status: () => ({}),
+  dashboard: () => ({}),
   start: () => ({}),
   pause: () => ({}),
   resume: () => ({}),
@@ -109,7 +111,7 @@ const REQUESTS: Record<RouteId, () => EventInput> = {
 
 /** The order the routes are called in: state first, removal last. */
 const ORDER: RouteId[] = [
-  'status', 'start', 'pause', 'resume', 'putChannel', 'getChannel', 'listChannels', 'createVideo', 'listVideos', 'getVideo',
+  'status', 'dashboard', 'start', 'pause', 'resume', 'putChannel', 'getChannel', 'listChannels', 'createVideo', 'listVideos', 'getVideo',
   'coordinatePublication', 'scheduleWave', 'listPublications', 'getPublication', 'getWave', 'getCoordination', 'listWaves',
   'listCoordinations', 'listActivity', 'openapi', 'triggerPipeline', 'listPipelineRuns', 'getPipelineRun', 'completePipelineRun', 'githubWebhook', 'syncConfigs', 'distributeVideos', 'monitorChannels', 'cancelPublication', 'cancelWave', 'cancelCoordination', 'deleteChannel', 'stop',
 ];

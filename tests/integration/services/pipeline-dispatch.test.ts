@@ -13,6 +13,7 @@ import { runIdForTrigger } from '#shared/domain/pipeline-run';
 import { GitHubCallError } from '#shared/ports/github';
 import type { ProcessingJob } from '#shared/ports/processing-queue';
 import type { PipelineTrigger } from '#shared/ports/trigger-queue';
+import { InProcessRunMetrics } from '#shared/adapters/local/in-process-run-metrics';
 import { PipelineDispatch } from '#shared/services/pipeline-dispatch';
 import { INITIAL_SYSTEM_STATE, type SystemStatus } from '#shared/domain/system-state';
 import type { SystemStateRepository } from '#shared/ports/system-state-repository';
@@ -60,6 +61,7 @@ describe('PipelineDispatch (against dynalite)', () => {
       activity: new DynamoActivityLog(table, clock, 30),
       clock,
       ids: new SequentialIds('ACT'),
+      metrics: new InProcessRunMetrics(),
     };
     return { table, clock, state, runs, publications, github, requeue, jobs, deps, dispatch: new PipelineDispatch(deps) };
   }
@@ -107,6 +109,8 @@ describe('PipelineDispatch (against dynalite)', () => {
     // Assert
     expect(w.github.runs).toHaveLength(1);
     expect(results.flatMap((r) => r.runs.map((x) => x.outcome)).filter((o) => o === 'dispatched')).toHaveLength(1);
+    // Counted once, by the delivery whose write dispatched the run.
+    expect(w.deps.metrics.snapshot()).toEqual({ RunsDispatched: 1 });
   });
 
   it('a crash right after GitHub accepted the dispatch, then the retry: no second run, the first is found by its run-name', async () => {

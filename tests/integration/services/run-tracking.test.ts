@@ -10,6 +10,7 @@ import { DynamoVideoRepository } from '#shared/adapters/dynamodb/video-repositor
 import { channelKeys, statsKeys } from '#shared/adapters/dynamodb/keys';
 import type { PipelineRun } from '#shared/domain/pipeline-run';
 import { RunTracking } from '#shared/services/run-tracking';
+import { InProcessRunMetrics } from '#shared/adapters/local/in-process-run-metrics';
 import { embeddedTable, scanTable, type EmbeddedTable } from '#tests/helpers/embedded-table';
 import { FixedClock } from '#tests/helpers/in-memory-ports';
 import { channelDefinition, publication, video } from '#tests/helpers/sample-entities';
@@ -48,12 +49,13 @@ describe('RunTracking (against dynalite)', () => {
   let tracking: RunTracking;
   let runs: DynamoPipelineRunRepository;
   let publications: DynamoPublicationRepository;
+  const metrics = new InProcessRunMetrics();
 
   beforeAll(async () => {
     table = await embeddedTable('tracking');
     runs = new DynamoPipelineRunRepository(table, 30);
     publications = new DynamoPublicationRepository(table);
-    tracking = new RunTracking({ runs, publications, effects: new DynamoRunEffects(table), activity: new DynamoActivityLog(table, clock, 30), clock });
+    tracking = new RunTracking({ runs, publications, effects: new DynamoRunEffects(table), activity: new DynamoActivityLog(table, clock, 30), clock, metrics });
     await new DynamoChannelRepository(table).put('chan-t', channelDefinition({ github: { owner: 'acme', repo: 'chan-t', workflow: 'publish.yml', ref: 'main' } }), AT);
     const videos = new DynamoVideoRepository(table);
     await videos.create(video('vid-t', AT));
@@ -78,6 +80,7 @@ describe('RunTracking (against dynalite)', () => {
     expect(started).toEqual({ matched: true, changed: true, run_id: run.run_id, status: 'in_progress' });
     expect(done).toEqual({ matched: true, changed: true, run_id: run.run_id, status: 'succeeded' });
     expect(again).toMatchObject({ matched: true, changed: false });
+    expect(metrics.snapshot()).toEqual({ RunsSucceeded: 1 });
     expect(await runs.get(run.run_id)).toMatchObject({ status: 'succeeded', conclusion: 'success', completed_at: '2026-12-01T10:20:00.000Z' });
     for (const p of pubs) expect(await publications.get(p.publication_id)).toMatchObject({ status: 'succeeded', run_id: run.run_id });
     const read = async (key: Record<string, string>) => (await table.doc.send(new GetCommand({ TableName: table.tableName, Key: key }))).Item;

@@ -164,4 +164,22 @@ describe('Class: DynamoChannelRepository', () => {
       }
     });
   });
+
+  describe('Method: listStatuses', () => {
+    it('answers every channel, id and status only, in id order, and nothing else of the table', async () => {
+      // Prepare
+      for (const [id, status] of [['c-2', 'paused'], ['c-1', 'active'], ['c-3', 'inactive']] as const) await channels.put(id, channelDefinition({ status }), AT);
+      await new DynamoVideoRepository(table).create(video('v-1', AT));
+
+      // Act
+      const statuses = await channels.listStatuses();
+
+      // Assess
+      expect(statuses).toEqual([
+        { channel_id: 'c-1', status: 'active' },
+        { channel_id: 'c-2', status: 'paused' },
+        { channel_id: 'c-3', status: 'inactive' },
+      ]);
+    });
+  });
 });

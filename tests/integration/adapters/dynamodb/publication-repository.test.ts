@@ -158,6 +158,18 @@ describe('Class: DynamoPublicationRepository, status partitions in shards (again
       // Assess
       expect(count).toBe(45);
     });
+
+    it('with a due range, counts only those scheduled at or after from and before before', async () => {
+      // Prepare: scheduled a minute apart
+      const minute = (i: number) => new Date(Date.parse('2026-03-20T10:00:00.000Z') + i * 60_000).toISOString();
+      await repository.putMany(Array.from({ length: 30 }, (_, i) => publication({ status: 'scheduled', scheduled_at: minute(i) })));
+
+      // Act & Assess
+      expect(await repository.countByStatus('scheduled', { before: minute(10) })).toBe(10);
+      expect(await repository.countByStatus('scheduled', { from: minute(25) })).toBe(5);
+      expect(await repository.countByStatus('scheduled', { from: minute(5), before: minute(15) })).toBe(10);
+      expect(await repository.countByStatus('scheduled')).toBe(30);
+    });
   });
 
   describe('Method: changeStatus', () => {

@@ -33,10 +33,14 @@ describe('Local server: the health sweep timer', () => {
     }
 
     // Assess
-    expect(record).toMatchObject({ checked: 1, failed: 0 });
+    expect(record).toMatchObject({ checked: 1, failed: 0, interval_seconds: 1 });
     const answer = await fetch(`${server.url}/monitor-channels`);
     const body = (await answer.json()) as { channels: { channel_id: string; health: { status: string } }[]; checked_at: string };
     expect(body.channels).toEqual([expect.objectContaining({ channel_id: 'timer-1', health: expect.objectContaining({ status: 'unknown', reason_code: 'no_recent_runs' }) })]);
     expect(body.checked_at).toEqual(expect.any(String));
+    // The dashboard judges the sweep by the record and its period: running every second, it is not stale.
+    const dashboard = (await (await fetch(`${server.url}/dashboard`)).json()) as { system: { health: { reasons: { code: string }[] } } };
+    expect(dashboard.system.health.reasons.map((r) => r.code)).not.toContain('health_sweep_never_ran');
+    expect(dashboard.system.health.reasons.map((r) => r.code)).not.toContain('health_sweep_stale');
   });
 });
