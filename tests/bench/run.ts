@@ -8,7 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { measureBundles } from './bundle-sizes';
 import { measureChaos } from './chaos';
 import { measureWaveScale } from './wave-scale';
-import { measureDailyOperation, measureWaveUnderLimits, monthlyCost, WAVE_SHAPES } from './aws-scale';
+import { DEPLOYED_WRITE_SPACING_MS, DISPATCHER_MEMORY_MB, measureDailyOperation, measureWaveUnderLimits, monthlyCost, SLOTS_PER_DAY, WAVE_SHAPES, writeSpacingCost } from './aws-scale';
 import { measureGitHubDispatch } from './github-dispatch';
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
@@ -78,16 +78,21 @@ if (wants('aws')) {
     }
   }
   console.log('\nThe cost model\'s day: 1,000 channels x 10 publications (docs/operations.md "Monthly cost"), each phase measured once, simulated');
-  const phases = await measureDailyOperation();
-  for (const p of phases) {
-    console.log(`${p.phase}: x${p.perDay}/day, ${ms(p.wallMs)}, ${p.lambdaInvocations} invocation(s), ${p.wcu.toLocaleString('en-US')} WCU, ${p.rcu.toLocaleString('en-US')} RCU, ${p.sqsMessages} messages`);
+  const day = await measureDailyOperation();
+  for (const p of day.phases) {
+    console.log(`${p.phase}: x${p.perDay}/day, ${ms(p.wallMs)}, ${p.lambdaInvocations} invocation(s) at ${p.memoryMb} MB, ${p.wcu.toLocaleString('en-US')} WCU, ${p.rcu.toLocaleString('en-US')} RCU, ${p.sqsMessages} messages, ${p.httpRequests} HTTP requests`);
     console.log(`  ${d(p.calls)}`);
   }
-  const cost = monthlyCost(phases);
+  const g = day.dispatch;
+  const list = (counts: Record<string, number>) => Object.entries(counts).map(([name, n]) => `${name} ${n}`).join(', ') || 'none';
+  console.log(`dispatch: ${g.triggers} triggers at ${g.pacing.perMinute}/min and ${g.pacing.perHour}/h; sent back to wait for the pacer: ${g.requeued}; GitHub requests ${g.githubRequests} (dispatches ${g.githubDispatches}), workflow runs ${g.workflowRuns}; webhook deliveries: ${list(g.webhookDeliveries)}`);
+  const cost = monthlyCost(day.phases);
   console.log('a month (30 days), us-east-1 list prices:');
   for (const line of cost.lines) console.log(`  ${line.item.padEnd(30)} ${line.quantity.padStart(18)}  $${line.usd.toFixed(2)}`);
   console.log(`  ${'total (usage-priced parts)'.padEnd(30)} ${''.padStart(18)}  $${cost.totalUsd.toFixed(2)}`);
-  report.aws = { waves, day: phases, month: cost };
+  const spacing = writeSpacingCost(g.writeSpacingSeconds, SLOTS_PER_DAY, DISPATCHER_MEMORY_MB);
+  console.log(`not in the total: the deployed GitHub client spaces a process's writes ${DEPLOYED_WRITE_SPACING_MS} ms apart (the bench's does not): ${g.writeSpacingSeconds.toFixed(0)} s more in the dispatcher a slot, ${Math.round(spacing.gbSeconds).toLocaleString('en-US')} GB-s ($${spacing.usd.toFixed(2)}) a month`);
+  report.aws = { waves, day: day.phases, dispatch: g, month: cost, writeSpacing: spacing };
 }
 
 if (wants('github')) {
