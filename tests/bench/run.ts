@@ -13,7 +13,7 @@ import { measureGitHubDispatch } from './github-dispatch';
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 const ms = (value: number) => `${value.toFixed(0)} ms`;
-// Parts to run (bundles, wave, aws, github, chaos; all when none is named), the chaos run's options (--rounds=N --seed=N --logs=<dir>)
+// Parts to run (bundles, wave, aws, github, chaos; all when none is named; `cost`: aws's cost model alone, without its waves), the chaos run's options (--rounds=N --seed=N --logs=<dir>)
 // and the github part's (--triggers=N --latency-ms=N --paced-triggers=N).
 const args = process.argv.slice(2);
 const only = args.filter((arg) => !arg.startsWith('--'));
@@ -53,12 +53,14 @@ if (wants('wave')) {
   console.log(`  SQS SendMessageBatch: ${wave.fire.sendMessageBatch} calls, ${wave.fire.messages} messages (minimum: ceil(${wave.publications}/10) = ${wave.minimum.sends})`);
 }
 
+const d = (counts: Record<string, number>) =>
+  Object.entries(counts)
+    .sort()
+    .map(([name, n]) => `${name.replace('Command', '')} ${n}`)
+    .join(', ');
+const awsReport: Record<string, unknown> = {};
+
 if (wants('aws')) {
-  const d = (counts: Record<string, number>) =>
-    Object.entries(counts)
-      .sort()
-      .map(([name, n]) => `${name.replace('Command', '')} ${n}`)
-      .join(', ');
   console.log('\nA 10,000-publication wave (simultaneous, shift; gaps and daily caps bind) in one POST /schedule-wave');
   console.log('embedded: dynalite alone; simulated: AWS limits and latency (docs/simulated-aws.md)');
   const waves = [];
@@ -77,6 +79,10 @@ if (wants('aws')) {
       }
     }
   }
+  awsReport.waves = waves;
+}
+
+if (wants('aws') || only.includes('cost')) {
   console.log('\nThe cost model\'s day: 1,000 channels x 10 publications (docs/operations.md "Monthly cost"), each phase measured once, simulated');
   const day = await measureDailyOperation();
   for (const p of day.phases) {
@@ -92,8 +98,9 @@ if (wants('aws')) {
   console.log(`  ${'total (usage-priced parts)'.padEnd(30)} ${''.padStart(18)}  $${cost.totalUsd.toFixed(2)}`);
   const spacing = writeSpacingCost(g.writeSpacingSeconds, SLOTS_PER_DAY, DISPATCHER_MEMORY_MB);
   console.log(`not in the total: the deployed GitHub client spaces a process's writes ${DEPLOYED_WRITE_SPACING_MS} ms apart (the bench's does not): ${g.writeSpacingSeconds.toFixed(0)} s more in the dispatcher a slot, ${Math.round(spacing.gbSeconds).toLocaleString('en-US')} GB-s ($${spacing.usd.toFixed(2)}) a month`);
-  report.aws = { waves, day: day.phases, dispatch: g, month: cost, writeSpacing: spacing };
+  Object.assign(awsReport, { day: day.phases, dispatch: g, month: cost, writeSpacing: spacing });
 }
+if (Object.keys(awsReport).length > 0) report.aws = awsReport;
 
 if (wants('github')) {
   console.log('\nGitHub dispatch (issue 9): the real dispatcher and Octokit client against the GitHub simulator, on the embedded table');
