@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { TableContext } from '#shared/adapters/dynamodb/document-client';
+import type { Overridable } from '#shared/composition-root';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import dynalite from 'dynalite';
@@ -53,7 +54,13 @@ export interface SimulatedDeployment {
  * table as it is (no limits, no latency): the baseline run of the bench.
  */
 export async function startSimulatedDeployment(
-  options: { simulateTable?: boolean; aws?: SimulatedAwsOptions; now?: string } = {},
+  options: {
+    simulateTable?: boolean;
+    aws?: SimulatedAwsOptions;
+    now?: string;
+    /** Adapters the composition root takes instead of its own, beside the simulated Scheduler and SQS (a GitHub client). */
+    adapters?: Partial<Pick<Overridable, 'githubWorkflows'>>;
+  } = {},
 ): Promise<SimulatedDeployment> {
   const server = dynalite({ createTableMs: 0 });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
@@ -87,6 +94,7 @@ export async function startSimulatedDeployment(
         queueUrl: SIMULATED_ACCOUNT.triggerQueueUrl,
         deadLetterQueueUrl: SIMULATED_ACCOUNT.triggerDeadLetterQueueUrl,
       }),
+      ...options.adapters,
     },
   );
   const dynamoClient = api.root.dynamoClient();
@@ -130,6 +138,8 @@ export interface FleetShape {
   videos: number;
   /** Each channel's publishing rules (UTC). */
   publishing: { min_gap_minutes: number; max_per_day?: number };
+  /** Each channel's repository: `owner/<channel id>`, dispatched to by the dispatcher. Absent: no repository (the processing queue). */
+  github?: { owner: string; workflow: string; ref: string };
 }
 
 export const channelIdOf = (c: number) => `channel-${String(c).padStart(4, '0')}`;
@@ -156,7 +166,11 @@ async function registerFleet(deployment: SimulatedDeployment, shape: FleetShape)
     async (c) => {
       const answer = await deployment.api.call('putChannel', {
         params: { channel_id: channelIdOf(c) },
-        body: { name: `Channel ${c}`, publishing: { timezone: 'UTC', ...shape.publishing } },
+        body: {
+          name: `Channel ${c}`,
+          publishing: { timezone: 'UTC', ...shape.publishing },
+          ...(shape.github ? { github: { ...shape.github, repo: channelIdOf(c) } } : {}),
+        },
       });
       ok(`PUT /channels/${channelIdOf(c)}`, answer.status);
     },
