@@ -11,8 +11,12 @@ import { InMemoryQueueMonitor, InMemorySlotScheduler, InMemoryTriggerQueue } fro
 import { meterReads, type ReadCounts } from '#tests/helpers/read-meter';
 import { bootRoutes } from '#tests/helpers/route-harness';
 
-/** One GET /dashboard measured: the table's size, what was read, how long it took. */
+/** The reads measured: GET /dashboard and GET /monitor-channels (the last sweep's findings, no refresh). */
+export const MEASURED_ROUTES = ['dashboard', 'monitorChannels'] as const;
+
+/** One GET measured: the route, the table's size, what was read, how long it took. */
 export interface DashboardMeasure {
+  route: (typeof MEASURED_ROUTES)[number];
   channels: number;
   finishedPublications: number;
   status: number;
@@ -124,15 +128,16 @@ export async function measureDashboard(options: { history?: number | undefined; 
       finished = upTo;
     };
     const measure = async () => {
-      await api.call('dashboard');
-      meter.take();
-      const started = performance.now();
-      const answer = await api.call('dashboard');
-      const wallMs = performance.now() - started;
-      const counts: ReadCounts = meter.take();
-      const result = { channels: channelCount, finishedPublications: finished, status: answer.status, wallMs, ...counts };
-      results.push(result);
-      log(`${channelCount} channels, ${finished.toLocaleString('en-US')} finished: ${answer.status}, ${counts.itemsRead} items read, ${wallMs.toFixed(0)} ms`);
+      for (const route of MEASURED_ROUTES) {
+        await api.call(route);
+        meter.take();
+        const started = performance.now();
+        const answer = await api.call(route);
+        const wallMs = performance.now() - started;
+        const counts: ReadCounts = meter.take();
+        results.push({ route, channels: channelCount, finishedPublications: finished, status: answer.status, wallMs, ...counts });
+        log(`${route}: ${channelCount} channels, ${finished.toLocaleString('en-US')} finished: ${answer.status}, ${counts.itemsRead} items read, ${wallMs.toFixed(0)} ms`);
+      }
     };
 
     // What every state shares: running, a few pending publications, the day counters of 500 runs over 30 days.
@@ -171,7 +176,7 @@ export async function measureDashboard(options: { history?: number | undefined; 
     }
     channelCount = 10;
     await measure();
-    return results.sort((a, b) => a.channels - b.channels || a.finishedPublications - b.finishedPublications);
+    return results.sort((a, b) => a.route.localeCompare(b.route) || a.channels - b.channels || a.finishedPublications - b.finishedPublications);
   } finally {
     admin.destroy();
     server.closeAllConnections();

@@ -128,7 +128,7 @@ if (wants('github')) {
 }
 
 if (wants('monitoring')) {
-  console.log('\nGET /dashboard (issue 10) on the embedded table: items read and wall time as channels and history grow');
+  console.log('\nGET /dashboard and GET /monitor-channels (issue 10) on the embedded table: items read and wall time as channels and history grow');
   const rows = await measureDashboard({ history: option('history'), log: (line) => console.log(`  ${line}`) });
   report.monitoring = { dashboard: rows };
   const calls = (counts: Record<string, number>) =>
@@ -136,10 +136,10 @@ if (wants('monitoring')) {
       .sort()
       .map(([name, n]) => `${name.replace('Command', '')} ${n}`)
       .join(', ');
-  console.log(`${'channels'.padStart(9)}${'finished'.padStart(10)}${'status'.padStart(8)}${'items read'.padStart(12)}${'returned'.padStart(10)}${'scans'.padStart(7)}${'wall'.padStart(9)}  calls`);
+  console.log(`${'route'.padEnd(16)}${'channels'.padStart(9)}${'finished'.padStart(10)}${'status'.padStart(8)}${'items read'.padStart(12)}${'returned'.padStart(10)}${'scans'.padStart(7)}${'wall'.padStart(9)}  calls`);
   for (const r of rows) {
     console.log(
-      `${String(r.channels).padStart(9)}${r.finishedPublications.toLocaleString('en-US').padStart(10)}${String(r.status).padStart(8)}${String(r.itemsRead).padStart(12)}${String(r.itemsReturned).padStart(10)}${String(r.scans).padStart(7)}${ms(r.wallMs).padStart(9)}  ${calls(r.calls)}`,
+      `${r.route.padEnd(16)}${String(r.channels).padStart(9)}${r.finishedPublications.toLocaleString('en-US').padStart(10)}${String(r.status).padStart(8)}${String(r.itemsRead).padStart(12)}${String(r.itemsReturned).padStart(10)}${String(r.scans).padStart(7)}${ms(r.wallMs).padStart(9)}  ${calls(r.calls)}`,
     );
   }
 }
