@@ -7,7 +7,7 @@ import { BASE_PATH, routeList, routes, type AnyRoute, type RouteId } from '#shar
 import type { EventInput } from '#tests/helpers/api-gateway-event';
 import { embeddedTable, snapshotTable, type EmbeddedTable } from '#tests/helpers/embedded-table';
 import { TEST_WEBHOOK_SECRET, webhookExamples } from '#tests/helpers/github-webhook-deliveries';
-import { FixedClock } from '#tests/helpers/in-memory-ports';
+import { FixedClock, InMemoryQueueMonitor } from '#tests/helpers/in-memory-ports';
 import { RecordingSlotScheduler, RecordingTriggerQueue } from '#tests/helpers/recording-adapters';
 import { bootRoutes, type RouteCaller } from '#tests/helpers/route-harness';
 import { arbitraryOf, type Steering } from '#tests/helpers/schema-arbitraries';
@@ -192,7 +192,7 @@ describe('Generated requests (fast-check, from the OpenAPI document) against eve
   beforeAll(async () => {
     process.env.GITHUB_WEBHOOK_SECRET = TEST_WEBHOOK_SECRET;
     table = await embeddedTable('generated');
-    api = await bootRoutes(table, { clock, slotScheduler: scheduler, triggerQueue: queue });
+    api = await bootRoutes(table, { clock, slotScheduler: scheduler, triggerQueue: queue, queueMonitor: new InMemoryQueueMonitor() });
     await ensureFleet();
     // Something booked, so that reads and cancels of real ids are generated too.
     const wave = await api.call('scheduleWave', {
