@@ -80,7 +80,13 @@ describe('fire-slot under simulated AWS limits', () => {
 
       // Assert
       expect(result).toMatchObject({ outcome: 'dispatched', dispatched: 3_000 });
-      if (overrides) expect(deployment.aws.report().dynamodb.throttled.total).toBeGreaterThan(0);
+      if (overrides) {
+        // Either the slot's writes outran the partition's 500 a second and were refused (and retried: each publication
+        // still goes out once, below), or the machine wrote slower than that and the limit never had to refuse: a slow
+        // 2-core runner writes a few hundred a second to dynalite. The wave test at a quarter of the limits shows refusals.
+        const { throttled, busiestPartition } = deployment.aws.report().dynamodb;
+        expect(throttled.total > 0 || (busiestPartition?.wcuPerSecond ?? 0) <= overrides.partitionWcu, JSON.stringify({ throttled, busiestPartition })).toBe(true);
+      }
       const triggers = expectEachOnceWithinLimits(deployment, publications.map((p) => p.publication_id));
       expect(triggers.length).toBeGreaterThan(1);
       await expectAllDispatching(deployment, 3_000);
