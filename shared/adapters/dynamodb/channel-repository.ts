@@ -71,23 +71,9 @@ export class DynamoChannelRepository implements ChannelRepository {
     return Attributes !== undefined;
   }
 
+  /** Every channel, in id order, with its last publication: every page of the list index (never a Scan). */
   async listAll(): Promise<ChannelWithActivity[]> {
-    const channels: ChannelWithActivity[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.table.doc.send(
-        new QueryCommand({
-          TableName: this.table.tableName,
-          IndexName: INDEXES.byOwner.name,
-          KeyConditionExpression: 'gsi1pk = :pk',
-          ExpressionAttributeValues: { ':pk': channelKeys.listPartition },
-          ExclusiveStartKey: start,
-        }),
-      );
-      channels.push(...(page.Items ?? []).map(withActivity));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return channels;
+    return (await this.readListIndex()).map(withActivity);
   }
 
   async getWithActivity(channelId: string): Promise<ChannelWithActivity | null> {
@@ -99,7 +85,13 @@ export class DynamoChannelRepository implements ChannelRepository {
 
   /** The gsi1 channel list with only the id and status projected, every page (1 MB each) read. */
   async listStatuses(): Promise<{ channel_id: string; status: ChannelStatus }[]> {
-    const statuses: { channel_id: string; status: ChannelStatus }[] = [];
+    const items = await this.readListIndex({ ProjectionExpression: 'channel_id, #status', ExpressionAttributeNames: { '#status': 'status' } });
+    return items.map((item) => ({ channel_id: String(item.channel_id), status: item.status as ChannelStatus }));
+  }
+
+  /** Every item of the channel list (gsi1, in id order), page after page, with an optional projection. */
+  private async readListIndex(projection?: { ProjectionExpression: string; ExpressionAttributeNames: Record<string, string> }): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
     let start: Record<string, unknown> | undefined;
     do {
       const page = await this.table.doc.send(
@@ -107,16 +99,16 @@ export class DynamoChannelRepository implements ChannelRepository {
           TableName: this.table.tableName,
           IndexName: INDEXES.byOwner.name,
           KeyConditionExpression: '#pk = :pk',
-          ProjectionExpression: 'channel_id, #status',
-          ExpressionAttributeNames: { '#pk': INDEXES.byOwner.partitionKey, '#status': 'status' },
+          ...projection,
+          ExpressionAttributeNames: { '#pk': INDEXES.byOwner.partitionKey, ...projection?.ExpressionAttributeNames },
           ExpressionAttributeValues: { ':pk': channelKeys.listPartition },
           ExclusiveStartKey: start,
         }),
       );
-      for (const item of page.Items ?? []) statuses.push({ channel_id: String(item.channel_id), status: item.status as ChannelStatus });
+      items.push(...(page.Items ?? []));
       start = page.LastEvaluatedKey;
     } while (start);
-    return statuses;
+    return items;
   }
 
   /** GET /channels: every channel in id order, or those of one status; the cursor is bound to that status. */
