@@ -120,6 +120,13 @@ export class DynamoSimulation {
   private readonly byName: Map<string, KeySchema>;
   /** While above 0, calls go straight to dynalite: not counted, metered, delayed or throttled (`SimulatedAws.unmetered`). */
   private bypassing = 0;
+  /**
+   * With `emptyTable`, the key of every item ever written (see `attach`): a
+   * key not in it has no item, so its image before a write is not read.
+   * Undefined (every image read) otherwise, or once a write the simulation
+   * cannot follow went by.
+   */
+  private writtenKeys: Set<string> | undefined;
 
   constructor(
     private readonly context: SimulationContext,
@@ -131,11 +138,61 @@ export class DynamoSimulation {
     this.byName = new Map([options.table, ...options.indexes].map((schema) => [schema.name, schema]));
   }
 
-  /** Puts the simulation on `client`; `raw` (same endpoint, no middleware) reads the images before and after writes. */
-  attach(client: DynamoDBClient, raw: DynamoDBClient): void {
+  /**
+   * Puts the simulation on `client`; `raw` (same endpoint, no middleware)
+   * reads the images before and after writes. `emptyTable`: the table is
+   * empty now and only these two clients write to it, so the simulation can
+   * know which keys hold no item and skip reading their images (most of a
+   * wave's writes are new items: a third of the calls to the emulator).
+   */
+  attach(client: DynamoDBClient, raw: DynamoDBClient, options: { emptyTable?: boolean } = {}): void {
     if (client === raw) throw new Error('SimulatedAws.attachDynamo needs a second, unmetered client for reading item images');
     client.middlewareStack.add(this.recordSentInput(), { step: 'initialize', priority: 'low', name: 'simulatedAwsSentInput', override: true });
     client.middlewareStack.add(this.middleware(raw), { step: 'finalizeRequest', priority: 'low', name: 'simulatedAwsDynamoDB', override: true });
+    if (options.emptyTable) {
+      this.writtenKeys = new Set();
+      raw.middlewareStack.add(this.keyNoter(), { step: 'finalizeRequest', priority: 'low', name: 'simulatedAwsWrittenKeys', override: true });
+    }
+  }
+
+  /** Notes the keys a raw-client write touches (the simulation's own restores, a test's fixtures). */
+  private keyNoter<I extends object, O extends object>(): FinalizeRequestMiddleware<I, O> {
+    return (next, context) => async (args) => {
+      this.noteWrittenKeys(operationName(context), args.input as WireInput);
+      return next(args);
+    };
+  }
+
+  /**
+   * Adds the keys a write names to `writtenKeys` (a key noted for a write
+   * that then failed only costs a read). A write command it does
+   * not follow item by item stops the tracking.
+   */
+  private noteWrittenKeys(command: string, input: WireInput): void {
+    const keys = this.writtenKeys;
+    if (!keys) return;
+    switch (command) {
+      case 'PutItem':
+        keys.add(this.keyId(this.keyOf(input.Item as Item), false));
+        return;
+      case 'UpdateItem':
+      case 'DeleteItem':
+        keys.add(this.keyId(input.Key as Item, false));
+        return;
+      case 'BatchWriteItem':
+        for (const requests of Object.values((input as unknown as { RequestItems: Record<string, WriteRequest[]> }).RequestItems)) {
+          for (const r of requests) keys.add(this.keyId(r.PutRequest ? this.keyOf(r.PutRequest.Item) : (r.DeleteRequest?.Key as Item), false));
+        }
+        return;
+      default:
+        // Reads and table settings leave items alone; any other write (a transaction, PartiQL, a table deleted) ends the tracking.
+        if (!/^(Get|BatchGet|Query|Scan|Describe|List|CreateTable|UpdateTimeToLive|UpdateContinuousBackups|TagResource)/.test(command)) this.writtenKeys = undefined;
+    }
+  }
+
+  /** Whether an item may exist under `key` (false only when it is known never written). */
+  private mayExist(key: Item): boolean {
+    return this.writtenKeys === undefined || this.writtenKeys.has(this.keyId(key, false));
   }
 
   /** Runs `work` with every call passed straight to dynalite (see `SimulatedAws.unmetered`). */
@@ -187,35 +244,53 @@ export class DynamoSimulation {
 
   private middleware<I extends object, O extends object>(raw: DynamoDBClient): FinalizeRequestMiddleware<I, O> {
     return (next, context) => async (args) => {
-      if (this.bypassing > 0) return next(args);
       const command = operationName(context);
-      this.context.countCall('DynamoDB', command);
-      await this.context.delay('dynamodb');
-      const forward = next as unknown as Next;
-      const call = args as unknown as Args;
-      let result: Result;
-      switch (command) {
-        case 'PutItem':
-        case 'UpdateItem':
-        case 'DeleteItem':
-          result = await this.singleWrite(command, call, forward, raw);
-          break;
-        case 'BatchWriteItem':
-          result = await this.batchWrite(call, forward, raw, context);
-          break;
-        case 'GetItem':
-        case 'Query':
-          result = await this.read(command, call, forward);
-          break;
-        case 'BatchGetItem':
-          result = await this.batchGet(call, forward, context);
-          break;
-        default:
-          // Scan, table management, transactions (dynalite has none): passed on unmetered.
-          result = await forward(call);
+      if (this.bypassing > 0) {
+        this.noteWrittenKeys(command, args.input as WireInput);
+        return next(args);
       }
-      return result as unknown as FinalizeHandlerOutput<O>;
+      // Noted once its images before are read, whatever comes of it.
+      try {
+        return await this.simulate(command, args, next, raw, context);
+      } finally {
+        this.noteWrittenKeys(command, args.input as WireInput);
+      }
     };
+  }
+
+  private async simulate<I extends object, O extends object>(
+    command: string,
+    args: FinalizeHandlerArguments<I>,
+    next: FinalizeHandler<I, O>,
+    raw: DynamoDBClient,
+    context: HandlerExecutionContext,
+  ): Promise<FinalizeHandlerOutput<O>> {
+    this.context.countCall('DynamoDB', command);
+    await this.context.delay('dynamodb');
+    const forward = next as unknown as Next;
+    const call = args as unknown as Args;
+    let result: Result;
+    switch (command) {
+      case 'PutItem':
+      case 'UpdateItem':
+      case 'DeleteItem':
+        result = await this.singleWrite(command, call, forward, raw);
+        break;
+      case 'BatchWriteItem':
+        result = await this.batchWrite(call, forward, raw, context);
+        break;
+      case 'GetItem':
+      case 'Query':
+        result = await this.read(command, call, forward);
+        break;
+      case 'BatchGetItem':
+        result = await this.batchGet(call, forward, context);
+        break;
+      default:
+        // Scan, table management, transactions (dynalite has none): passed on unmetered.
+        result = await forward(call);
+    }
+    return result as unknown as FinalizeHandlerOutput<O>;
   }
 
   private get table(): KeySchema {
@@ -238,13 +313,14 @@ export class DynamoSimulation {
   }
 
   private async readItem(raw: DynamoDBClient, tableName: string, key: Item): Promise<Item | undefined> {
+    if (!this.mayExist(key)) return undefined;
     const { Item: item } = await raw.send(new GetItemCommand({ TableName: tableName, Key: toSdk(key), ConsistentRead: true }));
     return fromSdk(item);
   }
 
   private async readItems(raw: DynamoDBClient, tableName: string, keys: Item[]): Promise<Map<string, Item>> {
     const found = new Map<string, Item>();
-    let pending = [...new Map(keys.map((k) => [this.keyId(k, false), k])).values()];
+    let pending = [...new Map(keys.filter((k) => this.mayExist(k)).map((k) => [this.keyId(k, false), k])).values()];
     while (pending.length > 0) {
       const batch = pending.slice(0, 100);
       pending = pending.slice(100);

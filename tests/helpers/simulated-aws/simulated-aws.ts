@@ -100,8 +100,8 @@ export class SimulatedAws {
    * its middleware stack). `raw` is a second client on the same endpoint,
    * left unmetered, that reads the item images before and after writes.
    */
-  attachDynamo(client: DynamoDBClient, raw: DynamoDBClient): this {
-    this.dynamo.attach(client, raw);
+  attachDynamo(client: DynamoDBClient, raw: DynamoDBClient, options: { emptyTable?: boolean } = {}): this {
+    this.dynamo.attach(client, raw, options);
     return this;
   }
 

@@ -1,11 +1,9 @@
-import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { TableContext } from '#shared/adapters/dynamodb/document-client';
 import type { Overridable } from '#shared/composition-root';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import dynalite from 'dynalite';
 import { createTableInput } from '#shared/adapters/dynamodb/table-definition';
 import { EventBridgeSlotScheduler } from '#shared/adapters/scheduler/eventbridge-slot-scheduler';
 import { SqsTriggerQueue } from '#shared/adapters/sqs/sqs-trigger-queue';
@@ -14,6 +12,7 @@ import type { FireResult } from '#shared/services/slot-dispatch';
 import { lambdaContext } from '../api-gateway-event';
 import { FixedClock } from '../in-memory-ports';
 import { bootRoutes, type RouteCaller } from '../route-harness';
+import { startDynamoDbService } from './dynamodb-service';
 import { SimulatedAws, type SimulatedAwsOptions } from './simulated-aws';
 
 export const SIMULATED_ACCOUNT = {
@@ -62,9 +61,8 @@ export async function startSimulatedDeployment(
     adapters?: Partial<Pick<Overridable, 'githubWorkflows'>>;
   } = {},
 ): Promise<SimulatedDeployment> {
-  const server = dynalite({ createTableMs: 0 });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const dynamodb = await startDynamoDbService();
+  const endpoint = dynamodb.endpoint;
   const tableName = `simulated-${Date.now().toString(36)}`;
   const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
   const raw = new DynamoDBClient({ endpoint, region: SIMULATED_ACCOUNT.region, credentials });
@@ -107,7 +105,7 @@ export async function startSimulatedDeployment(
     },
     { step: 'initialize', name: 'simulatedDeploymentCallCounter' },
   );
-  if (options.simulateTable !== false) aws.attachDynamo(dynamoClient, raw);
+  if (options.simulateTable !== false) aws.attachDynamo(dynamoClient, raw, { emptyTable: true });
 
   type FireHandler = (event: unknown, context: unknown) => Promise<FireResult>;
   let fire: FireHandler | undefined;
@@ -127,8 +125,8 @@ export async function startSimulatedDeployment(
       raw.destroy();
       schedulerClient.destroy();
       sqsClient.destroy();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      api.root.dynamoClient().destroy();
+      await dynamodb.close();
     },
   };
 }

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DynamoDBClient, GetItemCommand, ProvisionedThroughputExceededException, QueryCommand as RawQueryCommand, ThrottlingException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, BatchWriteCommand, DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, DeleteCommand, DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import {
   ConflictException,
   CreateScheduleCommand,
@@ -61,12 +61,12 @@ describe('Class: SimulatedAws', () => {
   });
 
   /** A simulation on a frozen clock (moved by the test), and a metered document client with its raw twin. */
-  function simulate(options: { maxAttempts?: number; limits?: LimitOverrides; latencyMs?: number } = {}) {
+  function simulate(options: { maxAttempts?: number; limits?: LimitOverrides; latencyMs?: number; emptyTable?: boolean } = {}) {
     aws = new SimulatedAws({ now: () => t, limits: options.limits, latencyMs: { dynamodb: options.latencyMs ?? 0 } });
     const client = new DynamoDBClient({ endpoint: dynamo.endpoint, region, credentials, maxAttempts: options.maxAttempts });
     const raw = new DynamoDBClient({ endpoint: dynamo.endpoint, region, credentials });
     opened.push(client, raw);
-    aws.attachDynamo(client, raw);
+    aws.attachDynamo(client, raw, { emptyTable: options.emptyTable ?? false });
     const doc = DynamoDBDocumentClient.from(client);
     const stored = async (pk: string, sk: string) => (await raw.send(new GetItemCommand({ TableName: tableName, Key: { pk: { S: pk }, sk: { S: sk } }, ConsistentRead: true }))).Item;
     return { doc, raw, stored };
@@ -96,6 +96,29 @@ describe('Class: SimulatedAws', () => {
 
       expect(error.name).toBe('ValidationException');
       expect((await stored('grow', 'it'))?.more).toBeUndefined();
+    });
+  });
+
+  describe('DynamoDB: item images', () => {
+    it('with emptyTable, reads no image for a key never written, yet meters the delete of an item a raw-client fixture wrote by its size', async () => {
+      const { doc, raw } = simulate({ emptyTable: true });
+      const imageReads: string[] = [];
+      raw.middlewareStack.add(
+        (next, context) => async (args) => {
+          imageReads.push(String(context.commandName));
+          return next(args);
+        },
+        { step: 'initialize', name: 'countImageReads' },
+      );
+
+      await doc.send(new PutCommand({ TableName: tableName, Item: itemOfSize(1_000, { pk: 'new', sk: 'one' }) }));
+      const readsForNewKey = imageReads.filter((c) => c !== 'PutItemCommand').length;
+      await DynamoDBDocumentClient.from(raw).send(new PutCommand({ TableName: tableName, Item: itemOfSize(30 * 1024, { pk: 'fixture', sk: 'one' }) }));
+      await doc.send(new DeleteCommand({ TableName: tableName, Key: { pk: 'fixture', sk: 'one' } }));
+
+      expect(readsForNewKey).toBe(0);
+      expect(imageReads.filter((c) => c === 'GetItemCommand')).toHaveLength(1);
+      expect(aws.report().dynamodb.table.wcu).toBe(1 + 30);
     });
   });
 
