@@ -1035,6 +1035,8 @@ export interface components {
         GithubWebhookResult: components["schemas"]["WorkflowRunApplied"] | components["schemas"]["WebhookDuplicate"] | components["schemas"]["WebhookPing"];
         MonitorChannelsResult: {
             channels: components["schemas"]["MonitoredChannel"][];
+            /** @description the cursor of the next page; null on the last page, and when the answer holds every channel */
+            next_cursor: string | null;
             /** @description for a refresh, when its check began; else when the last health sweep finished (null before the first) */
             checked_at: string | null;
         };
@@ -5054,6 +5056,10 @@ export interface operations {
                 channel_id?: string;
                 /** @description check now (the repository on GitHub, the runs) rather than answer the last sweep's findings; stored like the sweep's */
                 refresh?: "true" | "false";
+                /** @description channels per page (1-100), in id order; without limit or cursor, every channel in one answer */
+                limit?: number;
+                /** @description next_cursor of the previous page (pages of 100 when limit is absent) */
+                cursor?: string;
             };
             header?: never;
             path?: never;

@@ -24,6 +24,8 @@ export interface ChannelRepository {
    * it: O(channels) items read, for counts (GET /dashboard).
    */
   listStatuses(): Promise<{ channel_id: string; status: ChannelStatus }[]>;
+  /** One page of the channels in id order, each with its last publication (GET /monitor-channels with a limit). */
+  listWithActivity(request: PageRequest): Promise<Page<ChannelWithActivity>>;
   /** Channels in id order. */
   list(request: PageRequest & { status?: ChannelStatus | undefined }): Promise<Page<Channel>>;
 }

@@ -8,6 +8,12 @@ export const monitorChannelsQuery = z.strictObject({
   refresh: meta(queryBoolean, {
     description: "check now (the repository on GitHub, the runs) rather than answer the last sweep's findings; stored like the sweep's",
   }),
+  limit: meta(z.optional(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100))), {
+    description: 'channels per page (1-100), in id order; without limit or cursor, every channel in one answer',
+  }),
+  cursor: meta(z.optional(z.string().check(z.minLength(1), z.maxLength(2048))), {
+    description: 'next_cursor of the previous page (pages of 100 when limit is absent)',
+  }),
 });
 
 const channelError = z.object({
@@ -57,6 +63,7 @@ export const monitoredChannel = meta(
 export const monitorChannelsResult = meta(
   z.object({
     channels: z.array(monitoredChannel),
+    next_cursor: meta(z.nullable(z.string()), { description: 'the cursor of the next page; null on the last page, and when the answer holds every channel' }),
     checked_at: meta(z.nullable(isoDateTime), { description: 'for a refresh, when its check began; else when the last health sweep finished (null before the first)' }),
   }),
   { id: 'MonitorChannelsResult' },

@@ -18,7 +18,13 @@ export interface MonitorRequest {
   channel_id?: string | undefined;
   /** Check live (GitHub, runs) rather than answer the last sweep's findings. */
   refresh: boolean;
+  /** One page of this many channels (with `cursor`, pages of 100 when absent); neither: every channel. */
+  limit?: number | undefined;
+  cursor?: string | undefined;
 }
+
+/** Channels a page when a cursor comes without a limit. */
+const DEFAULT_PAGE = 100;
 
 export interface MonitoredChannel {
   channel_id: string;
@@ -43,6 +49,8 @@ export interface MonitoredChannel {
 /** GET /monitor-channels's answer. */
 export interface MonitorReport {
   channels: MonitoredChannel[];
+  /** The next page's cursor; null on the last page and when every channel was asked for. */
+  next_cursor: string | null;
   /** For a refresh, when its check began; else when the last sweep finished (null before the first). */
   checked_at: string | null;
 }
@@ -57,7 +65,8 @@ export interface ChannelMonitorDeps {
 
 /**
  * GET /monitor-channels:
- * 1. the channels (every one through the list index, or the one asked for);
+ * 1. the channels (every one through the list index, one page of it when
+ *    a limit or cursor is given, or the one asked for);
  * 2. their health: the last sweep's items (BatchGetItem), or, with refresh,
  *    evaluated now through the sweep (its GitHub call budget and concurrency);
  * 3. each channel's 30-day statistics from its day counters (one Query each);
@@ -68,7 +77,7 @@ export class ChannelMonitor {
   constructor(private readonly deps: ChannelMonitorDeps) {}
 
   async monitor(request: MonitorRequest): Promise<MonitorReport> {
-    const channels = await this.channelsOf(request.channel_id);
+    const { channels, next_cursor } = await this.channelsOf(request);
     const ids = channels.map((c) => c.channel_id);
     const window = dayWindow(this.deps.clock.now());
     const [healths, statistics, checkedAt] = await Promise.all([
@@ -78,15 +87,21 @@ export class ChannelMonitor {
     ]);
     return {
       channels: channels.map((channel, i) => view(channel, healths.get(channel.channel_id) ?? null, statistics[i] as OutcomeCounts)),
+      next_cursor,
       checked_at: checkedAt,
     };
   }
 
-  private async channelsOf(channelId: string | undefined): Promise<ChannelWithActivity[]> {
-    if (channelId === undefined) return this.deps.channels.listAll();
-    const channel = await this.deps.channels.getWithActivity(channelId);
-    if (!channel) throw new NotFound('channel', channelId);
-    return [channel];
+  private async channelsOf(request: MonitorRequest): Promise<{ channels: ChannelWithActivity[]; next_cursor: string | null }> {
+    const { channel_id: channelId, limit, cursor } = request;
+    if (channelId !== undefined) {
+      const channel = await this.deps.channels.getWithActivity(channelId);
+      if (!channel) throw new NotFound('channel', channelId);
+      return { channels: [channel], next_cursor: null };
+    }
+    if (limit === undefined && cursor === undefined) return { channels: await this.deps.channels.listAll(), next_cursor: null };
+    const page = await this.deps.channels.listWithActivity({ limit: limit ?? DEFAULT_PAGE, cursor });
+    return { channels: page.items, next_cursor: page.next_cursor };
   }
 }
 

@@ -216,6 +216,10 @@ export class InMemoryChannelRepository implements ChannelRepository {
     return pageOf(sorted, (c) => c.channel_id, request);
   }
 
+  async listWithActivity(request: PageRequest): Promise<Page<ChannelWithActivity>> {
+    return pageOf(await this.listAll(), (c) => c.channel_id, request);
+  }
+
   async listAll(): Promise<ChannelWithActivity[]> {
     return [...this.channels.values()].sort((a, b) => (a.channel_id < b.channel_id ? -1 : 1)).map((c) => ({ ...clone(c), last_publication_at: null }));
   }

@@ -112,6 +112,15 @@ export class DynamoChannelRepository implements ChannelRepository {
   }
 
   /** GET /channels: every channel in id order, or those of one status; the cursor is bound to that status. */
+  async listWithActivity(request: PageRequest): Promise<Page<ChannelWithActivity>> {
+    const page = await queryPage(
+      this.table,
+      { index: INDEXES.byOwner.name, partition: channelKeys.listPartition, ascending: true },
+      { limit: request.limit, cursor: request.cursor, scope: MONITOR_LIST_SCOPE },
+    );
+    return { items: page.items.map(withActivity), next_cursor: page.nextCursor };
+  }
+
   async list(request: PageRequest & { status?: ChannelStatus | undefined }): Promise<Page<Channel>> {
     const page = await queryPage(
       this.table,
@@ -128,6 +137,9 @@ export class DynamoChannelRepository implements ChannelRepository {
     return { items: page.items.map(toChannel), next_cursor: page.nextCursor };
   }
 }
+
+/** What a GET /monitor-channels cursor is bound to: that list, unfiltered. */
+const MONITOR_LIST_SCOPE: CursorScope = { list: 'monitor-channels', filters: {} };
 
 /** What a GET /channels cursor is bound to: the status filter. */
 export function channelListScope(status: ChannelStatus | undefined): CursorScope {

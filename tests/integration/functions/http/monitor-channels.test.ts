@@ -109,11 +109,43 @@ describe('Handler: GET /monitor-channels', () => {
     expect(stored.body.channels[0].health).toEqual(live.body.channels[0].health);
   });
 
+  it('pages with limit and cursor, in id order, the pages together the whole list; without them every channel in one answer', async () => {
+    // Act
+    const whole = await get();
+    const first = await get({ limit: '2' });
+    const second = await get({ limit: '2', cursor: first.body.next_cursor });
+
+    // Assess
+    const ids = (answer: { body: { channels: { channel_id: string }[] } }) => answer.body.channels.map((c) => c.channel_id);
+    expect(whole.body.next_cursor).toBeNull();
+    expect(first.status).toBe(200);
+    expect(ids(first)).toEqual(['mon-broken', 'mon-good']);
+    expect(first.body.next_cursor).toEqual(expect.any(String));
+    expect(ids(second)).toEqual(['mon-plain']);
+    expect(second.body.next_cursor).toBeNull();
+    expect([...second.body.channels, ...first.body.channels].sort((a: { channel_id: string }, b: { channel_id: string }) => a.channel_id.localeCompare(b.channel_id))).toEqual(whole.body.channels);
+  });
+
+  it("refuses GET /channels's cursor: a cursor is bound to its list", async () => {
+    // Prepare
+    const channelsPage = await invoke(http.listChannels, apiEvent(routes.listChannels, { query: { limit: '1' } }));
+    expect(channelsPage.body.next_cursor).toEqual(expect.any(String));
+
+    // Act
+    const answer = await get({ cursor: channelsPage.body.next_cursor });
+
+    // Assess
+    expect(answer.status).toBe(400);
+    expect(answer.body.error).toMatchObject({ code: 'invalid_cursor', details: { fields: [{ in: 'query', field: 'cursor' }] } });
+  });
+
   const refusals: { what: string; query: Record<string, string>; status: number; code: string; details?: Record<string, unknown>; fields?: string[] }[] = [
     { what: 'an unknown channel: 404 naming it', query: { channel_id: 'ghost' }, status: 404, code: 'channel_not_found', details: { channel_id: 'ghost' } },
     { what: 'an unknown query parameter: 400 naming it', query: { status: 'active' }, status: 400, code: 'validation_failed', fields: ['query:status'] },
     { what: 'a malformed channel id: 400', query: { channel_id: 'not ok' }, status: 400, code: 'validation_failed', fields: ['query:channel_id'] },
     { what: 'refresh that is not true or false: 400', query: { refresh: 'yes' }, status: 400, code: 'validation_failed', fields: ['query:refresh'] },
+    { what: 'a limit of 0: 400 naming it', query: { limit: '0' }, status: 400, code: 'validation_failed', fields: ['query:limit'] },
+    { what: 'a limit over 100: 400 naming it', query: { limit: '101' }, status: 400, code: 'validation_failed', fields: ['query:limit'] },
   ];
   for (const refusal of refusals) {
     it(`refuses ${refusal.what}, writing nothing and calling GitHub for nothing`, async () => {
