@@ -35,7 +35,7 @@ function Field(props: {
 }) {
   const id = `field-${props.name.replace(/\./g, '-')}`;
   const error = props.errors[props.name];
-  const hint = HINTS[props.name];
+  const hint = props.readOnly ? 'A channel keeps its id: create a new channel for another one.' : HINTS[props.name];
   const describedBy = [error ? `${id}-error` : '', hint ? `${id}-hint` : ''].filter(Boolean).join(' ') || undefined;
   const common = {
     id,
