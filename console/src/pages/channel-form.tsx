@@ -1,3 +1,4 @@
+import { PageHeading } from '../components/page-heading';
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, asApiError, call } from '../api';
 import {
@@ -142,7 +143,7 @@ export function ChannelFormPage({ id }: { id?: string }) {
 
   return (
     <>
-      <h1>{editing ? 'Edit channel' : 'New channel'}</h1>
+      <PageHeading>{editing ? 'Edit channel' : 'New channel'}</PageHeading>
       <p>
         <a href={editing ? channelHref(id) : '#/channels'}>{editing ? 'Back to the channel' : 'Back to channels'}</a>
       </p>

@@ -1,3 +1,4 @@
+import { PageHeading } from '../components/page-heading';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { asApiError, call, type ApiError, type Schemas } from '../api';
 import { Badge } from '../components/badges';
@@ -258,7 +259,7 @@ export function StatusPage() {
   const state = d?.system.status.status;
   return (
     <>
-      <h1>Status board</h1>
+      <PageHeading>Status board</PageHeading>
       <div class="actions">
         <button type="button" onClick={() => void Promise.all([dashboard.reload(), held.reload()])} disabled={dashboard.loading}>
           Refresh
@@ -324,7 +325,7 @@ export function StatusPage() {
                 </ul>
               )}
               <p>
-                <a href="#/publications">Publications</a> (filter by status held)
+                <a href="#/publications?status=held">Every held publication</a>
               </p>
             </section>
             <section class="card" aria-labelledby="channels-heading">
