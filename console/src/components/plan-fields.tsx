@@ -81,12 +81,32 @@ export function PlanFieldInputs({ value, onChange, errors, prefix }: { value: Pl
         </div>
         <div class="field">
           <label for={id('scheduled_at')}>Scheduled at</label>
-          <input id={id('scheduled_at')} type="datetime-local" value={value.scheduled_at} onInput={(e) => onChange({ ...value, scheduled_at: e.currentTarget.value })} {...invalid('scheduled_at')} />
+          <input
+            id={id('scheduled_at')}
+            type="datetime-local"
+            value={value.scheduled_at}
+            onInput={(e) => onChange({ ...value, scheduled_at: e.currentTarget.value })}
+            {...invalid('scheduled_at')}
+            aria-describedby={[`${id('scheduled_at')}-hint`, errors.scheduled_at ? `${id('scheduled_at')}-error` : ''].filter(Boolean).join(' ')}
+          />
+          <span class="hint" id={`${id('scheduled_at')}-hint`}>
+            Your local time; empty: now.
+          </span>
           {error('scheduled_at')}
         </div>
         <div class="field">
           <label for={id('delay_seconds')}>Delay between (seconds)</label>
-          <input id={id('delay_seconds')} inputMode="numeric" value={value.delay_seconds} onInput={(e) => onChange({ ...value, delay_seconds: e.currentTarget.value })} {...invalid('delay_seconds')} />
+          <input
+            id={id('delay_seconds')}
+            inputMode="numeric"
+            value={value.delay_seconds}
+            onInput={(e) => onChange({ ...value, delay_seconds: e.currentTarget.value })}
+            {...invalid('delay_seconds')}
+            aria-describedby={[`${id('delay_seconds')}-hint`, errors.delay_seconds ? `${id('delay_seconds')}-error` : ''].filter(Boolean).join(' ')}
+          />
+          <span class="hint" id={`${id('delay_seconds')}-hint`}>
+            The step of staggered timing.
+          </span>
           {error('delay_seconds')}
         </div>
         <div class="field">
