@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import type { Schemas } from '../api';
 import { splitList } from '../channel-form-model';
 import { fromDateTimeLocalValue } from '../format';
@@ -48,7 +49,20 @@ export function planBody(f: PlanFields) {
   };
 }
 
-export function PlanFieldInputs({ value, onChange, errors, prefix }: { value: PlanFields; onChange: (v: PlanFields) => void; errors: Record<string, string>; prefix: string }) {
+/** The shared inputs; `children` are extra timing inputs (the wave's stagger by), inside the Timing group. */
+export function PlanFieldInputs({
+  value,
+  onChange,
+  errors,
+  prefix,
+  children,
+}: {
+  value: PlanFields;
+  onChange: (v: PlanFields) => void;
+  errors: Record<string, string>;
+  prefix: string;
+  children?: ComponentChildren;
+}) {
   const id = (name: string) => `${prefix}-${name}`;
   const invalid = (name: string) => (errors[name] ? { 'aria-invalid': 'true' as const, 'aria-describedby': `${id(name)}-error` } : {});
   const error = (name: string) =>
@@ -123,6 +137,7 @@ export function PlanFieldInputs({ value, onChange, errors, prefix }: { value: Pl
           </select>
           {error('conflict_policy')}
         </div>
+        {children}
       </fieldset>
     </>
   );
