@@ -3,15 +3,18 @@ import { DockerImage, type BundlingOptions, type ILocalBundling } from 'aws-cdk-
 import { PROJECT_ROOT } from '../constructs/bundling';
 
 /**
- * Builds the console's static files on this machine (console/build.ts, via
- * write-console-files.ts in a child process): no Docker. A failed build
- * throws, so a deploy never uploads a half-built console.
+ * Builds the console's static files on this machine with console/build.ts's
+ * own command line (`buildConsole({ minify: true })`, written to the output
+ * directory), in a child process since CDK's bundling is synchronous and the
+ * build is not. No Docker. A failed build throws, so a deploy never uploads
+ * a half-built console.
  */
 export class ConsoleLocalBundling implements ILocalBundling {
   tryBundle(outputDir: string): boolean {
-    execFileSync(process.execPath, ['--import', 'tsx', 'infra/console/write-console-files.ts', outputDir], {
+    execFileSync(process.execPath, ['--import', 'tsx', 'console/build.ts', '--outdir', outputDir], {
       cwd: PROJECT_ROOT,
-      stdio: ['ignore', 'inherit', 'inherit'],
+      // The build lists every file it writes on stdout: keep the synth's output to errors.
+      stdio: ['ignore', 'ignore', 'inherit'],
     });
     return true;
   }

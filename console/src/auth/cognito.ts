@@ -63,8 +63,9 @@ interface PendingSignIn {
  * 2. if this page is Cognito's redirect back (`?code&state`), check the
  *    state against the pending sign-in, trade the code and the PKCE
  *    verifier for tokens, keep them in sessionStorage and clean the URL;
- * 3. hand out `Bearer <access token>`, refreshed when near expiry; on a 401
- *    or with no token, start a new sign-in.
+ * 3. hand out `Bearer <access token>`, refreshed when near expiry; asked
+ *    for one with none to give, or told of a 401, send the browser to
+ *    Cognito's sign-in page.
  */
 export async function createCognitoAuth(config: CognitoAuthConfig, env: AuthEnvironment = browserEnvironment()): Promise<CognitoAuth> {
   const options = {
@@ -154,7 +155,10 @@ export async function createCognitoAuth(config: CognitoAuthConfig, env: AuthEnvi
         refreshing ??= refresh(tokens).finally(() => (refreshing = undefined));
         tokens = await refreshing;
       }
-      return tokens ? `Bearer ${tokens.accessToken}` : undefined;
+      if (tokens) return `Bearer ${tokens.accessToken}`;
+      // Signed out (never in, or the refresh token ran out): off to the sign-in page; the console's Sign in button calls this too.
+      void signIn();
+      return undefined;
     },
     isSignedIn() {
       const tokens = read<StoredTokens>(TOKENS_KEY);

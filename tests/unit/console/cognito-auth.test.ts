@@ -207,7 +207,11 @@ describe('Function: createCognitoAuth', () => {
     expect(tab.url).toBe(`${CONSOLE_ORIGIN}/`);
     const again = await createCognitoAuth(config, env);
     expect(again.isSignedIn()).toBe(false);
+    // Asked for a token it does not have (the console's Sign in button does this), it starts a new sign-in.
+    const before = tab.navigations.length;
     expect(await again.authorization()).toBeUndefined();
+    await waitFor(() => tab.navigations.length === before + 1);
+    expect(tab.navigations.at(-1)).toMatch(new RegExp(`^${cognito.origin}/oauth2/authorize\\?`));
   });
 
   it('refuses a code that arrives in a tab that started no sign-in', async () => {
