@@ -34,7 +34,7 @@ import {
 import { Policy } from 'aws-cdk-lib/aws-iam';
 import { Function as LambdaFunctionConstruct } from 'aws-cdk-lib/aws-lambda';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
-import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
+import { BucketDeployment, CacheControl, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import type { Construct } from 'constructs';
 import type { ApiAuthorization } from './constructs/api-authorization';
 import { PROJECT_ROOT } from './constructs/bundling';
@@ -286,6 +286,8 @@ export class ConsoleStack extends NestedStack {
         Source.asset(join(PROJECT_ROOT, 'console'), { bundling: CONSOLE_BUNDLING, assetHashType: AssetHashType.OUTPUT }),
         Source.jsonData('config.json', config),
       ],
+      // The file names carry no hash: browsers check back each time (a 304 when unchanged) rather than run a stale app.
+      cacheControl: [CacheControl.noCache()],
       distribution,
       distributionPaths: ['/*'],
       memoryLimit: 512,
