@@ -20,6 +20,7 @@ import {
 import { HttpOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import {
   AccountRecovery,
+  CfnUserPoolClient,
   FeaturePlan,
   Mfa,
   OAuthScope,
@@ -157,6 +158,9 @@ export class ConsoleStack extends NestedStack {
       accessTokenValidity: Duration.hours(1),
       enableTokenRevocation: true,
     });
+    // No user sign-in through the tools' client (CDK leaves Cognito's default SRP and custom flows on when none is named):
+    // only the refresh-token flow, which Cognito requires and client credentials never use.
+    (this.machineClient.node.defaultChild as CfnUserPoolClient).explicitAuthFlows = ['ALLOW_REFRESH_TOKEN_AUTH'];
 
     this.issuer = `https://cognito-idp.${Aws.REGION}.amazonaws.com/${this.userPool.userPoolId}`;
   }

@@ -179,6 +179,8 @@ describe('Class: ConsoleStack (-c console=true)', () => {
     expect(machine.Properties.GenerateSecret).toBe(true);
     expect(machine.Properties.AllowedOAuthFlows).toEqual(['client_credentials']);
     expect(machine.Properties.AllowedOAuthScopes).toEqual([apiScopeReference()]);
+    // No user can sign in through it.
+    expect(machine.Properties.ExplicitAuthFlows).toEqual(['ALLOW_REFRESH_TOKEN_AUTH']);
   });
 
   it("authorizes the API with the pool: issuer of the pool, audience of both clients' ids, and the API scope on every route", () => {
