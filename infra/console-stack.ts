@@ -37,6 +37,7 @@ import { Function as LambdaFunctionConstruct } from 'aws-cdk-lib/aws-lambda';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, CacheControl, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import type { Construct } from 'constructs';
+import type { ConsoleConfig } from '../console/src/config';
 import type { ApiAuthorization } from './constructs/api-authorization';
 import { PROJECT_ROOT } from './constructs/bundling';
 import { wildcardResourceFinding } from './constructs/nag';
@@ -49,11 +50,6 @@ export const API_SCOPE = `${API_RESOURCE_SERVER.identifier}/${API_RESOURCE_SERVE
 /** Where the console reaches the API, under the console's own domain (CloudFront's `/api/*` behaviour). */
 export const CONSOLE_API_BASE = '/api/orchestration';
 
-/** What the console reads at start (`/config.json`): the API base and how to sign in. */
-export interface ConsoleConfig {
-  apiBase: string;
-  auth: { kind: 'cognito'; issuer: string; clientId: string; scopes: string[]; redirectPath: string };
-}
 
 /** A custom domain for the console: its name and an ACM certificate for it in us-east-1 (CloudFront's rule). */
 export interface ConsoleCustomDomain {

@@ -1,17 +1,9 @@
 import * as oauth from 'oauth4webapi';
+import type { ConsoleAuthConfig } from '../config';
 import type { ConsoleAuth } from './types';
 
 /** What `config.json` says about sign-in when the console runs in AWS (infra/console-stack.ts writes it). */
-export interface CognitoAuthConfig {
-  kind: 'cognito';
-  /** `https://cognito-idp.<region>.amazonaws.com/<pool id>`: discovery starts here. */
-  issuer: string;
-  /** The web app client: public, code flow with PKCE. */
-  clientId: string;
-  scopes: string[];
-  /** Where Cognito sends the browser back, on this origin: `/`. */
-  redirectPath: string;
-}
+export type CognitoAuthConfig = Extract<ConsoleAuthConfig, { kind: 'cognito' }>;
 
 /** The few browser facilities the flow uses, passed in so tests run it without a browser. */
 export interface AuthEnvironment {
