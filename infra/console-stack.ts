@@ -41,7 +41,7 @@ import type { ConsoleConfig } from '../console/src/config';
 import type { ApiAuthorization } from './constructs/api-authorization';
 import { PROJECT_ROOT } from './constructs/bundling';
 import { wildcardResourceFinding } from './constructs/nag';
-import { CONSOLE_BUNDLING } from './console/console-bundling';
+import { CONSOLE_BUNDLING } from './constructs/console-bundling';
 
 /** The resource server the API's scope belongs to, and that scope: access tokens carry `orchestrator/api`. */
 export const API_RESOURCE_SERVER = { identifier: 'orchestrator', scope: 'api' } as const;

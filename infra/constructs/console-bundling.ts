@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { DockerImage, type BundlingOptions, type ILocalBundling } from 'aws-cdk-lib';
-import { PROJECT_ROOT } from '../constructs/bundling';
+import { PROJECT_ROOT } from './bundling';
 
 /**
  * Builds the console's static files on this machine with console/build.ts's
