@@ -7,6 +7,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConsoleConfig } from '../../console/src/config';
 import { API_SCOPE, CONSOLE_API_BASE } from '#infra/console-stack';
+import { ConsoleLocalBundling } from '#infra/constructs/console-bundling';
 import { consoleCustomDomainFrom, consoleDomainPrefixFrom, consoleEnabledFrom } from '#infra/constructs/context-settings';
 import { StatefulStack, statefulResources } from '#infra/stateful-stack';
 import { StatelessStack } from '#infra/stateless-stack';
@@ -320,5 +321,23 @@ describe('Function: console context settings', () => {
         scopeWith({ consoleDomainName: 'console.example.com', consoleCertificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/abc' }),
       ),
     ).toThrow(/us-east-1/);
+  });
+});
+
+describe('Class: ConsoleLocalBundling', () => {
+  it('builds the console into the asset directory with the local esbuild, no Docker: index.html and its assets', () => {
+    // Prepare
+    const outputDir = mkdtempSync(join(tmpdir(), 'orchestrator-console-asset-'));
+    try {
+      // Act
+      const bundled = new ConsoleLocalBundling().tryBundle(outputDir);
+      // Assess
+      expect(bundled).toBe(true);
+      expect(readFileSync(join(outputDir, 'index.html'), 'utf8')).toContain('assets/app.js');
+      expect(existsSync(join(outputDir, 'assets', 'app.js'))).toBe(true);
+      expect(existsSync(join(outputDir, 'config.json'))).toBe(false);
+    } finally {
+      rmSync(outputDir, { recursive: true, force: true });
+    }
   });
 });
