@@ -48,3 +48,15 @@ export function parseHash(hash: string): Route {
 
 /** The hash of a channel's page. */
 export const channelHref = (id: string, edit = false) => `#/channels/${encodeURIComponent(id)}${edit ? '/edit' : ''}`;
+
+/** The query of a hash (`#/publications?status=held` → status=held): a page's initial filters. */
+export function hashQuery(hash: string): URLSearchParams {
+  const at = hash.indexOf('?');
+  return new URLSearchParams(at >= 0 ? hash.slice(at + 1) : '');
+}
+
+/** A page's hash with its filters, e.g. `#/publications?status=held`. */
+export function hashWith(path: string, query: Record<string, string>): string {
+  const search = new URLSearchParams(query).toString();
+  return search ? `${path}?${search}` : path;
+}

@@ -1,13 +1,15 @@
+import { PageHeading } from '../components/page-heading';
 import { useState } from 'preact/hooks';
 import { asApiError, call, type ApiError, type Schemas } from '../api';
 import { Badge } from '../components/badges';
+import { ConfirmDialog } from '../components/confirm-dialog';
 import { useCursorPager } from '../components/cursor-pager';
 import { ErrorAlert } from '../components/error-alert';
 import { Pager } from '../components/pager';
 import { TableWrap } from '../components/table-wrap';
 import { useAsync } from '../components/use-async';
 import { formatDateTime, fromDateTimeLocalValue } from '../format';
-import { channelHref } from '../router';
+import { channelHref, initialFilter } from '../router';
 import { api } from '../session';
 
 type Publication = Schemas['Publication'];
@@ -100,6 +102,52 @@ export function PublicationsTable(props: { items: readonly Publication[]; label:
   );
 }
 
+/**
+ * Cancels a whole wave or coordination (what has not gone out), offered when
+ * the list is filtered by one. The kind is read from the id's prefix.
+ */
+function GroupCancel({ groupId, after }: { groupId: string; after: () => void }) {
+  const kind = groupId.startsWith('wave_') ? 'wave' : groupId.startsWith('coord_') ? 'coordination' : undefined;
+  const [confirming, setConfirming] = useState(false);
+  const [error, setError] = useState<ApiError | undefined>(undefined);
+  const [done, setDone] = useState<string | undefined>(undefined);
+  if (!kind) return null;
+  const cancel = async () => {
+    setConfirming(false);
+    try {
+      const body = { reason: 'cancelled from the console' };
+      const result =
+        kind === 'wave'
+          ? await call(api().POST('/api/orchestration/waves/{wave_id}/cancel', { params: { path: { wave_id: groupId } }, body }))
+          : await call(api().POST('/api/orchestration/coordinations/{coordination_id}/cancel', { params: { path: { coordination_id: groupId } }, body }));
+      setDone(`${result.cancelled_publications} publication(s) cancelled, ${result.not_cancellable} already on their way.`);
+      setError(undefined);
+    } catch (e) {
+      setError(asApiError(e));
+    } finally {
+      after();
+    }
+  };
+  return (
+    <>
+      <div class="actions">
+        <button type="button" class="danger" onClick={() => setConfirming(true)}>
+          Cancel this {kind}
+        </button>
+      </div>
+      <ConfirmDialog open={confirming} title={`Cancel ${kind} ${groupId}?`} confirmLabel={`Confirm cancel ${kind}`} onCancel={() => setConfirming(false)} onConfirm={() => void cancel()}>
+        <p>Its publications that have not gone out are cancelled and their schedules deleted.</p>
+      </ConfirmDialog>
+      <ErrorAlert error={error} />
+      {done && (
+        <p role="status" class="notice">
+          {done}
+        </p>
+      )}
+    </>
+  );
+}
+
 interface Filters {
   status: '' | Status;
   channel_id: string;
@@ -109,6 +157,18 @@ interface Filters {
   to: string;
 }
 const NO_FILTERS: Filters = { status: '', channel_id: '', group_id: '', video_id: '', from: '', to: '' };
+
+/** Filters a link may carry: `#/publications?status=held&channel_id=c1`. */
+function fromHash(): Filters {
+  const status = initialFilter('status') as Status;
+  return {
+    ...NO_FILTERS,
+    status: PUBLICATION_STATUSES.includes(status) ? status : '',
+    channel_id: initialFilter('channel_id'),
+    group_id: initialFilter('group_id'),
+    video_id: initialFilter('video_id'),
+  };
+}
 
 function query(f: Filters) {
   const from = fromDateTimeLocalValue(f.from);
@@ -124,8 +184,8 @@ function query(f: Filters) {
 }
 
 export function PublicationsPage() {
-  const [draft, setDraft] = useState<Filters>(NO_FILTERS);
-  const [applied, setApplied] = useState<Filters>(NO_FILTERS);
+  const [draft, setDraft] = useState<Filters>(() => fromHash());
+  const [applied, setApplied] = useState<Filters>(draft);
   const pager = useCursorPager(JSON.stringify(applied));
   const page = useAsync(
     () => call(api().GET('/api/orchestration/publications', { params: { query: { limit: 50, ...query(applied), ...(pager.cursor ? { cursor: pager.cursor } : {}) } } })),
@@ -140,7 +200,7 @@ export function PublicationsPage() {
   );
   return (
     <>
-      <h1>Publications</h1>
+      <PageHeading>Publications</PageHeading>
       <form
         class="filters"
         aria-label="Publication filters"
@@ -175,6 +235,7 @@ export function PublicationsPage() {
           Apply filters
         </button>
       </form>
+      {applied.group_id.trim() && <GroupCancel key={applied.group_id} groupId={applied.group_id.trim()} after={() => void page.reload()} />}
       <ErrorAlert error={page.error} />
       <ErrorAlert error={cancel.error} />
       {cancel.done && <p role="status" class="notice">{cancel.done}</p>}
