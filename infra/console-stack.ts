@@ -30,7 +30,6 @@ import {
   UserPoolClient,
   UserPoolClientIdentityProvider,
   UserPoolDomain,
-  UserPoolResourceServer,
 } from 'aws-cdk-lib/aws-cognito';
 import { Policy } from 'aws-cdk-lib/aws-iam';
 import { Function as LambdaFunctionConstruct } from 'aws-cdk-lib/aws-lambda';
@@ -49,7 +48,6 @@ export const API_SCOPE = `${API_RESOURCE_SERVER.identifier}/${API_RESOURCE_SERVE
 
 /** Where the console reaches the API, under the console's own domain (CloudFront's `/api/*` behaviour). */
 export const CONSOLE_API_BASE = '/api/orchestration';
-
 
 /** A custom domain for the console: its name and an ACM certificate for it in us-east-1 (CloudFront's rule). */
 export interface ConsoleCustomDomain {
