@@ -8,7 +8,9 @@ import { StatelessStack } from './stateless-stack';
  * `npm run synth` needs no AWS credentials; `cdk deploy` targets the caller's
  * account and region. cdk-nag's AwsSolutions pack checks every template: an
  * unacknowledged finding fails the synth. Authorizer: IAM by default, or
- * `-c authorizer=jwt -c jwtIssuer=https://... -c jwtAudience=...`. Other context
+ * `-c authorizer=jwt -c jwtIssuer=https://... -c jwtAudience=...`; `-c console=true` adds
+ * the web console (a nested stack of the stateless one: Cognito user pool,
+ * S3 and CloudFront) and authorizes the API with its pool. Other context
  * keys (retention, alarm topic, dispatch concurrency, GitHub pacing and API
  * URL): docs/operations.md, "Deploying".
  */

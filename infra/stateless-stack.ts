@@ -16,12 +16,13 @@ import type { Construct } from 'constructs';
 import { DEFAULT_ACTIVITY_RETENTION_DAYS, DEFAULT_PUBLICATION_RETENTION_DAYS, MAX_RETENTION_DAYS } from '#shared/domain/retention';
 import { MAX_TRIGGER_DELAY_SECONDS } from '#shared/ports/trigger-queue';
 import { fullPath, isPublicRoute, routeList, type AnyRoute } from '#shared/routes';
-import { apiAuthorizationFromContext, routeAuthorizer, routeAuthorizerOverride, type ApiAuthorization } from './constructs/api-authorization';
+import { AUTH_CONTEXT, apiAuthorizationFromContext, routeAuthorizer, routeAuthorizerOverride, type ApiAuthorization } from './constructs/api-authorization';
 import { bindPermissions, type BindingTargets, type TableRetention } from './constructs/bindings';
 import { BACKGROUND_FUNCTIONS, OPTIONAL_FUNCTIONS, functionEntries, httpFunctionEntry, missingEntries, type FunctionEntry } from './constructs/bundling';
-import { contextInteger, distributionScheduleFrom, healthSweepMinutesFrom, pipelineSettingsFrom, type PipelineSettings } from './constructs/context-settings';
+import { CONSOLE_CONTEXT, consoleCustomDomainFrom, consoleDomainPrefixFrom, consoleEnabledFrom, contextInteger, distributionScheduleFrom, healthSweepMinutesFrom, pipelineSettingsFrom, type PipelineSettings } from './constructs/context-settings';
 import { OperationsDashboard } from './constructs/operations-dashboard';
 import { OrchestratorFunction, type OrchestratorFunctionProps } from './constructs/orchestrator-function';
+import { API_SCOPE, ConsoleStack, consoleOutputs } from './console-stack';
 import { TRIGGER_CONSUMER_TIMEOUT, type StatefulResources } from './stateful-stack';
 
 export interface StatelessStackProps extends StackProps, StatefulResources {
@@ -48,6 +49,11 @@ export interface StatelessStackProps extends StackProps, StatefulResources {
   readonly healthSweepMinutes?: number;
   /** The route table to serve. @default the application's (shared/routes.ts); tests pass their own */
   readonly routes?: readonly AnyRoute[];
+  /**
+   * The web console (nested ConsoleStack): a Cognito user pool that then authorizes the API, and the site behind CloudFront.
+   * @default context `console` (`-c console=true`), else none
+   */
+  readonly console?: boolean;
 }
 
 /**
@@ -94,6 +100,8 @@ export class StatelessStack extends Stack {
   public readonly alarms: Alarm[] = [];
   /** The SNS topic every alarm notifies, when one is configured. */
   private alarmTopic?: ITopic;
+  /** The web console's nested stack, when deployed (`-c console=true`). */
+  public readonly console?: ConsoleStack;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -200,11 +208,13 @@ export class StatelessStack extends Stack {
       );
     }
 
+    // With the console, its user pool authorizes the API (its first step; the site comes after the API, below).
+    this.console = (props.console ?? consoleEnabledFrom(this)) ? this.consoleStack(props) : undefined;
     this.api = new HttpApi(this, 'HttpApi', {
       apiName: 'channel-orchestrator',
       description: 'Channel Orchestrator API',
       createDefaultStage: false,
-      defaultAuthorizer: routeAuthorizer(props.authorization ?? apiAuthorizationFromContext(this)),
+      defaultAuthorizer: routeAuthorizer(this.console?.apiAuthorization ?? props.authorization ?? apiAuthorizationFromContext(this)),
     });
     this.stage = new HttpStage(this, 'DefaultStage', {
       httpApi: this.api,
@@ -224,12 +234,15 @@ export class StatelessStack extends Stack {
         memorySize: LARGE_HTTP_ROUTES.has(route.id) ? 1024 : 512,
         timeout: HTTP_TIMEOUT,
       });
+      const authorizer = routeAuthorizerOverride(route);
       const [apiRoute] = this.api.addRoutes({
         path: fullPath(route),
         methods: [HttpMethod[route.method]],
         integration: new HttpLambdaIntegration(`${pascalCase(route.id)}Integration`, fn),
         // undefined: the API's default authorizer. A github-signature route has none (its handler checks the signature).
-        authorizer: routeAuthorizerOverride(route),
+        authorizer,
+        // With the console, a token must carry the API scope: Cognito ID tokens (which have the web client as `aud`) do not pass.
+        authorizationScopes: this.console && authorizer === undefined ? [API_SCOPE] : undefined,
       });
       if (isPublicRoute(route) && apiRoute) {
         Validations.of(apiRoute).acknowledge({
@@ -277,6 +290,28 @@ export class StatelessStack extends Stack {
       description: 'The CloudWatch dashboard: API, functions, queues and dead letters, dispatches and run outcomes (docs/operations.md)',
     });
     new CfnOutput(this, 'ApiUrl', { value: this.stage.url, description: 'Base URL; routes live under /api/orchestration' });
+
+    // Last, so the alarms above (found in the construct tree) leave the upload's CDK-owned function out.
+    if (this.console) {
+      this.console.serve(this.api);
+      consoleOutputs(this, this.console);
+    }
+  }
+
+  /**
+   * The console's nested stack, first step: the user pool and its clients.
+   * The console decides the API's authorizer, so another choice in props or
+   * context is a contradiction, refused rather than silently dropped.
+   */
+  private consoleStack(props: StatelessStackProps): ConsoleStack {
+    if (props.authorization || this.node.tryGetContext(AUTH_CONTEXT.authorizer) !== undefined) {
+      throw new Error(
+        `${CONSOLE_CONTEXT.console}=true authorizes the API with the console's Cognito user pool: drop -c ${AUTH_CONTEXT.authorizer} (and its issuer and audience)`,
+      );
+    }
+    const customDomain = consoleCustomDomainFrom(this);
+    const domainPrefix = consoleDomainPrefixFrom(this);
+    return new ConsoleStack(this, 'Console', { ...(domainPrefix ? { domainPrefix } : {}), ...(customDomain ? { customDomain } : {}) });
   }
 
   /**

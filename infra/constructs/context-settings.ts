@@ -106,3 +106,66 @@ export const HEALTH_SWEEP_MINUTES = { default: 5, min: 1, max: 60 } as const;
 export function healthSweepMinutesFrom(scope: Construct, given: number | undefined): number {
   return contextInteger(scope, 'healthSweepMinutes', given, HEALTH_SWEEP_MINUTES, 'whole minutes');
 }
+
+/** Context keys of the web console in AWS (docs/console.md, "In AWS"). */
+export const CONSOLE_CONTEXT = {
+  console: 'console',
+  domainPrefix: 'consoleDomainPrefix',
+  domainName: 'consoleDomainName',
+  certificateArn: 'consoleCertificateArn',
+} as const;
+
+/**
+ * Context `console`: `true` adds the console (a Cognito user pool, the site
+ * in S3 behind CloudFront with the API under the same domain); absent or
+ * `false`, nothing of it is deployed. Anything else stops the synth.
+ */
+export function consoleEnabledFrom(scope: Construct): boolean {
+  const raw: unknown = scope.node.tryGetContext(CONSOLE_CONTEXT.console);
+  if (raw === undefined || raw === false || raw === 'false') return false;
+  if (raw === true || raw === 'true') return true;
+  throw new Error(`${CONSOLE_CONTEXT.console} must be true or false, got ${JSON.stringify(raw)}`);
+}
+
+/**
+ * Context `consoleDomainPrefix`: the Cognito prefix domain
+ * (`<prefix>.auth.<region>.amazoncognito.com`), unique in the region. Absent,
+ * undefined: the console stack derives one from its own stack id. Cognito
+ * allows lowercase letters, digits and inner hyphens, and no "aws", "amazon"
+ * or "cognito" in it.
+ */
+export function consoleDomainPrefixFrom(scope: Construct): string | undefined {
+  const raw: unknown = scope.node.tryGetContext(CONSOLE_CONTEXT.domainPrefix);
+  if (raw === undefined) return undefined;
+  if (typeof raw !== 'string' || !/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(raw) || /aws|amazon|cognito/.test(raw)) {
+    throw new Error(
+      `${CONSOLE_CONTEXT.domainPrefix} must be 1-63 lowercase letters, digits and inner hyphens, without "aws", "amazon" or "cognito", got ${JSON.stringify(raw)}`,
+    );
+  }
+  return raw;
+}
+
+/**
+ * Contexts `consoleDomainName` and `consoleCertificateArn`, both or neither:
+ * the console on a custom domain, with an ACM certificate in us-east-1 (the
+ * only region CloudFront takes certificates from). Neither: undefined, the
+ * distribution's `*.cloudfront.net` name.
+ */
+export function consoleCustomDomainFrom(scope: Construct): { domainName: string; certificateArn: string } | undefined {
+  const domainName: unknown = scope.node.tryGetContext(CONSOLE_CONTEXT.domainName);
+  const certificateArn: unknown = scope.node.tryGetContext(CONSOLE_CONTEXT.certificateArn);
+  if (domainName === undefined && certificateArn === undefined) return undefined;
+  if (
+    typeof domainName !== 'string' ||
+    !/^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$/.test(domainName) ||
+    typeof certificateArn !== 'string' ||
+    !/^arn:aws:acm:us-east-1:\d{12}:certificate\/[0-9a-f-]+$/.test(certificateArn)
+  ) {
+    throw new Error(
+      `a custom console domain needs both -c ${CONSOLE_CONTEXT.domainName}=<console.example.com> and ` +
+        `-c ${CONSOLE_CONTEXT.certificateArn}=arn:aws:acm:us-east-1:<account>:certificate/<id> (CloudFront takes certificates from us-east-1), ` +
+        `got ${JSON.stringify({ domainName, certificateArn })}`,
+    );
+  }
+  return { domainName, certificateArn };
+}
