@@ -1,5 +1,5 @@
 import { PageHeading } from '../components/page-heading';
-import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { asApiError, call, type ApiError, type Schemas } from '../api';
 import { Badge } from '../components/badges';
 import { OutcomesChart } from '../components/chart';
@@ -132,24 +132,85 @@ function QueueTable({ queues }: { queues: Schemas['Dashboard']['system']['queue'
   );
 }
 
+type MonitoredChannel = Schemas['MonitoredChannel'];
+/** The first page is small so the board draws at once; the rest follow, 100 a page (the API's most). */
+const FIRST_HEALTH_PAGE = 50;
+const NEXT_HEALTH_PAGE = 100;
+
+interface ChannelHealthState {
+  channels: MonitoredChannel[] | undefined;
+  checkedAt: string | null;
+  /** Every page read (false while the later pages of the first load are still coming). */
+  complete: boolean;
+  error: ApiError | undefined;
+  loading: boolean;
+  reload: (refresh?: boolean) => Promise<void>;
+}
+
+/**
+ * Every channel's health, page by page (GET /monitor-channels?limit=&cursor=):
+ * the first 50 are shown as soon as they arrive and the others are added as
+ * their pages come, so 1,000 channels do not hold the board back. A reload
+ * keeps the list it has until the new one is whole; a failed page keeps it
+ * too and says why. An answer of an older load is dropped.
+ */
+function useChannelHealth(): ChannelHealthState {
+  const [channels, setChannels] = useState<MonitoredChannel[] | undefined>(undefined);
+  const [checkedAt, setCheckedAt] = useState<string | null>(null);
+  const [complete, setComplete] = useState(false);
+  const [error, setError] = useState<ApiError | undefined>(undefined);
+  const [loading, setLoading] = useState(true);
+  const generation = useRef(0);
+  const shown = useRef(false);
+  const reload = useCallback(async (refresh = false) => {
+    const mine = ++generation.current;
+    setLoading(true);
+    const collected: MonitoredChannel[] = [];
+    let cursor: string | undefined;
+    try {
+      do {
+        const answer = await call(
+          api().GET('/api/orchestration/monitor-channels', {
+            params: { query: { limit: collected.length === 0 ? FIRST_HEALTH_PAGE : NEXT_HEALTH_PAGE, ...(cursor ? { cursor } : {}), ...(refresh ? { refresh: 'true' } : {}) } },
+          }),
+        );
+        if (mine !== generation.current) return;
+        collected.push(...answer.channels);
+        cursor = answer.next_cursor ?? undefined;
+        if (!shown.current || !cursor) {
+          // The first load grows page by page; a reload replaces the list once whole.
+          setChannels([...collected]);
+          setCheckedAt(answer.checked_at);
+          setComplete(!cursor);
+        }
+      } while (cursor);
+      shown.current = true;
+      setError(undefined);
+    } catch (e) {
+      if (mine === generation.current) setError(asApiError(e));
+    } finally {
+      if (mine === generation.current) setLoading(false);
+    }
+  }, []);
+  useEffect(() => {
+    void reload();
+  }, []);
+  return { channels, checkedAt, complete, error, loading, reload };
+}
+
 function ChannelHealthList() {
   // refresh=true checks every repository on GitHub now: only on request, never on the timer.
-  const refreshNext = useRef(false);
-  const monitor = useAsync(() => {
-    const refresh = refreshNext.current;
-    refreshNext.current = false;
-    return call(api().GET('/api/orchestration/monitor-channels', { params: { query: refresh ? { refresh: 'true' } : {} } }));
-  }, []);
+  const monitor = useChannelHealth();
   useEvery(HEALTH_EVERY_MS, () => void monitor.reload());
   const [shown, setShown] = useState(PAGE);
   const [health, setHealth] = useState<'' | Schemas['ChannelHealth']['status']>('');
   // Sorted once per answer (worst first), filtered once per choice: O(n log n), not per row.
   const sorted = useMemo(
     () =>
-      [...(monitor.data?.channels ?? [])].sort(
+      [...(monitor.channels ?? [])].sort(
         (a, b) => HEALTH_ORDER[a.health.status] - HEALTH_ORDER[b.health.status] || (a.channel_id < b.channel_id ? -1 : 1),
       ),
-    [monitor.data],
+    [monitor.channels],
   );
   const filtered = useMemo(() => (health ? sorted.filter((c) => c.health.status === health) : sorted), [sorted, health]);
   const counts = useMemo(() => {
@@ -161,21 +222,19 @@ function ChannelHealthList() {
     <section aria-labelledby="health-heading">
       <h2 id="health-heading">Channels by health</h2>
       <ErrorAlert error={monitor.error} />
-      {monitor.loading && !monitor.data && <p>Loading channel health…</p>}
-      {monitor.data && (
+      {monitor.loading && !monitor.channels && <p>Loading channel health…</p>}
+      {monitor.channels && (
         <>
           <p class="muted">
-            Checked {formatDateTime(monitor.data.checked_at)}. {formatNumber(counts.unhealthy ?? 0)} unhealthy, {formatNumber(counts.degraded ?? 0)} degraded,{' '}
+            {monitor.complete ? '' : `Read ${formatNumber(monitor.channels.length)} channels so far, reading the rest… `}
+            Checked {formatDateTime(monitor.checkedAt)}. {formatNumber(counts.unhealthy ?? 0)} unhealthy, {formatNumber(counts.degraded ?? 0)} degraded,{' '}
             {formatNumber(counts.unknown ?? 0)} unknown, {formatNumber(counts.healthy ?? 0)} healthy.
           </p>
           <div class="filters">
             <button
               type="button"
               disabled={monitor.loading}
-              onClick={() => {
-                refreshNext.current = true;
-                void monitor.reload();
-              }}
+              onClick={() => void monitor.reload(true)}
             >
               Check health now
             </button>
