@@ -1,0 +1,112 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import chromium from '@sparticuz/chromium';
+import { AxeBuilder } from '@axe-core/playwright';
+import type { Result } from 'axe-core';
+import { chromium as playwright, type Browser, type BrowserContext, type Page } from 'playwright-core';
+
+/**
+ * The console's browser tests and bench: the npm-shipped headless Chromium
+ * (@sparticuz/chromium, no download) driven by playwright-core, and axe-core.
+ * One browser a file (beforeAll/afterAll), one context a test.
+ */
+const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/** Where screenshots land: reports/console/<page>-<width>.png. */
+export const SCREENSHOT_DIR = path.join(PROJECT_ROOT, 'reports', 'console');
+
+export const VIEWPORTS = {
+  desktop: { width: 1440, height: 900 },
+  phone: { width: 375, height: 812 },
+} as const;
+export type Device = keyof typeof VIEWPORTS;
+
+/** Launches headless Chromium (the first call unpacks it to /tmp/chromium, ~4 s). */
+export async function launchBrowser(): Promise<Browser> {
+  return playwright.launch({ executablePath: await chromium.executablePath(), args: chromium.args, headless: true });
+}
+
+/**
+ * A fresh context (its own storage) at a desktop (1440x900) or phone (375x812)
+ * viewport. Locale and time zone are fixed: the sandbox's default locale may be
+ * `en-US@posix`, and dates on screen should not depend on the machine.
+ */
+export async function newContext(browser: Browser, device: Device): Promise<BrowserContext> {
+  return browser.newContext({
+    viewport: VIEWPORTS[device],
+    locale: 'en-US',
+    timezoneId: 'UTC',
+    ...(device === 'phone' ? { isMobile: true, hasTouch: true, deviceScaleFactor: 1 } : {}),
+  });
+}
+
+/** Saves the viewport as reports/console/<name>-<width>.png and returns the file's path. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  const width = page.viewportSize()?.width ?? 0;
+  await mkdir(SCREENSHOT_DIR, { recursive: true });
+  const file = path.join(SCREENSHOT_DIR, `${name}-${width}.png`);
+  await page.screenshot({ path: file, fullPage: true, animations: 'disabled' });
+  return file;
+}
+
+/** axe-core's violations of impact serious or critical on the page as it stands. */
+export async function seriousViolations(page: Page): Promise<Result[]> {
+  const results = await new AxeBuilder({ page }).analyze();
+  return results.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
+}
+
+/** One line a violation and a line a node: rule id, impact, help, then each target. */
+export function describeViolations(violations: readonly Result[]): string {
+  return violations
+    .map((violation) =>
+      [
+        `${violation.id} (${violation.impact}): ${violation.help}`,
+        ...violation.nodes.map((node) => `  at ${node.target.map(String).join(' > ')}${node.failureSummary ? `: ${node.failureSummary.replace(/\s+/g, ' ')}` : ''}`),
+      ].join('\n'),
+    )
+    .join('\n');
+}
+
+/**
+ * Uncaught errors and console.error lines of the pages of a context, so a
+ * test can assert the console threw nothing while it drove it.
+ */
+export function collectPageErrors(context: BrowserContext): string[] {
+  const errors: string[] = [];
+  const watch = (page: Page) => {
+    page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
+    page.on('console', (message) => {
+      if (message.type() === 'error') errors.push(`console.error: ${message.text()}`);
+    });
+  };
+  context.pages().forEach(watch);
+  context.on('page', watch);
+  return errors;
+}
+
+/**
+ * Calls `read` until `accept` holds on its value (or it stops throwing), then
+ * returns the value; after `timeoutMs` throws with the last value seen.
+ */
+export async function eventually<T>(
+  read: () => Promise<T> | T,
+  accept: (value: T) => boolean = () => true,
+  { timeoutMs = 10_000, intervalMs = 100, what = 'the condition' }: { timeoutMs?: number; intervalMs?: number; what?: string } = {},
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: { value?: T; error?: unknown } = {};
+  for (;;) {
+    try {
+      const value = await read();
+      if (accept(value)) return value;
+      last = { value };
+    } catch (error) {
+      last = { error };
+    }
+    if (Date.now() >= deadline) {
+      const seen = 'error' in last ? `threw ${(last.error as Error)?.message ?? String(last.error)}` : `last value ${JSON.stringify(last.value)}`;
+      throw new Error(`${what} did not hold within ${timeoutMs} ms (${seen})`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
