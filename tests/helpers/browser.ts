@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import chromium from '@sparticuz/chromium';
 import { AxeBuilder } from '@axe-core/playwright';
-import type { Result } from 'axe-core';
+import axe, { type Result } from 'axe-core';
 import { chromium as playwright, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 /**
@@ -49,9 +49,24 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   return file;
 }
 
-/** axe-core's violations of impact serious or critical on the page as it stands. */
+/**
+ * axe-core's violations of impact serious or critical on the page as it
+ * stands (every rule axe-core runs by default).
+ *
+ * axe-core is evaluated into a document once, not at every check: the
+ * console's pages are hash routes of one document, and evaluating axe's
+ * 500 KB again for each of them (AxeBuilder's default) took a second or two a
+ * page on this machine. Legacy mode runs axe in the page itself; the default
+ * opens a blank page for every check to merge the results of cross-origin
+ * frames, which the console does not have.
+ */
 export async function seriousViolations(page: Page): Promise<Result[]> {
-  const results = await new AxeBuilder({ page }).analyze();
+  const loaded = await page.evaluate(() => typeof (globalThis as { axe?: unknown }).axe === 'object');
+  if (!loaded) await page.evaluate(axe.source);
+  const results = await new AxeBuilder({ page, axeSource: '/* axe-core is already in the page */' })
+    .setLegacyMode(true)
+    .options({ resultTypes: ['violations'] })
+    .analyze();
   return results.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
 }
 
