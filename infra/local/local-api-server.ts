@@ -6,6 +6,7 @@ import { logger } from '#shared/logger';
 import { BASE_PATH, type AnyRoute } from '#shared/routes';
 import { toApiGatewayEvent, type LocalAuthorizerContext } from './api-gateway-event';
 import { bearerTokenMatches } from './bearer-token';
+import type { ConsoleAssets } from './console-assets';
 import { lazyHandler, type LambdaHandler } from './function-modules';
 import type { HttpRouter } from './http-router';
 import { lambdaContext } from './lambda-context';
@@ -21,6 +22,8 @@ export interface LocalApiServerOptions {
   apiToken?: string | undefined;
   /** How long a route's function may run (its getRemainingTimeInMillis counts down from it). */
   functionTimeoutMs?: number;
+  /** The web console's files, served outside BASE_PATH without a token; none when absent. */
+  console?: ConsoleAssets;
 }
 
 export interface LocalApiServer {
@@ -30,6 +33,9 @@ export interface LocalApiServer {
   /** Stops accepting, lets requests under way finish (at most `graceMs`), then closes every connection. */
   close(graceMs?: number): Promise<void>;
 }
+
+/** The console loads only its own files and calls only this origin; uPlot sets inline styles. */
+const CONSOLE_CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
 
 type RouteHandler = LambdaHandler<APIGatewayProxyEventV2, APIGatewayProxyResultV2>;
 
@@ -119,6 +125,23 @@ async function serve(
   const method = (request.method ?? 'GET').toUpperCase();
   const target = request.url ?? '/';
   const rawPath = target.split('?')[0] ?? '/';
+
+  // The console's static files: outside the API's base path, and open like any page (the API checks the token).
+  if (options.console && (method === 'GET' || method === 'HEAD') && rawPath !== BASE_PATH && !rawPath.startsWith(`${BASE_PATH}/`)) {
+    const asset = await options.console.get(rawPath);
+    if (asset) {
+      response.writeHead(200, {
+        'content-type': asset.contentType,
+        'content-length': asset.body.length,
+        'cache-control': asset.cacheControl,
+        'x-content-type-options': 'nosniff',
+        'referrer-policy': 'no-referrer',
+        'content-security-policy': CONSOLE_CSP,
+      });
+      response.end(method === 'HEAD' ? undefined : asset.body);
+      return;
+    }
+  }
 
   const match = options.router.match(method, rawPath);
   if (match.kind === 'not_found') {

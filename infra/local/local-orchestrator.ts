@@ -7,6 +7,7 @@ import { settings, useLocalTable, type LocalSettings } from '#shared/config';
 import { routeList } from '#shared/routes';
 import { lockDataDir } from './data-dir-lock';
 import { ensureTable, repairIndexes, startEmbeddedDynamoDb } from './embedded-dynamodb';
+import { createConsoleAssets, localConsoleConfig } from './console-assets';
 import { HttpRouter } from './http-router';
 import { startLocalApiServer } from './local-api-server';
 import { startLocalRuntime } from './local-runtime';
@@ -16,6 +17,8 @@ export const LOCAL_TABLE_NAME = 'channel-orchestrator-local';
 
 export interface LocalOrchestrator {
   url: string;
+  /** The web console: http://127.0.0.1:<port>/ */
+  consoleUrl: string;
   port: number;
   /** Where the state is kept; undefined when in memory. */
   dataDir: string | undefined;
@@ -31,7 +34,8 @@ export interface LocalOrchestrator {
  *    after a crash of the process before, its indexes repaired of what that left;
  * 2. the functions' settings pointed at it;
  * 3. in-process Scheduler and SQS in place of the AWS adapters;
- * 4. the route table served on 127.0.0.1:PORT.
+ * 4. the route table served on 127.0.0.1:PORT, the web console beside it
+ *    (built on its first request).
  * Stopping undoes these in reverse: the API first, the table last.
  */
 export async function startLocalOrchestrator(local: LocalSettings): Promise<LocalOrchestrator> {
@@ -69,9 +73,15 @@ export async function startLocalOrchestrator(local: LocalSettings): Promise<Loca
       runMetrics: new InProcessRunMetrics(),
       soleProcess: true,
     });
-    const api = await startLocalApiServer({ port: local.PORT, router: new HttpRouter(routeList), region, apiToken: local.ORCHESTRATOR_API_TOKEN });
+    const api = await startLocalApiServer({
+      port: local.PORT,
+      router: new HttpRouter(routeList),
+      region,
+      apiToken: local.ORCHESTRATOR_API_TOKEN,
+      console: createConsoleAssets(localConsoleConfig({ apiToken: local.ORCHESTRATOR_API_TOKEN })),
+    });
     cleanup.push(() => api.close());
-    return { url: api.url, port: api.port, dataDir, repairedItems, stop: unwind };
+    return { url: api.url, consoleUrl: `http://127.0.0.1:${api.port}/`, port: api.port, dataDir, repairedItems, stop: unwind };
   } catch (error) {
     await unwind().catch(() => undefined);
     throw error;

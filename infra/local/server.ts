@@ -30,6 +30,7 @@ try {
 }
 
 process.stdout.write(`Channel Orchestrator API listening on ${orchestrator.url}\n`);
+process.stdout.write(`Console on ${orchestrator.consoleUrl}\n`);
 process.stdout.write(
   `  data: ${orchestrator.dataDir ?? 'in memory (set DATA_DIR to keep it)'}; auth: ${
     settings.ORCHESTRATOR_API_TOKEN ? 'bearer token' : 'none (set ORCHESTRATOR_API_TOKEN to require one)'

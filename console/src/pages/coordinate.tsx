@@ -1,0 +1,174 @@
+import { useState } from 'preact/hooks';
+import { asApiError, call, idempotencyKey, type ApiError, type Schemas } from '../api';
+import { Badge } from '../components/badges';
+import { ConflictsTable } from '../components/conflicts-table';
+import { ErrorAlert } from '../components/error-alert';
+import { initialPlanFields, PlanFieldInputs, planBody, planFieldErrors, type PlanFields } from '../components/plan-fields';
+import { TableWrap } from '../components/table-wrap';
+import { formatDateTime } from '../format';
+import { api } from '../session';
+
+type Result = Schemas['CoordinationResult'];
+type Accepted = Schemas['CoordinationAccepted'];
+
+function body(videoId: string, fields: PlanFields) {
+  return { video_id: videoId.trim(), ...planBody(fields) };
+}
+
+function PlanTable({ result }: { result: Result }) {
+  if (result.publications.length === 0) return <p>The plan books nothing.</p>;
+  return (
+    <TableWrap label="Planned publications">
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">Channel</th>
+            <th scope="col">Scheduled at</th>
+            <th scope="col">Status</th>
+            <th scope="col">Shifted from</th>
+            <th scope="col">Publication ID</th>
+          </tr>
+        </thead>
+        <tbody>
+          {result.publications.map((p) => (
+            <tr key={`${p.channel_id}-${p.scheduled_at}`}>
+              <td>{p.channel_id}</td>
+              <td>{formatDateTime(p.scheduled_at)}</td>
+              <td>
+                <Badge value={p.status} />
+              </td>
+              <td>{p.shifted_from ? formatDateTime(p.shifted_from) : '—'}</td>
+              <td>
+                <code>{p.publication_id ?? '—'}</code>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </TableWrap>
+  );
+}
+
+/** Coordinate one video across channels: preview (dry run) first, then book exactly what was previewed. */
+export function CoordinatePage() {
+  const [videoId, setVideoId] = useState('');
+  const [fields, setFields] = useState<PlanFields>(initialPlanFields);
+  const [plan, setPlan] = useState<{ key: string; result: Result; idempotencyKey: string } | undefined>(undefined);
+  const [booked, setBooked] = useState<Result | Accepted | undefined>(undefined);
+  const [error, setError] = useState<ApiError | undefined>(undefined);
+  const [busy, setBusy] = useState<'preview' | 'book' | undefined>(undefined);
+  const current = body(videoId, fields);
+  const key = JSON.stringify(current);
+  const stale = plan !== undefined && plan.key !== key;
+  const errors = planFieldErrors(error?.fields ?? []);
+
+  const preview = async () => {
+    setBusy('preview');
+    setBooked(undefined);
+    try {
+      const result = await call(api().POST('/api/orchestration/coordinate-publication', { body: { ...current, dry_run: true } }));
+      setPlan({ key, result: result as Result, idempotencyKey: idempotencyKey('coordinate') });
+      setError(undefined);
+    } catch (e) {
+      setPlan(undefined);
+      setError(asApiError(e));
+    } finally {
+      setBusy(undefined);
+    }
+  };
+
+  const book = async () => {
+    if (!plan || stale) return;
+    setBusy('book');
+    try {
+      const result = await call(
+        api().POST('/api/orchestration/coordinate-publication', { body: { ...current, dry_run: false }, params: { header: { 'Idempotency-Key': plan.idempotencyKey } } }),
+      );
+      setBooked(result);
+      setPlan(undefined);
+      setError(undefined);
+    } catch (e) {
+      // The plan stays on screen; the operator previews again to see what changed.
+      setError(asApiError(e));
+    } finally {
+      setBusy(undefined);
+    }
+  };
+
+  return (
+    <>
+      <h1>Coordinate a video</h1>
+      <form
+        class="form"
+        noValidate
+        onSubmit={(e) => {
+          e.preventDefault();
+          void preview();
+        }}
+      >
+        <div class="field">
+          <label for="coord-video">Video ID</label>
+          <input
+            id="coord-video"
+            value={videoId}
+            onInput={(e) => setVideoId(e.currentTarget.value)}
+            aria-invalid={errors.video_id ? 'true' : undefined}
+            aria-describedby={errors.video_id ? 'coord-video-error' : undefined}
+          />
+          {errors.video_id && (
+            <span class="error" id="coord-video-error">
+              {errors.video_id}
+            </span>
+          )}
+        </div>
+        <PlanFieldInputs value={fields} onChange={setFields} errors={errors} prefix="coord" />
+        <div class="actions">
+          <button type="submit" disabled={busy !== undefined}>
+            Preview
+          </button>
+          <button type="button" class="primary" disabled={!plan || stale || busy !== undefined} onClick={() => void book()}>
+            Book
+          </button>
+          {busy && <span aria-live="polite">{busy === 'preview' ? 'Planning…' : 'Booking…'}</span>}
+        </div>
+        {stale && <p class="muted">The inputs changed since the preview: preview again before booking.</p>}
+      </form>
+      <ErrorAlert error={error} />
+      {plan && (
+        <section aria-labelledby="plan-heading">
+          <h2 id="plan-heading">Plan (dry run, nothing booked)</h2>
+          <PlanTable result={plan.result} />
+          <h3>Conflicts</h3>
+          <ConflictsTable conflicts={plan.result.conflicts} />
+          {plan.result.preempted.length > 0 && <p>{plan.result.preempted.length} lower-priority publication(s) would be moved.</p>}
+        </section>
+      )}
+      {booked && (
+        <section aria-labelledby="booked-heading" class="notice" role="status">
+          <h2 id="booked-heading">Booked</h2>
+          {'publications' in booked ? (
+            <>
+              <p>
+                Coordination <code>{booked.coordination_id}</code>: {booked.publications.length} publication(s), {booked.schedules_created} schedule(s).
+              </p>
+              <ul>
+                {booked.publications.map((p) => (
+                  <li key={p.publication_id ?? p.channel_id}>
+                    <code>{p.publication_id}</code> on {p.channel_id} at {formatDateTime(p.scheduled_at)}
+                  </li>
+                ))}
+              </ul>
+            </>
+          ) : (
+            <p>
+              Coordination <code>{booked.coordination_id}</code> is {booked.status}: {booked.message}
+            </p>
+          )}
+          <p>
+            <a href="#/timeline">See it on the timeline</a>
+          </p>
+        </section>
+      )}
+    </>
+  );
+}
