@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { collectPageErrors, describeViolations, eventually, launchBrowser, newContext, screenshot, seriousViolations, type Device } from '#tests/helpers/browser';
+import { describeViolations, eventually, launchBrowser, newContext, screenshot, seriousViolations, settled, watchPages, type Device } from '#tests/helpers/browser';
 import { LocalServer } from '#tests/helpers/local-server';
 
 /**
@@ -12,6 +12,9 @@ import { LocalServer } from '#tests/helpers/local-server';
  * axe-core), the keyboard, and a second server that requires a token.
  */
 let api: LocalServer;
+/** The second server, with ORCHESTRATOR_API_TOKEN: spawned once the first is up, awaited by the last test. */
+let guarded: Promise<LocalServer> | undefined;
+const TOKEN = 'console-e2e-token-0123456789';
 let browser: Browser;
 let origin: string;
 const contexts: BrowserContext[] = [];
@@ -43,7 +46,7 @@ const NAV_LINKS = ['Status', 'Channels', 'Timeline', 'Coordinate', 'Wave', 'Publ
 async function openPage(device: Device = 'desktop'): Promise<{ page: Page; errors: string[] }> {
   const context = await newContext(browser, device);
   contexts.push(context);
-  const errors = collectPageErrors(context);
+  const errors = watchPages(context);
   const page = await context.newPage();
   return { page, errors };
 }
@@ -58,6 +61,11 @@ async function heading(page: Page, text: string): Promise<void> {
   await page.getByRole('heading', { level: 1, name: text, exact: true }).waitFor();
 }
 
+/** The section a heading opens (whatever its role: the booked notice is a live status region). */
+function section(page: Page, title: string) {
+  return page.locator('section', { has: page.getByRole('heading', { name: title, exact: true }) });
+}
+
 /** Waits for the text of `[data-testid=system-state]` to match. */
 async function systemState(page: Page, state: RegExp): Promise<string> {
   return eventually(() => page.getByTestId('system-state').innerText(), (text) => state.test(text), { what: `system state ${state}` });
@@ -69,6 +77,8 @@ const status = async () => (await api.request('GET', '/status')).body as { statu
 beforeAll(async () => {
   [api, browser] = await Promise.all([LocalServer.start({ startTimeoutMs: 60_000 }), launchBrowser()]);
   origin = new URL(api.url).origin;
+  guarded = LocalServer.start({ apiToken: TOKEN, startTimeoutMs: 60_000 });
+  guarded.catch(() => {}); // its failure is the token test's to report
   for (const channel of CHANNELS) {
     const put = await api.request('PUT', `/channels/${channel.id}`, {
       body: { name: channel.name, priority: channel.priority, publishing: { timezone: channel.timezone, slots: ['09:00', '18:00'], min_gap_minutes: 0 } },
@@ -84,7 +94,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.allSettled(contexts.map((context) => context.close()));
   await browser?.close().catch(() => {});
-  await api?.stop();
+  await Promise.allSettled([api?.stop(), guarded?.then((server) => server.stop())]);
 });
 
 describe('Console: an operator drives the system in the browser', () => {
@@ -132,11 +142,41 @@ describe('Console: an operator drives the system in the browser', () => {
   it('previews a wave, books it, and finds it on the timeline', async () => {
     const { page, errors } = await openPage();
     await visit(page, '#/wave', 'Schedule a wave');
-    // TODO(console-app): fill the wave form once its fields are known.
-    await page.getByRole('button', { name: 'Preview' }).click();
-    await page.getByRole('button', { name: 'Book wave' }).click();
-    await visit(page, '#/timeline', 'Timeline');
-    await page.getByTestId('timeline').waitFor();
+    // Two videos on two channels, an hour apart, from tomorrow noon (the page's clock is UTC).
+    const noon = new Date(Date.now() + 86_400_000);
+    noon.setUTCHours(12, 0, 0, 0);
+    await page.getByLabel('Video IDs', { exact: true }).fill(`${VIDEOS[0]}, ${VIDEOS[1]}`);
+    await page.getByLabel('Channel IDs', { exact: true }).fill(CHANNELS.map((c) => c.id).join('\n'));
+    await page.getByLabel('Timing', { exact: true }).selectOption('staggered');
+    await page.getByLabel('Scheduled at', { exact: true }).fill(noon.toISOString().slice(0, 16));
+    await page.getByLabel('Delay between (seconds)', { exact: true }).fill('3600');
+
+    await page.getByRole('button', { name: 'Preview', exact: true }).click();
+
+    const plan = page.getByRole('region', { name: 'Plan (dry run, nothing booked)', exact: true });
+    await plan.waitFor();
+    expect(await plan.getByRole('row', { name: /^Publications/ }).innerText()).toMatch(/4/);
+    expect(await plan.getByRole('row', { name: /^Slots/ }).innerText()).toMatch(/2/);
+    expect((await api.request('GET', '/waves')).body.items).toEqual([]);
+
+    await page.getByRole('button', { name: 'Book wave', exact: true }).click();
+
+    const booked = section(page, 'Booked');
+    await booked.waitFor();
+    const waveId = (await booked.locator('code').first().innerText()).trim();
+    const wave = await api.request('GET', `/waves/${waveId}`);
+    expect(wave.status, JSON.stringify(wave.body)).toBe(200);
+    expect(wave.body).toMatchObject({ total_publications: 4 });
+
+    await booked.getByRole('link', { name: 'See it on the timeline' }).click();
+    await heading(page, 'Timeline');
+    const timeline = page.getByTestId('timeline');
+    await timeline.filter({ hasText: /4 publications on 2 channels/ }).waitFor();
+    for (const channel of CHANNELS) {
+      const row = timeline.getByRole('region', { name: new RegExp(`^${channel.id}`) });
+      await row.waitFor();
+      expect(await row.locator('li code').allInnerTexts()).toEqual([VIDEOS[0], VIDEOS[1]]);
+    }
     expect(errors).toEqual([]);
   });
 
@@ -147,20 +187,26 @@ describe('Console: an operator drives the system in the browser', () => {
     await systemState(page, /paused/i);
     expect((await status()).status).toBe('paused');
 
-    // A publication due now, booked while paused: its slot fires at once and the work is held.
-    const booked = await api.request('POST', '/coordinate-publication', { body: { video_id: VIDEOS[2], channel_ids: [CHANNELS[1].id], timing: 'simultaneous' } });
-    expect(booked.status, JSON.stringify(booked.body)).toBe(201);
+    // A video coordinated now, while paused: its slot fires at once and the work is held.
+    await visit(page, '#/coordinate', 'Coordinate a video');
+    await page.getByLabel('Video ID', { exact: true }).fill(VIDEOS[2]);
+    await page.getByLabel('Channel IDs', { exact: true }).fill(CHANNELS[1].id);
+    await page.getByRole('button', { name: 'Preview', exact: true }).click();
+    await section(page, 'Plan (dry run, nothing booked)').waitFor();
+    await page.getByRole('button', { name: 'Book', exact: true }).click();
+    await section(page, 'Booked').waitFor();
     await eventually(status, (s) => s.held_publications === 1, { what: 'one held publication', timeoutMs: 15_000 });
 
-    await page.reload();
+    await visit(page, '#/', 'Status board');
     const held = page.getByTestId('held-work');
     await held.getByRole('heading', { name: 'Held work' }).waitFor();
-    await held.getByText(CHANNELS[1].id).first().waitFor();
+    await held.getByText(`${CHANNELS[1].id} · ${VIDEOS[2]}`).waitFor();
 
     await page.getByRole('button', { name: 'Resume', exact: true }).click();
 
     await systemState(page, /running/i);
     await eventually(status, (s) => s.status === 'running' && s.held_publications === 0, { what: 'held work released' });
+    await held.getByText(`${CHANNELS[1].id} · ${VIDEOS[2]}`).waitFor({ state: 'detached' });
     expect(errors).toEqual([]);
   });
 
@@ -168,7 +214,7 @@ describe('Console: an operator drives the system in the browser', () => {
     const { page, errors } = await openPage();
     await visit(page, '#/activity', 'Activity');
     const entries = page.locator('main li');
-    for (const action of ['system.started', 'system.paused', 'system.resumed', 'channel.created', 'wave.scheduled']) {
+    for (const action of ['system.started', 'channel.created', 'wave.scheduled', 'system.paused', 'publication.coordinated', 'publications.held', 'system.resumed', 'publications.released']) {
       await entries.filter({ hasText: action }).first().waitFor();
     }
     expect(errors).toEqual([]);
@@ -182,7 +228,7 @@ describe('Console: every page, at 1440 and 375 wide', () => {
       const found: string[] = [];
       for (const { name, route, h1 } of PAGES) {
         await visit(page, route, h1);
-        await page.waitForLoadState('networkidle');
+        await settled(page);
         await screenshot(page, name);
         const violations = await seriousViolations(page);
         if (violations.length > 0) found.push(`${route} (${name}, ${page.viewportSize()?.width} px):\n${describeViolations(violations)}`);
@@ -230,31 +276,27 @@ describe('Console: the keyboard', () => {
 
 describe('Console: a server that requires a token', () => {
   it('asks for the token once, works with it, and keeps it in sessionStorage only', async () => {
-    const token = 'console-e2e-token-0123456789';
-    const guarded = await LocalServer.start({ apiToken: token, startTimeoutMs: 60_000 });
-    try {
-      const { page, errors } = await openPage();
-      await page.goto(`${new URL(guarded.url).origin}/#/`);
-      await page.getByLabel('API token', { exact: true }).fill(token);
-      await page.getByRole('button', { name: 'Use token' }).click();
+    const server = await guarded!;
+    expect((await fetch(`${server.url}/status`)).status).toBe(401);
+    const { page, errors } = await openPage();
+    await page.goto(`${new URL(server.url).origin}/#/`);
+    await page.getByLabel('API token', { exact: true }).fill(TOKEN);
+    await page.getByRole('button', { name: 'Use token' }).click();
 
-      await heading(page, 'Status board');
-      await systemState(page, /stopped/i);
-      const storage = await page.evaluate(() => ({
-        session: JSON.stringify({ ...(globalThis as any).sessionStorage }),
-        local: JSON.stringify({ ...(globalThis as any).localStorage }),
-      }));
-      expect(storage.session).toContain(token);
-      expect(storage.local).not.toContain(token);
+    await heading(page, 'Status board');
+    await systemState(page, /stopped/i);
+    const storage = await page.evaluate(() => ({
+      session: JSON.stringify({ ...(globalThis as any).sessionStorage }),
+      local: JSON.stringify({ ...(globalThis as any).localStorage }),
+    }));
+    expect(storage.session).toContain(TOKEN);
+    expect(storage.local).not.toContain(TOKEN);
 
-      // Once: another page and a reload do not ask again.
-      await visit(page, '#/channels', 'Channels');
-      await page.reload();
-      await heading(page, 'Channels');
-      expect(await page.getByLabel('API token', { exact: true }).count()).toBe(0);
-      expect(errors.filter((line) => !/401/.test(line))).toEqual([]);
-    } finally {
-      await guarded.stop();
-    }
+    // Once: another page and a reload do not ask again.
+    await visit(page, '#/channels', 'Channels');
+    await page.reload();
+    await heading(page, 'Channels');
+    expect(await page.getByLabel('API token', { exact: true }).count()).toBe(0);
+    expect(errors).toEqual([]);
   });
 });

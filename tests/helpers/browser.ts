@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import chromium from '@sparticuz/chromium';
 import { AxeBuilder } from '@axe-core/playwright';
 import axe, { type Result } from 'axe-core';
-import { chromium as playwright, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium as playwright, type Browser, type BrowserContext, type Page, type Request } from 'playwright-core';
 
 /**
  * The console's browser tests and bench: the npm-shipped headless Chromium
@@ -82,21 +82,60 @@ export function describeViolations(violations: readonly Result[]): string {
     .join('\n');
 }
 
+/** The requests each watched page has in flight (see `watchPages`). */
+const inFlight = new WeakMap<Page, Set<Request>>();
+
 /**
- * Uncaught errors and console.error lines of the pages of a context, so a
- * test can assert the console threw nothing while it drove it.
+ * Watches every page of a context: returns the list its uncaught errors and
+ * console.error lines go to, so a test can assert the console threw nothing
+ * while it drove it, and keeps count of each page's requests in flight for
+ * `settled`. Chromium's own "Failed to load resource" line for every 4xx
+ * answer is left out: the console shows those errors to the operator, as it
+ * should.
  */
-export function collectPageErrors(context: BrowserContext): string[] {
+export function watchPages(context: BrowserContext): string[] {
   const errors: string[] = [];
   const watch = (page: Page) => {
+    const requests = new Set<Request>();
+    inFlight.set(page, requests);
+    page.on('request', (request) => requests.add(request));
+    page.on('requestfinished', (request) => requests.delete(request));
+    page.on('requestfailed', (request) => requests.delete(request));
     page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
     page.on('console', (message) => {
-      if (message.type() === 'error') errors.push(`console.error: ${message.text()}`);
+      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) errors.push(`console.error: ${message.text()}`);
     });
   };
   context.pages().forEach(watch);
   context.on('page', watch);
   return errors;
+}
+
+/**
+ * Waits until the page has finished loading what it shows: no request in
+ * flight (pages of a context passed to `watchPages`), nothing marked
+ * aria-busy, no "Loading ..." paragraph, and the status board's state read.
+ * The console's pages are hash routes of one document, so the browser's own
+ * load states say nothing about them.
+ */
+export async function settled(page: Page, timeoutMs = 15_000): Promise<void> {
+  const requests = inFlight.get(page);
+  const quiet = () => requests === undefined || requests.size === 0;
+  await eventually(
+    async () =>
+      quiet() &&
+      (await page.evaluate(() => {
+        const doc = (globalThis as any).document;
+        if (doc.querySelector('[aria-busy="true"]')) return false;
+        const texts: string[] = Array.from(doc.querySelectorAll('main p, main span') as ArrayLike<{ textContent: string | null }>, (el) => (el.textContent ?? '').trim());
+        if (texts.some((text) => /^Loading\b/.test(text))) return false;
+        const state = doc.querySelector('[data-testid="system-state"]');
+        return !state || state.textContent.trim() !== 'loading';
+      })) &&
+      quiet(),
+    (done) => done,
+    { timeoutMs, intervalMs: 50, what: `${page.url()} to settle` },
+  );
 }
 
 /**

@@ -7,7 +7,7 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { eventually, launchBrowser, newContext } from './browser';
+import { eventually, launchBrowser, newContext, settled, watchPages } from './browser';
 import { LocalServer } from './local-server';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -61,11 +61,11 @@ try {
   await call(api, 'POST', `/pipeline-runs/${dispatched[1]!.run_id}/complete`, { conclusion: 'failure', details: { error: 'render timed out' } });
 
   const context = await newContext(browser, 'desktop');
+  watchPages(context);
   const page = await context.newPage();
   await page.goto(`${new URL(api.url).origin}/#/`);
   await page.getByRole('heading', { level: 1, name: 'Status board' }).waitFor();
-  await page.getByTestId('system-state').waitFor();
-  await page.waitForLoadState('networkidle');
+  await settled(page);
   await mkdir(path.dirname(OUTPUT), { recursive: true });
   await page.screenshot({ path: OUTPUT, fullPage: true, animations: 'disabled' });
   console.log(`written: ${path.relative(process.cwd(), OUTPUT)}`);
