@@ -77,8 +77,13 @@ const status = async () => (await api.request('GET', '/status')).body as { statu
 beforeAll(async () => {
   [api, browser] = await Promise.all([LocalServer.start({ startTimeoutMs: 60_000 }), launchBrowser()]);
   origin = new URL(api.url).origin;
-  guarded = LocalServer.start({ apiToken: TOKEN, startTimeoutMs: 60_000 });
+  // The second server starts meanwhile, and builds its console before its test needs it.
+  guarded = LocalServer.start({ apiToken: TOKEN, startTimeoutMs: 60_000 }).then(async (server) => {
+    await fetch(`${new URL(server.url).origin}/assets/app.js`).then((answer) => answer.arrayBuffer()).catch(() => {});
+    return server;
+  });
   guarded.catch(() => {}); // its failure is the token test's to report
+  const built = fetch(`${origin}/assets/app.js`).then((answer) => answer.arrayBuffer());
   for (const channel of CHANNELS) {
     const put = await api.request('PUT', `/channels/${channel.id}`, {
       body: { name: channel.name, priority: channel.priority, publishing: { timezone: channel.timezone, slots: ['09:00', '18:00'], min_gap_minutes: 0 } },
@@ -89,6 +94,7 @@ beforeAll(async () => {
     const post = await api.request('POST', '/videos', { body: { video_id: id, title: `Video ${id}`, tags: ['demo'], language: 'en', duration_seconds: 300 } });
     expect(post.status, JSON.stringify(post.body)).toBe(201);
   }
+  await built;
 });
 
 afterAll(async () => {
@@ -222,8 +228,9 @@ describe('Console: an operator drives the system in the browser', () => {
 });
 
 describe('Console: every page, at 1440 and 375 wide', () => {
+  // Both widths at once: each in its own context (and renderer), while the other waits on the server.
   for (const device of ['desktop', 'phone'] as const) {
-    it(`renders every page on a ${device}, saves its screenshot, and has no serious or critical axe violations`, async () => {
+    it.concurrent(`renders every page on a ${device}, saves its screenshot, and has no serious or critical axe violations`, async ({ expect }) => {
       const { page, errors } = await openPage(device);
       const found: string[] = [];
       for (const { name, route, h1 } of PAGES) {

@@ -21,9 +21,16 @@ export const VIEWPORTS = {
 } as const;
 export type Device = keyof typeof VIEWPORTS;
 
-/** Launches headless Chromium (the first call unpacks it to /tmp/chromium, ~4 s). */
+/**
+ * Launches headless Chromium (the first call unpacks it to /tmp/chromium,
+ * ~4 s) with @sparticuz/chromium's arguments but `--single-process`: that one
+ * is for Lambda, and with it closing a context brought the whole browser down
+ * here (the next newPage failed with "Target page, context or browser has
+ * been closed").
+ */
 export async function launchBrowser(): Promise<Browser> {
-  return playwright.launch({ executablePath: await chromium.executablePath(), args: chromium.args, headless: true });
+  const args = chromium.args.filter((arg) => arg !== '--single-process');
+  return playwright.launch({ executablePath: await chromium.executablePath(), args, headless: true });
 }
 
 /**
