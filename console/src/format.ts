@@ -18,6 +18,16 @@ function browserLocale(): string | undefined {
   return nav?.language;
 }
 
+/** Whether Intl takes this tag (Chromium may report `en-US@posix`, which it refuses). */
+export function isUsableLocale(tag: string | undefined): boolean {
+  if (!tag) return false;
+  try {
+    return Intl.getCanonicalLocales(tag).length > 0 && new Intl.NumberFormat(tag) !== undefined;
+  } catch {
+    return false;
+  }
+}
+
 /** The locales to try, in order: the browser's (when Intl takes it), then en-US. */
 export function candidateLocales(): string[] {
   const locale = browserLocale();
