@@ -13,7 +13,7 @@ import { LocalServer } from '#tests/helpers/local-server';
 /** The budget for the console's JavaScript, gzipped. */
 export const JS_BUDGET_BYTES = 150 * 1024;
 /** The status board's list of channels and their health, as the page marks it. */
-export const CHANNEL_HEALTH_LIST = '[data-testid="channel-health"]';
+export const CHANNEL_HEALTH_LIST = 'section[aria-labelledby="health-heading"] ul.health-list';
 
 export interface ConsoleFileSize {
   path: string;
