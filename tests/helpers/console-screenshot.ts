@@ -59,6 +59,8 @@ try {
   const dispatched = runs.filter((run) => run.status === 'dispatched');
   await call(api, 'POST', `/pipeline-runs/${dispatched[0]!.run_id}/complete`, { conclusion: 'success' });
   await call(api, 'POST', `/pipeline-runs/${dispatched[1]!.run_id}/complete`, { conclusion: 'failure', details: { error: 'render timed out' } });
+  // A live health check, so the board shows each channel's health rather than "not evaluated yet".
+  await call(api, 'GET', '/monitor-channels?refresh=true');
 
   const context = await newContext(browser, 'desktop');
   watchPages(context);
