@@ -125,24 +125,24 @@ export function watchPages(context: BrowserContext): string[] {
  * The console's pages are hash routes of one document, so the browser's own
  * load states say nothing about them.
  */
-export async function settled(page: Page, timeoutMs = 15_000): Promise<void> {
-  const requests = inFlight.get(page);
-  const quiet = () => requests === undefined || requests.size === 0;
-  await eventually(
-    async () =>
-      quiet() &&
-      (await page.evaluate(() => {
-        const doc = (globalThis as any).document;
-        if (doc.querySelector('[aria-busy="true"]')) return false;
-        const texts: string[] = Array.from(doc.querySelectorAll('main p, main span') as ArrayLike<{ textContent: string | null }>, (el) => (el.textContent ?? '').trim());
-        if (texts.some((text) => /^Loading\b/.test(text))) return false;
-        const state = doc.querySelector('[data-testid="system-state"]');
-        return !state || state.textContent.trim() !== 'loading';
-      })) &&
-      quiet(),
-    (done) => done,
-    { timeoutMs, intervalMs: 50, what: `${page.url()} to settle` },
-  );
+export async function settled(page: Page, timeoutMs = 30_000): Promise<void> {
+  const requests = inFlight.get(page) ?? new Set<Request>();
+  const pending = () => [...requests].map((request) => `${request.method()} ${request.url()}`);
+  // What still keeps the page from being settled: '' once nothing does.
+  const blocker = async () => {
+    if (requests.size > 0) return `requests in flight: ${pending().join(', ')}`;
+    const onPage = await page.evaluate(() => {
+      const doc = (globalThis as any).document;
+      if (doc.querySelector('[aria-busy="true"]')) return 'an element is aria-busy';
+      const texts: string[] = Array.from(doc.querySelectorAll('main p, main span') as ArrayLike<{ textContent: string | null }>, (el) => (el.textContent ?? '').trim());
+      const loading = texts.find((text) => /^Loading\b/.test(text));
+      if (loading) return `the page says "${loading}"`;
+      const state = doc.querySelector('[data-testid="system-state"]');
+      return state && state.textContent.trim() === 'loading' ? 'the system state is not read yet' : '';
+    });
+    return onPage || (requests.size > 0 ? `requests in flight: ${pending().join(', ')}` : '');
+  };
+  await eventually(blocker, (reason) => reason === '', { timeoutMs, intervalMs: 50, what: `${page.url()} to settle` });
 }
 
 /**
