@@ -133,6 +133,8 @@ describe('Console: an operator drives the system in the browser', () => {
     await alert.waitFor();
     expect(await alert.innerText()).toMatch(/^[a-z_]+: .*time ?zone/im);
     expect((await api.request('GET', `/channels/${NEW_CHANNEL.id}`)).status).toBe(404);
+    const violations = await seriousViolations(page);
+    expect(violations, `the form with its error:\n${describeViolations(violations)}`).toEqual([]);
 
     await timeZone.fill(NEW_CHANNEL.timezone);
     await page.getByRole('button', { name: 'Save channel' }).click();
@@ -223,6 +225,26 @@ describe('Console: an operator drives the system in the browser', () => {
     for (const action of ['system.started', 'channel.created', 'wave.scheduled', 'system.paused', 'publication.coordinated', 'publications.held', 'system.resumed', 'publications.released']) {
       await entries.filter({ hasText: action }).first().waitFor();
     }
+    expect(errors).toEqual([]);
+  });
+
+  it('stops only once the dialog is confirmed', async () => {
+    const { page, errors } = await openPage();
+    await visit(page, '#/', 'Status board');
+    await systemState(page, /running/i);
+    const dialog = page.getByRole('dialog', { name: 'Stop the orchestration?' });
+
+    await page.getByRole('button', { name: 'Stop', exact: true }).click();
+    await dialog.waitFor();
+    await dialog.getByRole('button', { name: 'Cancel', exact: true }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    expect((await status()).status).toBe('running');
+
+    await page.getByRole('button', { name: 'Stop', exact: true }).click();
+    await dialog.getByRole('button', { name: 'Confirm stop', exact: true }).click();
+
+    await systemState(page, /stopped/i);
+    expect((await status()).status).toBe('stopped');
     expect(errors).toEqual([]);
   });
 });
