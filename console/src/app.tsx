@@ -1,9 +1,10 @@
 import type { ComponentChildren } from 'preact';
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { PageHeading } from './components/page-heading';
 import type { ConsoleAuth } from './auth/types';
 import type { TokenAuth } from './auth/token';
 import { ErrorBoundary } from './components/error-boundary';
-import { route, type Route } from './router';
+import { route, routeQuery, type Route } from './router';
 import { ActivityPage } from './pages/activity';
 import { ChannelDetailPage } from './pages/channel-detail';
 import { ChannelFormPage } from './pages/channel-form';
@@ -53,7 +54,7 @@ function Page({ current }: { current: Route }) {
     case 'not-found':
       return (
         <>
-          <h1>Page not found</h1>
+          <PageHeading>Page not found</PageHeading>
           <p>
             Nothing lives at <code>#/{current.path}</code>. <a href="#/">Go to the status board</a>.
           </p>
@@ -64,6 +65,16 @@ function Page({ current }: { current: Route }) {
 
 function Shell({ auth, children }: { auth: ConsoleAuth; children: ComponentChildren }) {
   const current = route.value;
+  const routeKey = JSON.stringify(current);
+  const firstRoute = useRef(true);
+  // After a move to another page, focus goes to its main region (as a page load would put it at the top), not left on the link.
+  useEffect(() => {
+    if (firstRoute.current) {
+      firstRoute.current = false;
+      return;
+    }
+    document.getElementById('main')?.focus();
+  }, [routeKey]);
   return (
     <>
       <a class="skip-link" href="#main" onClick={(e) => { e.preventDefault(); document.getElementById('main')?.focus(); }}>
@@ -147,7 +158,7 @@ export function App({ auth }: { auth: ConsoleAuth }) {
     );
   }
   const current = route.value;
-  const key = JSON.stringify(current);
+  const key = `${JSON.stringify(current)}?${routeQuery.value}`;
   return (
     <Shell auth={auth}>
       <ErrorBoundary resetKey={key}>

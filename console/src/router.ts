@@ -1,64 +1,28 @@
 import { signal } from '@preact/signals';
+import { hashQuery, parseHash, type Route } from './hash-routes';
 
-/** A page of the console, from the location's hash (`#/channels/abc/edit`). */
-export type Route =
-  | { page: 'status' }
-  | { page: 'channels' }
-  | { page: 'channel-new' }
-  | { page: 'channel'; id: string }
-  | { page: 'channel-edit'; id: string }
-  | { page: 'timeline' }
-  | { page: 'coordinate' }
-  | { page: 'wave' }
-  | { page: 'publications' }
-  | { page: 'runs' }
-  | { page: 'activity' }
-  | { page: 'not-found'; path: string };
-
-/** Reads a hash; pure, so it is unit tested. */
-export function parseHash(hash: string): Route {
-  const path = hash.replace(/^#/, '').split('?')[0] ?? '';
-  const parts = path.split('/').filter(Boolean).map((p) => {
-    try {
-      return decodeURIComponent(p);
-    } catch {
-      return p;
-    }
-  });
-  const [first, second, third] = parts;
-  if (parts.length === 0) return { page: 'status' };
-  if (first === 'channels') {
-    if (parts.length === 1) return { page: 'channels' };
-    if (second === 'new' && parts.length === 2) return { page: 'channel-new' };
-    if (second && parts.length === 2) return { page: 'channel', id: second };
-    if (second && third === 'edit' && parts.length === 3) return { page: 'channel-edit', id: second };
-  }
-  if (parts.length === 1) {
-    switch (first) {
-      case 'timeline':
-      case 'coordinate':
-      case 'wave':
-      case 'publications':
-      case 'runs':
-      case 'activity':
-        return { page: first };
-    }
-  }
-  return { page: 'not-found', path };
-}
-
-/** The hash of a channel's page. */
-export const channelHref = (id: string, edit = false) => `#/channels/${encodeURIComponent(id)}${edit ? '/edit' : ''}`;
+export { channelHref, hashWith, parseHash, type Route } from './hash-routes';
 
 export const route = signal<Route>(parseHash(globalThis.location?.hash ?? ''));
+/** The hash's query as typed (`status=held`): part of the page's identity, so a link with other filters opens it afresh. */
+export const routeQuery = signal<string>(hashQuery(globalThis.location?.hash ?? '').toString());
+
+/** The current hash's filters, read once by a page as it mounts. */
+export function initialFilter(name: string): string {
+  return hashQuery(globalThis.location?.hash ?? '').get(name) ?? '';
+}
 
 export function startRouter(): void {
   globalThis.addEventListener('hashchange', () => {
     route.value = parseHash(globalThis.location.hash);
+    routeQuery.value = hashQuery(globalThis.location.hash).toString();
   });
 }
 
 export function navigate(hash: string): void {
-  if (globalThis.location.hash === hash) route.value = parseHash(hash);
+  if (globalThis.location.hash === hash) {
+    route.value = parseHash(hash);
+    routeQuery.value = hashQuery(hash).toString();
+  }
   else globalThis.location.hash = hash;
 }

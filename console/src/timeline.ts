@@ -31,19 +31,20 @@ export function localDay(iso: string): string {
  * day in time order. Cancelled publications are left out: they go nowhere.
  */
 export function groupTimeline<T extends TimelineItem>(items: readonly T[], dayOf: (iso: string) => string = localDay): TimelineChannel<T>[] {
-  const byChannel = new Map<string, T[]>();
+  // Each time parsed once, not per comparison.
+  const byChannel = new Map<string, { at: number; item: T }[]>();
   for (const item of items) {
     if (item.status === 'cancelled') continue;
     let list = byChannel.get(item.channel_id);
     if (!list) byChannel.set(item.channel_id, (list = []));
-    list.push(item);
+    list.push({ at: Date.parse(item.scheduled_at), item });
   }
   return [...byChannel.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([channel_id, list]) => {
-      list.sort((a, b) => Date.parse(a.scheduled_at) - Date.parse(b.scheduled_at) || (a.publication_id < b.publication_id ? -1 : 1));
+      list.sort((a, b) => a.at - b.at || (a.item.publication_id < b.item.publication_id ? -1 : 1));
       const days: TimelineDay<T>[] = [];
-      for (const item of list) {
+      for (const { item } of list) {
         const day = dayOf(item.scheduled_at);
         const last = days[days.length - 1];
         if (last && last.day === day) last.items.push(item);

@@ -1,6 +1,7 @@
 import type { Schemas } from '../api';
 import { splitList } from '../channel-form-model';
 import { fromDateTimeLocalValue } from '../format';
+import { activeChannelIds, FillIdsButton } from './fill-ids';
 
 export type Timing = Schemas['CoordinatePublicationInput']['timing'];
 export type ConflictPolicy = NonNullable<Schemas['CoordinatePublicationInput']['conflict_policy']>;
@@ -65,6 +66,7 @@ export function PlanFieldInputs({ value, onChange, errors, prefix }: { value: Pl
           Separated by commas, spaces or new lines.
         </span>
         {error('channel_ids')}
+        <FillIdsButton label="Fill with every active channel" load={activeChannelIds} onFill={(text) => onChange({ ...value, channel_ids: text })} />
       </div>
       <fieldset>
         <legend>Timing</legend>

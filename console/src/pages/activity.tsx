@@ -1,7 +1,9 @@
+import { PageHeading } from '../components/page-heading';
 import { useEffect, useState } from 'preact/hooks';
 import { asApiError, call, type ApiError, type Schemas } from '../api';
 import { ErrorAlert } from '../components/error-alert';
 import { formatDateTime, formatNumber, fromDateTimeLocalValue } from '../format';
+import { initialFilter } from '../router';
 import { api } from '../session';
 
 type Entry = Schemas['ActivityEntry'];
@@ -49,7 +51,10 @@ interface Filters {
  * applied here: reading stops at the first entry older than it.
  */
 export function ActivityPage() {
-  const [draft, setDraft] = useState<Filters>({ type: '', channel: '', since: '' });
+  const [draft, setDraft] = useState<Filters>(() => {
+    const type = initialFilter('type') as ActivityType;
+    return { type: ACTIVITY_TYPES.includes(type) ? type : '', channel: initialFilter('channel_id'), since: '' };
+  });
   const [items, setItems] = useState<Entry[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
   const [reachedSince, setReachedSince] = useState(false);
@@ -98,7 +103,7 @@ export function ActivityPage() {
 
   return (
     <>
-      <h1>Activity</h1>
+      <PageHeading>Activity</PageHeading>
       <form
         class="filters"
         aria-label="Activity filters"

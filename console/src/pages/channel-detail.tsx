@@ -1,3 +1,4 @@
+import { PageHeading } from '../components/page-heading';
 import { useState } from 'preact/hooks';
 import { asApiError, call, type ApiError } from '../api';
 import { Badge } from '../components/badges';
@@ -7,7 +8,7 @@ import { ErrorAlert } from '../components/error-alert';
 import { Pager } from '../components/pager';
 import { useAsync } from '../components/use-async';
 import { formatDateTime, formatNumber, formatPercent } from '../format';
-import { channelHref, navigate } from '../router';
+import { channelHref, hashWith, navigate } from '../router';
 import { api } from '../session';
 import { PublicationsTable, usePublicationCancel } from './publications';
 import { RunsTable } from './runs';
@@ -70,7 +71,7 @@ export function ChannelDetailPage({ id }: { id: string }) {
   if (!c) {
     return (
       <>
-        <h1>{channel.error ? 'Channel not found' : id}</h1>
+        <PageHeading>{channel.error ? 'Channel not found' : id}</PageHeading>
         <ErrorAlert error={channel.error} />
         {!channel.error && <p>Loading the channel…</p>}
         <p>
@@ -81,7 +82,7 @@ export function ChannelDetailPage({ id }: { id: string }) {
   }
   return (
     <>
-      <h1>{c.name}</h1>
+      <PageHeading>{c.name}</PageHeading>
       <p>
         <a href="#/channels">Back to channels</a>
       </p>
@@ -188,6 +189,9 @@ export function ChannelDetailPage({ id }: { id: string }) {
       </div>
       <ChannelPublications id={id} />
       <ChannelRuns id={id} />
+      <p>
+        <a href={hashWith('#/activity', { channel_id: id })}>Activity of this channel</a>
+      </p>
     </>
   );
 }

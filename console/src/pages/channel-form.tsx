@@ -1,3 +1,4 @@
+import { PageHeading } from '../components/page-heading';
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, asApiError, call } from '../api';
 import {
@@ -35,7 +36,7 @@ function Field(props: {
 }) {
   const id = `field-${props.name.replace(/\./g, '-')}`;
   const error = props.errors[props.name];
-  const hint = HINTS[props.name];
+  const hint = props.readOnly ? 'A channel keeps its id: create a new channel for another one.' : HINTS[props.name];
   const describedBy = [error ? `${id}-error` : '', hint ? `${id}-hint` : ''].filter(Boolean).join(' ') || undefined;
   const common = {
     id,
@@ -142,7 +143,7 @@ export function ChannelFormPage({ id }: { id?: string }) {
 
   return (
     <>
-      <h1>{editing ? 'Edit channel' : 'New channel'}</h1>
+      <PageHeading>{editing ? 'Edit channel' : 'New channel'}</PageHeading>
       <p>
         <a href={editing ? channelHref(id) : '#/channels'}>{editing ? 'Back to the channel' : 'Back to channels'}</a>
       </p>

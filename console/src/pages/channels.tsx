@@ -1,3 +1,4 @@
+import { PageHeading } from '../components/page-heading';
 import { useMemo, useState } from 'preact/hooks';
 import { call, type Schemas } from '../api';
 import { Badge } from '../components/badges';
@@ -25,7 +26,7 @@ export function ChannelsPage() {
   const health = useMemo(() => new Map((monitor.data?.channels ?? []).map((c) => [c.channel_id, c])), [monitor.data]);
   return (
     <>
-      <h1>Channels</h1>
+      <PageHeading>Channels</PageHeading>
       <div class="actions">
         <a class="button primary" href="#/channels/new">
           New channel

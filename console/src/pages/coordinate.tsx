@@ -1,8 +1,10 @@
-import { useState } from 'preact/hooks';
+import { PageHeading } from '../components/page-heading';
+import { useEffect, useState } from 'preact/hooks';
 import { asApiError, call, idempotencyKey, type ApiError, type Schemas } from '../api';
 import { Badge } from '../components/badges';
 import { ConflictsTable } from '../components/conflicts-table';
 import { ErrorAlert } from '../components/error-alert';
+import { availableVideoIds } from '../components/fill-ids';
 import { initialPlanFields, PlanFieldInputs, planBody, planFieldErrors, type PlanFields } from '../components/plan-fields';
 import { TableWrap } from '../components/table-wrap';
 import { formatDateTime } from '../format';
@@ -57,6 +59,11 @@ export function CoordinatePage() {
   const [booked, setBooked] = useState<Result | Accepted | undefined>(undefined);
   const [error, setError] = useState<ApiError | undefined>(undefined);
   const [busy, setBusy] = useState<'preview' | 'book' | undefined>(undefined);
+  const [suggestions, setSuggestions] = useState<string[]>([]);
+  // Suggestions only: a failure to read them leaves a plain text field.
+  useEffect(() => {
+    availableVideoIds(100).then(setSuggestions, () => undefined);
+  }, []);
   const current = body(videoId, fields);
   const key = JSON.stringify(current);
   const stale = plan !== undefined && plan.key !== key;
@@ -97,7 +104,7 @@ export function CoordinatePage() {
 
   return (
     <>
-      <h1>Coordinate a video</h1>
+      <PageHeading>Coordinate a video</PageHeading>
       <form
         class="form"
         noValidate
@@ -110,11 +117,18 @@ export function CoordinatePage() {
           <label for="coord-video">Video ID</label>
           <input
             id="coord-video"
+            list="coord-video-suggestions"
+            autoComplete="off"
             value={videoId}
             onInput={(e) => setVideoId(e.currentTarget.value)}
             aria-invalid={errors.video_id ? 'true' : undefined}
             aria-describedby={errors.video_id ? 'coord-video-error' : undefined}
           />
+          <datalist id="coord-video-suggestions">
+            {suggestions.map((v) => (
+              <option key={v} value={v} />
+            ))}
+          </datalist>
           {errors.video_id && (
             <span class="error" id="coord-video-error">
               {errors.video_id}

@@ -1,3 +1,4 @@
+import { PageHeading } from '../components/page-heading';
 import { useState } from 'preact/hooks';
 import { asApiError, call, type ApiError, type Schemas } from '../api';
 import { Badge } from '../components/badges';
@@ -7,7 +8,7 @@ import { Pager } from '../components/pager';
 import { TableWrap } from '../components/table-wrap';
 import { useAsync } from '../components/use-async';
 import { formatDateTime, fromDateTimeLocalValue } from '../format';
-import { channelHref } from '../router';
+import { channelHref, initialFilter } from '../router';
 import { api } from '../session';
 
 type Publication = Schemas['Publication'];
@@ -110,6 +111,18 @@ interface Filters {
 }
 const NO_FILTERS: Filters = { status: '', channel_id: '', group_id: '', video_id: '', from: '', to: '' };
 
+/** Filters a link may carry: `#/publications?status=held&channel_id=c1`. */
+function fromHash(): Filters {
+  const status = initialFilter('status') as Status;
+  return {
+    ...NO_FILTERS,
+    status: PUBLICATION_STATUSES.includes(status) ? status : '',
+    channel_id: initialFilter('channel_id'),
+    group_id: initialFilter('group_id'),
+    video_id: initialFilter('video_id'),
+  };
+}
+
 function query(f: Filters) {
   const from = fromDateTimeLocalValue(f.from);
   const to = fromDateTimeLocalValue(f.to);
@@ -124,8 +137,8 @@ function query(f: Filters) {
 }
 
 export function PublicationsPage() {
-  const [draft, setDraft] = useState<Filters>(NO_FILTERS);
-  const [applied, setApplied] = useState<Filters>(NO_FILTERS);
+  const [draft, setDraft] = useState<Filters>(() => fromHash());
+  const [applied, setApplied] = useState<Filters>(draft);
   const pager = useCursorPager(JSON.stringify(applied));
   const page = useAsync(
     () => call(api().GET('/api/orchestration/publications', { params: { query: { limit: 50, ...query(applied), ...(pager.cursor ? { cursor: pager.cursor } : {}) } } })),
@@ -140,7 +153,7 @@ export function PublicationsPage() {
   );
   return (
     <>
-      <h1>Publications</h1>
+      <PageHeading>Publications</PageHeading>
       <form
         class="filters"
         aria-label="Publication filters"

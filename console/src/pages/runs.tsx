@@ -1,3 +1,4 @@
+import { PageHeading } from '../components/page-heading';
 import { useState } from 'preact/hooks';
 import { call, type Schemas } from '../api';
 import { Badge } from '../components/badges';
@@ -7,7 +8,7 @@ import { Pager } from '../components/pager';
 import { TableWrap } from '../components/table-wrap';
 import { useAsync } from '../components/use-async';
 import { formatDateTime } from '../format';
-import { channelHref } from '../router';
+import { channelHref, initialFilter } from '../router';
 import { api } from '../session';
 
 type Run = Schemas['PipelineRun'];
@@ -74,7 +75,10 @@ export function RunsTable({ items, label }: { items: readonly Run[]; label: stri
 
 /** Pipeline runs, newest first, filtered by channel and status. The API has no cancel for a run. */
 export function RunsPage() {
-  const [draft, setDraft] = useState({ channel_id: '', status: '' as '' | Status });
+  const [draft, setDraft] = useState(() => {
+    const status = initialFilter('status') as Status;
+    return { channel_id: initialFilter('channel_id'), status: STATUSES.includes(status) ? status : ('' as '' | Status) };
+  });
   const [applied, setApplied] = useState(draft);
   const pager = useCursorPager(JSON.stringify(applied));
   const page = useAsync(
@@ -95,7 +99,7 @@ export function RunsPage() {
   );
   return (
     <>
-      <h1>Pipeline runs</h1>
+      <PageHeading>Pipeline runs</PageHeading>
       <form
         class="filters"
         aria-label="Pipeline run filters"

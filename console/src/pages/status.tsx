@@ -1,4 +1,5 @@
-import { useMemo, useState } from 'preact/hooks';
+import { PageHeading } from '../components/page-heading';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import { asApiError, call, type ApiError, type Schemas } from '../api';
 import { Badge } from '../components/badges';
 import { OutcomesChart } from '../components/chart';
@@ -15,6 +16,19 @@ import { ActivityList } from './activity';
 type Control = 'start' | 'stop' | 'pause' | 'resume';
 type SystemState = Schemas['ControlResult']['status'];
 const PAGE = 50;
+/** How often the board re-reads the dashboard, and the (heavier) channel health, while the tab is visible. */
+const DASHBOARD_EVERY_MS = 15_000;
+const HEALTH_EVERY_MS = 60_000;
+
+/** Calls `tick` every `ms` while the page is visible; stops with the page. */
+function useEvery(ms: number, tick: () => void): void {
+  useEffect(() => {
+    const timer = setInterval(() => {
+      if (document.visibilityState === 'visible') tick();
+    }, ms);
+    return () => clearInterval(timer);
+  }, [ms]);
+}
 /** The chart reads at most this many finished publications of each outcome (100 a page). */
 const CHART_PAGES = 10;
 
@@ -120,6 +134,7 @@ function QueueTable({ queues }: { queues: Schemas['Dashboard']['system']['queue'
 
 function ChannelHealthList() {
   const monitor = useAsync(() => call(api().GET('/api/orchestration/monitor-channels')), []);
+  useEvery(HEALTH_EVERY_MS, () => void monitor.reload());
   const [shown, setShown] = useState(PAGE);
   const [health, setHealth] = useState<'' | Schemas['ChannelHealth']['status']>('');
   // Sorted once per answer (worst first), filtered once per choice: O(n log n), not per row.
@@ -234,18 +249,22 @@ function Outcomes({ overall }: { overall: Schemas['Dashboard']['statistics']['ov
 export function StatusPage() {
   const dashboard = useAsync(() => call(api().GET('/api/orchestration/dashboard')), []);
   const held = useAsync(() => call(api().GET('/api/orchestration/publications', { params: { query: { status: 'held', limit: 10 } } })), []);
+  useEvery(DASHBOARD_EVERY_MS, () => {
+    void dashboard.reload();
+    void held.reload();
+  });
   const [controlError, setControlError] = useState<ApiError | undefined>(undefined);
   const [lastControl, setLastControl] = useState<Schemas['ControlResult'] | undefined>(undefined);
   const d = dashboard.data;
   const state = d?.system.status.status;
   return (
     <>
-      <h1>Status board</h1>
+      <PageHeading>Status board</PageHeading>
       <div class="actions">
         <button type="button" onClick={() => void Promise.all([dashboard.reload(), held.reload()])} disabled={dashboard.loading}>
           Refresh
         </button>
-        {d && <span class="muted">As of {formatDateTime(d.generated_at)}</span>}
+        {d && <span class="muted">As of {formatDateTime(d.generated_at)}; updates every 15 seconds.</span>}
       </div>
       <ErrorAlert error={dashboard.error} />
       <section aria-labelledby="system-heading" class="card">
@@ -306,7 +325,7 @@ export function StatusPage() {
                 </ul>
               )}
               <p>
-                <a href="#/publications">Publications</a> (filter by status held)
+                <a href="#/publications?status=held">Every held publication</a>
               </p>
             </section>
             <section class="card" aria-labelledby="channels-heading">

@@ -1,3 +1,4 @@
+import { PageHeading } from '../components/page-heading';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { asApiError, call, type ApiError, type Schemas } from '../api';
 import { Badge } from '../components/badges';
@@ -60,7 +61,7 @@ export function TimelinePage() {
 
   return (
     <>
-      <h1>Timeline</h1>
+      <PageHeading>Timeline</PageHeading>
       <p>
         Publications from {formatDay(window.current.from)} {formatTime(window.current.from)} to {formatDay(window.current.to)} {formatTime(window.current.to)}, by channel
         (cancelled ones left out).

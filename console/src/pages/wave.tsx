@@ -1,8 +1,10 @@
+import { PageHeading } from '../components/page-heading';
 import { useState } from 'preact/hooks';
 import { asApiError, call, idempotencyKey, type ApiError, type Schemas } from '../api';
 import { splitList } from '../channel-form-model';
 import { ConflictsTable } from '../components/conflicts-table';
 import { ErrorAlert } from '../components/error-alert';
+import { availableVideoIds, FillIdsButton } from '../components/fill-ids';
 import { initialPlanFields, PlanFieldInputs, planBody, planFieldErrors, type PlanFields } from '../components/plan-fields';
 import { TableWrap } from '../components/table-wrap';
 import { formatDateTime, formatNumber } from '../format';
@@ -110,7 +112,7 @@ export function WavePage() {
 
   return (
     <>
-      <h1>Schedule a wave</h1>
+      <PageHeading>Schedule a wave</PageHeading>
       <form
         class="form"
         noValidate
@@ -137,6 +139,7 @@ export function WavePage() {
               {errors.video_ids}
             </span>
           )}
+          <FillIdsButton label="Fill with the available videos" load={() => availableVideoIds()} onFill={setVideoIds} />
         </div>
         <PlanFieldInputs value={fields} onChange={setFields} errors={errors} prefix="wave" />
         <div class="field">
