@@ -173,7 +173,9 @@ if (wants('console')) {
   for (const f of sizes.files) console.log(`${f.path.padEnd(34)}${f.contentType.split(';')[0]!.padEnd(28)}${kb(f.bytes).padStart(10)}${kb(f.gzipBytes).padStart(10)}`);
   console.log(`JavaScript in all: ${kb(sizes.js.bytes)} raw, ${kb(sizes.js.gzipBytes)} gzipped; under ${kb(sizes.js.budgetBytes)} gzipped: ${sizes.js.underBudget ? 'yes' : 'NO'}`);
   console.log('status board, navigation start to the channel health list visible (a fresh browser context a load):');
-  for (const r of render) console.log(`  ${String(r.channels).padStart(5)} channels: median ${ms(r.medianMs)} (loads ${r.loadsMs.map(ms).join(', ')}; ${r.rowsShown} rows shown)`);
+  for (const r of render) {
+    console.log(`  ${String(r.channels).padStart(5)} channels: median ${ms(r.medianMs)} (loads ${r.loadsMs.map(ms).join(', ')}; ${r.rowsShown} rows shown); alone, GET /monitor-channels ${ms(r.apiMs.monitorChannels)}, GET /dashboard ${ms(r.apiMs.dashboard)}`);
+  }
 }
 
 mkdirSync('reports', { recursive: true });
