@@ -40,7 +40,7 @@ function indexHtml(): string {
 <script type="module" src="assets/app.js"></script>
 </head>
 <body>
-<div id="app"><main><h1>Channel Orchestrator</h1><p>Loading the console…</p></main></div>
+<div id="app"><main><h1>Channel Orchestrator</h1><p>Loading the console…</p><noscript><p>The console needs JavaScript.</p></noscript></main></div>
 </body>
 </html>
 `;

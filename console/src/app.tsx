@@ -161,8 +161,8 @@ export function App({ auth }: { auth: ConsoleAuth }) {
   const key = `${JSON.stringify(current)}?${routeQuery.value}`;
   return (
     <Shell auth={auth}>
-      <ErrorBoundary resetKey={key}>
-        <Page key={key} current={current} />
+      <ErrorBoundary key={key}>
+        <Page current={current} />
       </ErrorBoundary>
     </Shell>
   );

@@ -78,8 +78,9 @@ export function ActivityPage() {
           },
         }),
       );
-      const since = fromDateTimeLocalValue(filters.since);
-      const kept = since ? page.items.filter((e) => e.at >= since) : page.items;
+      const sinceIso = fromDateTimeLocalValue(filters.since);
+      const since = sinceIso === undefined ? undefined : Date.parse(sinceIso);
+      const kept = since !== undefined ? page.items.filter((e) => Date.parse(e.at) >= since) : page.items;
       const stopped = since !== undefined && kept.length < page.items.length;
       setItems((before) => (append ? [...before, ...kept] : kept));
       setCursor(stopped ? null : page.next_cursor);

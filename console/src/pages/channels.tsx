@@ -83,7 +83,7 @@ export function ChannelsPage() {
                         <Badge value={c.status} />
                       </td>
                       <td class="num">{c.priority}</td>
-                      <td>{h ? <Badge value={h.health.status} /> : '—'}</td>
+                      <td>{h ? <Badge value={h.health.status} /> : monitor.data ? '—' : 'reading…'}</td>
                       <td class="num">{formatNumber(h?.statistics.succeeded)}</td>
                       <td class="num">{formatNumber(h?.statistics.failed)}</td>
                       <td class="num">{formatPercent(h?.statistics.success_rate)}</td>

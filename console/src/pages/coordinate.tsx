@@ -8,6 +8,7 @@ import { availableVideoIds } from '../components/fill-ids';
 import { initialPlanFields, PlanFieldInputs, planBody, planFieldErrors, type PlanFields } from '../components/plan-fields';
 import { TableWrap } from '../components/table-wrap';
 import { formatDateTime } from '../format';
+import { hashWith } from '../router';
 import { api } from '../session';
 
 type Result = Schemas['CoordinationResult'];
@@ -179,7 +180,8 @@ export function CoordinatePage() {
             </p>
           )}
           <p>
-            <a href="#/timeline">See it on the timeline</a>
+            <a href="#/timeline">See it on the timeline</a> ·{' '}
+            <a href={hashWith('#/publications', booked.coordination_id ? { group_id: booked.coordination_id } : {})}>Its publications</a>
           </p>
         </section>
       )}

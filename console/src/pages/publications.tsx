@@ -2,6 +2,7 @@ import { PageHeading } from '../components/page-heading';
 import { useState } from 'preact/hooks';
 import { asApiError, call, type ApiError, type Schemas } from '../api';
 import { Badge } from '../components/badges';
+import { ConfirmDialog } from '../components/confirm-dialog';
 import { useCursorPager } from '../components/cursor-pager';
 import { ErrorAlert } from '../components/error-alert';
 import { Pager } from '../components/pager';
@@ -101,6 +102,52 @@ export function PublicationsTable(props: { items: readonly Publication[]; label:
   );
 }
 
+/**
+ * Cancels a whole wave or coordination (what has not gone out), offered when
+ * the list is filtered by one. The kind is read from the id's prefix.
+ */
+function GroupCancel({ groupId, after }: { groupId: string; after: () => void }) {
+  const kind = groupId.startsWith('wave_') ? 'wave' : groupId.startsWith('coord_') ? 'coordination' : undefined;
+  const [confirming, setConfirming] = useState(false);
+  const [error, setError] = useState<ApiError | undefined>(undefined);
+  const [done, setDone] = useState<string | undefined>(undefined);
+  if (!kind) return null;
+  const cancel = async () => {
+    setConfirming(false);
+    try {
+      const body = { reason: 'cancelled from the console' };
+      const result =
+        kind === 'wave'
+          ? await call(api().POST('/api/orchestration/waves/{wave_id}/cancel', { params: { path: { wave_id: groupId } }, body }))
+          : await call(api().POST('/api/orchestration/coordinations/{coordination_id}/cancel', { params: { path: { coordination_id: groupId } }, body }));
+      setDone(`${result.cancelled_publications} publication(s) cancelled, ${result.not_cancellable} already on their way.`);
+      setError(undefined);
+    } catch (e) {
+      setError(asApiError(e));
+    } finally {
+      after();
+    }
+  };
+  return (
+    <>
+      <div class="actions">
+        <button type="button" class="danger" onClick={() => setConfirming(true)}>
+          Cancel this {kind}
+        </button>
+      </div>
+      <ConfirmDialog open={confirming} title={`Cancel ${kind} ${groupId}?`} confirmLabel={`Confirm cancel ${kind}`} onCancel={() => setConfirming(false)} onConfirm={() => void cancel()}>
+        <p>Its publications that have not gone out are cancelled and their schedules deleted.</p>
+      </ConfirmDialog>
+      <ErrorAlert error={error} />
+      {done && (
+        <p role="status" class="notice">
+          {done}
+        </p>
+      )}
+    </>
+  );
+}
+
 interface Filters {
   status: '' | Status;
   channel_id: string;
@@ -188,6 +235,7 @@ export function PublicationsPage() {
           Apply filters
         </button>
       </form>
+      {applied.group_id.trim() && <GroupCancel key={applied.group_id} groupId={applied.group_id.trim()} after={() => void page.reload()} />}
       <ErrorAlert error={page.error} />
       <ErrorAlert error={cancel.error} />
       {cancel.done && <p role="status" class="notice">{cancel.done}</p>}

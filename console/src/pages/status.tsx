@@ -248,7 +248,13 @@ function Outcomes({ overall }: { overall: Schemas['Dashboard']['statistics']['ov
 
 export function StatusPage() {
   const dashboard = useAsync(() => call(api().GET('/api/orchestration/dashboard')), []);
-  const held = useAsync(() => call(api().GET('/api/orchestration/publications', { params: { query: { status: 'held', limit: 10 } } })), []);
+  const held = useAsync(async () => {
+    const [publications, runs] = await Promise.all([
+      call(api().GET('/api/orchestration/publications', { params: { query: { status: 'held', limit: 10 } } })),
+      call(api().GET('/api/orchestration/pipeline-runs', { params: { query: { status: 'held', limit: 100 } } })),
+    ]);
+    return { publications, runs };
+  }, []);
   useEvery(DASHBOARD_EVERY_MS, () => {
     void dashboard.reload();
     void held.reload();
@@ -315,9 +321,15 @@ export function StatusPage() {
               <p class="big">{formatNumber(d.system.status.held_publications)}</p>
               <p>publications held while paused or stopped; start or resume releases them in order.</p>
               <ErrorAlert error={held.error} />
-              {held.data && held.data.items.length > 0 && (
+              {held.data && (
+                <p>
+                  {formatNumber(held.data.runs.items.length)}
+                  {held.data.runs.next_cursor ? '+' : ''} pipeline run{held.data.runs.items.length === 1 ? '' : 's'} held (<a href="#/runs?status=held">held runs</a>).
+                </p>
+              )}
+              {held.data && held.data.publications.items.length > 0 && (
                 <ul>
-                  {held.data.items.map((p) => (
+                  {held.data.publications.items.map((p) => (
                     <li key={p.publication_id}>
                       {p.channel_id} · {p.video_id} · {formatDateTime(p.scheduled_at)}
                     </li>
@@ -358,7 +370,8 @@ export function StatusPage() {
           <Outcomes overall={d.statistics.overall} />
         </>
       )}
-      <ChannelHealthList />
+      {/* Read after the dashboard: on one local process the heavier health read would otherwise delay the state and controls. */}
+      {(d || dashboard.error) && <ChannelHealthList />}
       {d && (
         <section aria-labelledby="recent-heading">
           <h2 id="recent-heading">Last activity</h2>

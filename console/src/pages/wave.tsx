@@ -8,6 +8,7 @@ import { availableVideoIds, FillIdsButton } from '../components/fill-ids';
 import { initialPlanFields, PlanFieldInputs, planBody, planFieldErrors, type PlanFields } from '../components/plan-fields';
 import { TableWrap } from '../components/table-wrap';
 import { formatDateTime, formatNumber } from '../format';
+import { hashWith } from '../router';
 import { api } from '../session';
 
 type Result = Schemas['WaveResult'];
@@ -184,7 +185,7 @@ export function WavePage() {
             </p>
           )}
           <p>
-            <a href="#/timeline">See it on the timeline</a> · <a href="#/publications">Publications</a>
+            <a href="#/timeline">See it on the timeline</a> · <a href={hashWith('#/publications', booked.wave_id ? { group_id: booked.wave_id } : {})}>Its publications</a>
           </p>
         </section>
       )}
