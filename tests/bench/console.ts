@@ -144,7 +144,11 @@ async function timeGet(api: LocalServer, route: string, runs: number): Promise<n
 /** The sizes, then the status board's render time at each channel count (median of `loads`). */
 export async function measureConsole({ channelCounts = [10, 1000], loads = 3, log = (_line: string) => {} } = {}): Promise<ConsoleMeasure> {
   const sizes = await measureConsoleSizes();
-  const [api, browser] = await Promise.all([LocalServer.start({ startTimeoutMs: 60_000 }), launchBrowser()]);
+  const api = await LocalServer.start({ startTimeoutMs: 60_000 });
+  const browser = await launchBrowser().catch(async (error: unknown) => {
+    await api.stop();
+    throw error;
+  });
   const render: RenderMeasure[] = [];
   try {
     const consoleUrl = `${new URL(api.url).origin}/`;

@@ -75,7 +75,11 @@ async function systemState(page: Page, state: RegExp): Promise<string> {
 const status = async () => (await api.request('GET', '/status')).body as { status: string; held_publications: number };
 
 beforeAll(async () => {
-  [api, browser] = await Promise.all([LocalServer.start({ startTimeoutMs: 60_000 }), launchBrowser()]);
+  // Each assigned as soon as it is up, so afterAll closes whichever started when the other failed.
+  await Promise.all([
+    LocalServer.start({ startTimeoutMs: 60_000 }).then((server) => (api = server)),
+    launchBrowser().then((launched) => (browser = launched)),
+  ]);
   origin = new URL(api.url).origin;
   // The second server starts meanwhile, and builds its console before its test needs it.
   guarded = LocalServer.start({ apiToken: TOKEN, startTimeoutMs: 60_000 }).then(async (server) => {
