@@ -4,9 +4,16 @@ import type { ConsoleAuth } from './types';
 /** sessionStorage: the token lives as long as the tab, never on disk beyond it. */
 export const TOKEN_STORAGE_KEY = 'channel-orchestrator.api-token';
 
-function storage(): Storage | undefined {
+/** The part of sessionStorage used here (typed without the DOM, so unit tests can give their own). */
+interface SessionStore {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+  removeItem(key: string): void;
+}
+
+function storage(): SessionStore | undefined {
   try {
-    return globalThis.sessionStorage;
+    return (globalThis as { sessionStorage?: SessionStore }).sessionStorage;
   } catch {
     return undefined; // storage refused (privacy settings): the token lives in memory only
   }

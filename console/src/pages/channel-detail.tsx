@@ -14,15 +14,33 @@ import { PublicationsTable, usePublicationCancel } from './publications';
 import { RunsTable } from './runs';
 
 function ChannelPublications({ id }: { id: string }) {
-  const pager = useCursorPager(id);
+  // The API lists by scheduled time, earliest first: from now on is what an operator looks for first.
+  const [upcoming, setUpcoming] = useState(true);
+  const [from] = useState(() => new Date(Date.now() - 3_600_000).toISOString());
+  const pager = useCursorPager(`${id}:${upcoming}`);
   const page = useAsync(
-    () => call(api().GET('/api/orchestration/publications', { params: { query: { channel_id: id, limit: 20, ...(pager.cursor ? { cursor: pager.cursor } : {}) } } })),
-    [id, pager.cursor],
+    () =>
+      call(
+        api().GET('/api/orchestration/publications', {
+          params: { query: { channel_id: id, limit: 20, ...(upcoming ? { from } : {}), ...(pager.cursor ? { cursor: pager.cursor } : {}) } },
+        }),
+      ),
+    [id, upcoming, pager.cursor],
   );
   const cancel = usePublicationCancel(() => void page.reload());
   return (
     <section aria-labelledby="channel-pubs">
       <h2 id="channel-pubs">Publications</h2>
+      <div class="filters">
+        <div class="field">
+          <label for="channel-pubs-window">Show</label>
+          <select id="channel-pubs-window" value={upcoming ? 'upcoming' : 'all'} onChange={(e) => setUpcoming(e.currentTarget.value === 'upcoming')}>
+            <option value="upcoming">From the last hour on</option>
+            <option value="all">All, earliest first</option>
+          </select>
+        </div>
+        <a href={hashWith('#/publications', { channel_id: id })}>On the publications page</a>
+      </div>
       <ErrorAlert error={page.error} />
       <ErrorAlert error={cancel.error} />
       {cancel.done && <p role="status" class="notice">{cancel.done}</p>}
@@ -41,6 +59,9 @@ function ChannelRuns({ id }: { id: string }) {
   return (
     <section aria-labelledby="channel-runs">
       <h2 id="channel-runs">Pipeline runs</h2>
+      <p>
+        Newest first. <a href={hashWith('#/runs', { channel_id: id })}>On the pipeline runs page</a>
+      </p>
       <ErrorAlert error={page.error} />
       {page.data && <RunsTable items={page.data.items} label="Pipeline runs of the channel" />}
       <Pager label="Channel run pages" pageNumber={pager.pageNumber} hasPrevious={pager.hasPrevious} nextCursor={page.data?.next_cursor} onPrevious={pager.previous} onNext={pager.next} />

@@ -15,7 +15,7 @@ import { channelHref, navigate } from '../router';
 import { api } from '../session';
 
 const HINTS: Partial<Record<FieldKey, string>> = {
-  channel_id: 'Letters, digits and dashes; it cannot change later.',
+  channel_id: 'Up to 64 letters, digits, dots, dashes and underscores; it cannot change later.',
   priority: '0-9, higher first.',
   'publishing.timezone': 'An IANA zone, e.g. Europe/Paris.',
   'publishing.slots': 'Times of day, HH:MM, separated by commas.',
