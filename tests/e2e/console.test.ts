@@ -8,8 +8,9 @@ import { LocalServer } from '#tests/helpers/local-server';
  * server and one browser for the file, a context a test. The operator's
  * scenarios run in order, each from the state the one before left: start,
  * a channel through the form, a wave previewed and booked, pause and held
- * work, resume, the activity log. Then every page at both widths (screenshot,
- * axe-core), the keyboard, and a second server that requires a token.
+ * work, resume, the activity log, Stop behind its dialog. Then every page at
+ * both widths (screenshot, one h1, axe-core), the keyboard, and a second
+ * server that requires a token.
  */
 let api: LocalServer;
 /** The second server, with ORCHESTRATOR_API_TOKEN: spawned once the first is up, awaited by the last test. */
@@ -262,11 +263,12 @@ describe('Console: every page, at 1440 and 375 wide', () => {
       for (const { name, route, h1 } of PAGES) {
         await visit(page, route, h1);
         await settled(page);
+        if ((await page.locator('h1').count()) !== 1) found.push(`${route}: ${await page.locator('h1').count()} h1 elements, not one`);
         await screenshot(page, name);
         const violations = await seriousViolations(page);
         if (violations.length > 0) found.push(`${route} (${name}, ${page.viewportSize()?.width} px):\n${describeViolations(violations)}`);
       }
-      expect(found, `axe-core found serious or critical violations:\n${found.join('\n')}`).toEqual([]);
+      expect(found, `one h1 a page, and no serious or critical axe-core violation:\n${found.join('\n')}`).toEqual([]);
       expect(errors).toEqual([]);
     });
   }
