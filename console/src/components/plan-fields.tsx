@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import type { Schemas } from '../api';
 import { splitList } from '../channel-form-model';
 import { fromDateTimeLocalValue } from '../format';
@@ -48,7 +49,20 @@ export function planBody(f: PlanFields) {
   };
 }
 
-export function PlanFieldInputs({ value, onChange, errors, prefix }: { value: PlanFields; onChange: (v: PlanFields) => void; errors: Record<string, string>; prefix: string }) {
+/** The shared inputs; `children` are extra timing inputs (the wave's stagger by), inside the Timing group. */
+export function PlanFieldInputs({
+  value,
+  onChange,
+  errors,
+  prefix,
+  children,
+}: {
+  value: PlanFields;
+  onChange: (v: PlanFields) => void;
+  errors: Record<string, string>;
+  prefix: string;
+  children?: ComponentChildren;
+}) {
   const id = (name: string) => `${prefix}-${name}`;
   const invalid = (name: string) => (errors[name] ? { 'aria-invalid': 'true' as const, 'aria-describedby': `${id(name)}-error` } : {});
   const error = (name: string) =>
@@ -81,12 +95,32 @@ export function PlanFieldInputs({ value, onChange, errors, prefix }: { value: Pl
         </div>
         <div class="field">
           <label for={id('scheduled_at')}>Scheduled at</label>
-          <input id={id('scheduled_at')} type="datetime-local" value={value.scheduled_at} onInput={(e) => onChange({ ...value, scheduled_at: e.currentTarget.value })} {...invalid('scheduled_at')} />
+          <input
+            id={id('scheduled_at')}
+            type="datetime-local"
+            value={value.scheduled_at}
+            onInput={(e) => onChange({ ...value, scheduled_at: e.currentTarget.value })}
+            {...invalid('scheduled_at')}
+            aria-describedby={[`${id('scheduled_at')}-hint`, errors.scheduled_at ? `${id('scheduled_at')}-error` : ''].filter(Boolean).join(' ')}
+          />
+          <span class="hint" id={`${id('scheduled_at')}-hint`}>
+            Your local time; empty: now.
+          </span>
           {error('scheduled_at')}
         </div>
         <div class="field">
           <label for={id('delay_seconds')}>Delay between (seconds)</label>
-          <input id={id('delay_seconds')} inputMode="numeric" value={value.delay_seconds} onInput={(e) => onChange({ ...value, delay_seconds: e.currentTarget.value })} {...invalid('delay_seconds')} />
+          <input
+            id={id('delay_seconds')}
+            inputMode="numeric"
+            value={value.delay_seconds}
+            onInput={(e) => onChange({ ...value, delay_seconds: e.currentTarget.value })}
+            {...invalid('delay_seconds')}
+            aria-describedby={[`${id('delay_seconds')}-hint`, errors.delay_seconds ? `${id('delay_seconds')}-error` : ''].filter(Boolean).join(' ')}
+          />
+          <span class="hint" id={`${id('delay_seconds')}-hint`}>
+            The step of staggered timing.
+          </span>
           {error('delay_seconds')}
         </div>
         <div class="field">
@@ -103,6 +137,7 @@ export function PlanFieldInputs({ value, onChange, errors, prefix }: { value: Pl
           </select>
           {error('conflict_policy')}
         </div>
+        {children}
       </fieldset>
     </>
   );

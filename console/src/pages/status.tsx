@@ -1,5 +1,5 @@
 import { PageHeading } from '../components/page-heading';
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { asApiError, call, type ApiError, type Schemas } from '../api';
 import { Badge } from '../components/badges';
 import { OutcomesChart } from '../components/chart';
@@ -133,7 +133,13 @@ function QueueTable({ queues }: { queues: Schemas['Dashboard']['system']['queue'
 }
 
 function ChannelHealthList() {
-  const monitor = useAsync(() => call(api().GET('/api/orchestration/monitor-channels')), []);
+  // refresh=true checks every repository on GitHub now: only on request, never on the timer.
+  const refreshNext = useRef(false);
+  const monitor = useAsync(() => {
+    const refresh = refreshNext.current;
+    refreshNext.current = false;
+    return call(api().GET('/api/orchestration/monitor-channels', { params: { query: refresh ? { refresh: 'true' } : {} } }));
+  }, []);
   useEvery(HEALTH_EVERY_MS, () => void monitor.reload());
   const [shown, setShown] = useState(PAGE);
   const [health, setHealth] = useState<'' | Schemas['ChannelHealth']['status']>('');
@@ -163,6 +169,16 @@ function ChannelHealthList() {
             {formatNumber(counts.unknown ?? 0)} unknown, {formatNumber(counts.healthy ?? 0)} healthy.
           </p>
           <div class="filters">
+            <button
+              type="button"
+              disabled={monitor.loading}
+              onClick={() => {
+                refreshNext.current = true;
+                void monitor.reload();
+              }}
+            >
+              Check health now
+            </button>
             <div class="field">
               <label for="health-filter">Health</label>
               <select
@@ -354,6 +370,15 @@ export function StatusPage() {
               <p>
                 publications scheduled; {formatNumber(d.schedules.overdue)} overdue. <a href="#/timeline">Timeline</a>
               </p>
+              {d.schedules.next.length > 0 && (
+                <ul>
+                  {d.schedules.next.slice(0, 5).map((p) => (
+                    <li key={p.publication_id}>
+                      {formatDateTime(p.scheduled_at)} · {p.channel_id} · {p.video_id}
+                    </li>
+                  ))}
+                </ul>
+              )}
             </section>
             <section class="card" aria-labelledby="queue-heading">
               <h2 id="queue-heading">Triggers</h2>

@@ -142,14 +142,15 @@ export function WavePage() {
           )}
           <FillIdsButton label="Fill with the available videos" load={() => availableVideoIds()} onFill={setVideoIds} />
         </div>
-        <PlanFieldInputs value={fields} onChange={setFields} errors={errors} prefix="wave" />
-        <div class="field">
-          <label for="wave-stagger-by">Stagger by</label>
-          <select id="wave-stagger-by" value={staggerBy} onChange={(e) => setStaggerBy(e.currentTarget.value as StaggerBy)}>
-            <option value="video">video</option>
-            <option value="channel">channel</option>
-          </select>
-        </div>
+        <PlanFieldInputs value={fields} onChange={setFields} errors={errors} prefix="wave">
+          <div class="field">
+            <label for="wave-stagger-by">Stagger by</label>
+            <select id="wave-stagger-by" value={staggerBy} onChange={(e) => setStaggerBy(e.currentTarget.value as StaggerBy)}>
+              <option value="video">video</option>
+              <option value="channel">channel</option>
+            </select>
+          </div>
+        </PlanFieldInputs>
         <div class="actions">
           <button type="submit" disabled={busy !== undefined}>
             Preview
