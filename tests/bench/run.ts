@@ -11,10 +11,11 @@ import { measureWaveScale } from './wave-scale';
 import { DEPLOYED_WRITE_SPACING_MS, DISPATCHER_MEMORY_MB, measureDailyOperation, measureWaveUnderLimits, monthlyCost, SLOTS_PER_DAY, WAVE_SHAPES, writeSpacingCost } from './aws-scale';
 import { measureGitHubDispatch } from './github-dispatch';
 import { measureDashboard } from './monitoring';
+import { measureConsole } from './console';
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 const ms = (value: number) => `${value.toFixed(0)} ms`;
-// Parts to run (bundles, wave, aws, github, monitoring, chaos; all when none is named; `cost`: aws's cost model alone, without its waves),
+// Parts to run (bundles, wave, aws, github, monitoring, chaos, console; all when none is named; `cost`: aws's cost model alone, without its waves),
 // the chaos run's options (--rounds=N --seed=N --logs=<dir>), the github part's (--triggers=N --latency-ms=N --paced-triggers=N)
 // and the monitoring part's (--history=N finished publications, 100,000 by default).
 const args = process.argv.slice(2);
@@ -161,6 +162,20 @@ if (wants('chaos')) {
   console.log(`invariant violations: ${chaos.violations.length}`);
   for (const line of chaos.violations) console.log(`  ${line}`);
   if (chaos.serverErrors.length > 0) console.log(`server ERROR lines: ${chaos.serverErrors.length}\n${chaos.serverErrors.slice(0, 20).join('\n')}`);
+}
+
+if (wants('console')) {
+  console.log('\nThe console (issue 11): its JavaScript as shipped (buildConsole, minified; gzip level 6), and the status board in headless Chromium against npm start');
+  const consoleReport = await measureConsole({ log: (line) => console.log(`  ${line}`) });
+  report.console = consoleReport;
+  const { sizes, render } = consoleReport;
+  console.log(`${'file'.padEnd(34)}${'type'.padEnd(28)}${'raw'.padStart(10)}${'gzip'.padStart(10)}`);
+  for (const f of sizes.files) console.log(`${f.path.padEnd(34)}${f.contentType.split(';')[0]!.padEnd(28)}${kb(f.bytes).padStart(10)}${kb(f.gzipBytes).padStart(10)}`);
+  console.log(`JavaScript in all: ${kb(sizes.js.bytes)} raw, ${kb(sizes.js.gzipBytes)} gzipped; under ${kb(sizes.js.budgetBytes)} gzipped: ${sizes.js.underBudget ? 'yes' : 'NO'}`);
+  console.log('status board, navigation start to the channel health list visible (a fresh browser context a load):');
+  for (const r of render) {
+    console.log(`  ${String(r.channels).padStart(5)} channels: median ${ms(r.medianMs)} (loads ${r.loadsMs.map(ms).join(', ')}; ${r.rowsShown} rows shown); alone, GET /monitor-channels ${ms(r.apiMs.monitorChannels)}, GET /dashboard ${ms(r.apiMs.dashboard)}`);
+  }
 }
 
 mkdirSync('reports', { recursive: true });
