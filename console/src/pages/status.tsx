@@ -454,8 +454,8 @@ export function StatusPage() {
           <Outcomes overall={d.statistics.overall} />
         </>
       )}
-      {/* Read after the dashboard: on one local process the heavier health read would otherwise delay the state and controls. */}
-      {(d || dashboard.error) && <ChannelHealthList />}
+      {/* Read beside the dashboard: its first page is 50 channels, light enough not to delay the state and controls. */}
+      <ChannelHealthList />
       {d && (
         <section aria-labelledby="recent-heading">
           <h2 id="recent-heading">Last activity</h2>
