@@ -1,12 +1,13 @@
 import { PageHeading } from '../components/page-heading';
 import { useEffect, useState } from 'preact/hooks';
-import { asApiError, call, idempotencyKey, type ApiError, type Schemas } from '../api';
+import { call, type Schemas } from '../api';
 import { Badge } from '../components/badges';
 import { ConflictsTable } from '../components/conflicts-table';
 import { ErrorAlert } from '../components/error-alert';
 import { availableVideoIds } from '../components/fill-ids';
 import { initialPlanFields, PlanFieldInputs, planBody, planFieldErrors, type PlanFields } from '../components/plan-fields';
 import { TableWrap } from '../components/table-wrap';
+import { usePreviewBook } from '../components/use-preview-book';
 import { formatDateTime } from '../format';
 import { hashWith } from '../router';
 import { api } from '../session';
@@ -56,52 +57,20 @@ function PlanTable({ result }: { result: Result }) {
 export function CoordinatePage() {
   const [videoId, setVideoId] = useState('');
   const [fields, setFields] = useState<PlanFields>(initialPlanFields);
-  const [plan, setPlan] = useState<{ key: string; result: Result; idempotencyKey: string } | undefined>(undefined);
-  const [booked, setBooked] = useState<Result | Accepted | undefined>(undefined);
-  const [error, setError] = useState<ApiError | undefined>(undefined);
-  const [busy, setBusy] = useState<'preview' | 'book' | undefined>(undefined);
   const [suggestions, setSuggestions] = useState<string[]>([]);
   // Suggestions only: a failure to read them leaves a plain text field.
   useEffect(() => {
     availableVideoIds(100).then(setSuggestions, () => undefined);
   }, []);
   const current = body(videoId, fields);
-  const key = JSON.stringify(current);
-  const stale = plan !== undefined && plan.key !== key;
+  const { plan, stale, booked, error, busy, preview, book } = usePreviewBook<typeof current, Result, Result | Accepted>({
+    body: current,
+    kind: 'coordinate',
+    send: (request, key) =>
+      call(api().POST('/api/orchestration/coordinate-publication', { body: request, ...(key ? { params: { header: { 'Idempotency-Key': key } } } : {}) })),
+    planOf: (answer) => answer as Result,
+  });
   const errors = planFieldErrors(error?.fields ?? []);
-
-  const preview = async () => {
-    setBusy('preview');
-    setBooked(undefined);
-    try {
-      const result = await call(api().POST('/api/orchestration/coordinate-publication', { body: { ...current, dry_run: true } }));
-      setPlan({ key, result: result as Result, idempotencyKey: idempotencyKey('coordinate') });
-      setError(undefined);
-    } catch (e) {
-      setPlan(undefined);
-      setError(asApiError(e));
-    } finally {
-      setBusy(undefined);
-    }
-  };
-
-  const book = async () => {
-    if (!plan || stale) return;
-    setBusy('book');
-    try {
-      const result = await call(
-        api().POST('/api/orchestration/coordinate-publication', { body: { ...current, dry_run: false }, params: { header: { 'Idempotency-Key': plan.idempotencyKey } } }),
-      );
-      setBooked(result);
-      setPlan(undefined);
-      setError(undefined);
-    } catch (e) {
-      // The plan stays on screen; the operator previews again to see what changed.
-      setError(asApiError(e));
-    } finally {
-      setBusy(undefined);
-    }
-  };
 
   return (
     <>
@@ -152,10 +121,10 @@ export function CoordinatePage() {
       {plan && (
         <section aria-labelledby="plan-heading">
           <h2 id="plan-heading">Plan (dry run, nothing booked)</h2>
-          <PlanTable result={plan.result} />
+          <PlanTable result={plan} />
           <h3>Conflicts</h3>
-          <ConflictsTable conflicts={plan.result.conflicts} />
-          {plan.result.preempted.length > 0 && <p>{plan.result.preempted.length} lower-priority publication(s) would be moved.</p>}
+          <ConflictsTable conflicts={plan.conflicts} />
+          {plan.preempted.length > 0 && <p>{plan.preempted.length} lower-priority publication(s) would be moved.</p>}
         </section>
       )}
       {booked && (

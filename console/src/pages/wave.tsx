@@ -1,12 +1,13 @@
 import { PageHeading } from '../components/page-heading';
 import { useState } from 'preact/hooks';
-import { asApiError, call, idempotencyKey, type ApiError, type Schemas } from '../api';
+import { call, type Schemas } from '../api';
 import { splitList } from '../channel-form-model';
 import { ConflictsTable } from '../components/conflicts-table';
 import { ErrorAlert } from '../components/error-alert';
 import { availableVideoIds, FillIdsButton } from '../components/fill-ids';
 import { initialPlanFields, PlanFieldInputs, planBody, planFieldErrors, type PlanFields } from '../components/plan-fields';
 import { TableWrap } from '../components/table-wrap';
+import { usePreviewBook } from '../components/use-preview-book';
 import { formatDateTime, formatNumber } from '../format';
 import { hashWith } from '../router';
 import { api } from '../session';
@@ -71,45 +72,18 @@ export function WavePage() {
   const [videoIds, setVideoIds] = useState('');
   const [staggerBy, setStaggerBy] = useState<StaggerBy>('video');
   const [fields, setFields] = useState<PlanFields>(initialPlanFields);
-  const [plan, setPlan] = useState<{ key: string; result: Result; idempotencyKey: string } | undefined>(undefined);
-  const [booked, setBooked] = useState<Result | Accepted | undefined>(undefined);
-  const [error, setError] = useState<ApiError | undefined>(undefined);
-  const [busy, setBusy] = useState<'preview' | 'book' | undefined>(undefined);
   const current = body(videoIds, staggerBy, fields);
-  const key = JSON.stringify(current);
-  const stale = plan !== undefined && plan.key !== key;
-  const errors = planFieldErrors(error?.fields ?? []);
-
-  const preview = async () => {
-    setBusy('preview');
-    setBooked(undefined);
-    try {
-      const result = await call(api().POST('/api/orchestration/schedule-wave', { body: { ...current, dry_run: true } }));
+  const { plan, stale, booked, error, busy, preview, book } = usePreviewBook<typeof current, Result, Result | Accepted>({
+    body: current,
+    kind: 'wave',
+    send: (request, key) => call(api().POST('/api/orchestration/schedule-wave', { body: request, ...(key ? { params: { header: { 'Idempotency-Key': key } } } : {}) })),
+    planOf: (answer) => {
+      const result = answer as Result | Accepted;
       if (!('dry_run' in result)) throw new Error(`the dry run answered a wave being written (${result.wave_id})`);
-      setPlan({ key, result, idempotencyKey: idempotencyKey('wave') });
-      setError(undefined);
-    } catch (e) {
-      setPlan(undefined);
-      setError(asApiError(e));
-    } finally {
-      setBusy(undefined);
-    }
-  };
-
-  const book = async () => {
-    if (!plan || stale) return;
-    setBusy('book');
-    try {
-      const result = await call(api().POST('/api/orchestration/schedule-wave', { body: { ...current, dry_run: false }, params: { header: { 'Idempotency-Key': plan.idempotencyKey } } }));
-      setBooked(result);
-      setPlan(undefined);
-      setError(undefined);
-    } catch (e) {
-      setError(asApiError(e));
-    } finally {
-      setBusy(undefined);
-    }
-  };
+      return result;
+    },
+  });
+  const errors = planFieldErrors(error?.fields ?? []);
 
   return (
     <>
@@ -166,10 +140,10 @@ export function WavePage() {
       {plan && (
         <section aria-labelledby="wave-plan-heading">
           <h2 id="wave-plan-heading">Plan (dry run, nothing booked)</h2>
-          <Summary result={plan.result} />
+          <Summary result={plan} />
           <h3>Conflicts</h3>
-          <ConflictsTable conflicts={plan.result.conflicts} />
-          {plan.result.conflicts.length >= 100 && <p class="muted">The API lists the first 100 conflicts.</p>}
+          <ConflictsTable conflicts={plan.conflicts} />
+          {plan.conflicts.length >= 100 && <p class="muted">The API lists the first 100 conflicts.</p>}
         </section>
       )}
       {booked && (
