@@ -227,7 +227,8 @@ function ChannelHealthList() {
         <>
           <p class="muted">
             {monitor.complete ? '' : `Read ${formatNumber(monitor.channels.length)} channels so far, reading the rest… `}
-            Checked {formatDateTime(monitor.checkedAt)}. {formatNumber(counts.unhealthy ?? 0)} unhealthy, {formatNumber(counts.degraded ?? 0)} degraded,{' '}
+            {monitor.checkedAt ? `Checked ${formatDateTime(monitor.checkedAt)}.` : 'Not checked yet: the health sweep has not run (Check health now checks every channel).'}{' '}
+            {formatNumber(counts.unhealthy ?? 0)} unhealthy, {formatNumber(counts.degraded ?? 0)} degraded,{' '}
             {formatNumber(counts.unknown ?? 0)} unknown, {formatNumber(counts.healthy ?? 0)} healthy.
           </p>
           <div class="filters">
