@@ -48,10 +48,9 @@ function indexHtml(): string {
 
 /**
  * Bundles the console. The API's base is read at run time from /config.json,
- * so one build serves every deployment; `apiBase` is accepted for callers
- * that pass it and changes nothing in the bundle.
+ * so one build serves every deployment.
  */
-export async function buildConsole(options: { minify?: boolean; apiBase?: string } = {}): Promise<{ files: ConsoleFile[] }> {
+export async function buildConsole(options: { minify?: boolean } = {}): Promise<{ files: ConsoleFile[] }> {
   const result = await build({
     entryPoints: { app: ENTRY },
     bundle: true,

@@ -36,6 +36,7 @@ import { Function as LambdaFunctionConstruct } from 'aws-cdk-lib/aws-lambda';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, CacheControl, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import type { Construct } from 'constructs';
+import { BASE_PATH } from '#shared/routes';
 import type { ConsoleConfig } from '../console/src/config';
 import type { ApiAuthorization } from './constructs/api-authorization';
 import { PROJECT_ROOT } from './constructs/bundling';
@@ -45,9 +46,6 @@ import { CONSOLE_BUNDLING } from './constructs/console-bundling';
 /** The resource server the API's scope belongs to, and that scope: access tokens carry `orchestrator/api`. */
 export const API_RESOURCE_SERVER = { identifier: 'orchestrator', scope: 'api' } as const;
 export const API_SCOPE = `${API_RESOURCE_SERVER.identifier}/${API_RESOURCE_SERVER.scope}`;
-
-/** Where the console reaches the API, under the console's own domain (CloudFront's `/api/*` behaviour). */
-export const CONSOLE_API_BASE = '/api/orchestration';
 
 /** A custom domain for the console: its name and an ACM certificate for it in us-east-1 (CloudFront's rule). */
 export interface ConsoleCustomDomain {
@@ -275,7 +273,8 @@ export class ConsoleStack extends NestedStack {
     this.acknowledgeDistributionFindings(distribution, Boolean(custom));
 
     const config: ConsoleConfig = {
-      apiBase: CONSOLE_API_BASE,
+      // The console reaches the API under its own domain, through CloudFront's `/api/*` behaviour.
+      apiBase: BASE_PATH,
       auth: { kind: 'cognito', issuer: this.issuer, clientId: this.webClient.userPoolClientId, scopes: ['openid', 'email', API_SCOPE], redirectPath: '/' },
     };
     new BucketDeployment(this, 'ConsoleFiles', {

@@ -6,7 +6,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConsoleConfig } from '../../console/src/config';
-import { API_SCOPE, CONSOLE_API_BASE } from '#infra/console-stack';
+import { API_SCOPE } from '#infra/console-stack';
 import { ConsoleLocalBundling } from '#infra/constructs/console-bundling';
 import { consoleCustomDomainFrom, consoleDomainPrefixFrom, consoleEnabledFrom } from '#infra/constructs/context-settings';
 import { StatefulStack, statefulResources } from '#infra/stateful-stack';
@@ -142,14 +142,13 @@ describe('Class: ConsoleStack (-c console=true)', () => {
     const markers = JSON.stringify(deployment.Properties.SourceMarkers ?? []);
     expect(markers).toContain('UserPoolWebClient');
     expect(JSON.stringify(deployment.Properties)).not.toContain('MachineClient');
-    expect(CONSOLE_API_BASE).toBe('/api/orchestration');
   });
 
   it("writes a config.json the console's own parser accepts: the API base, and Cognito sign-in with the web client", () => {
     // The staged file holds deploy-time markers where the pool and client ids go; the deployment resource maps them.
     const stagedDir = readdirSync(outdir).find((entry) => existsSync(join(outdir, entry, 'config.json')));
     const config = parseConsoleConfig(JSON.parse(readFileSync(join(outdir, stagedDir!, 'config.json'), 'utf8')));
-    expect(config.apiBase).toBe(CONSOLE_API_BASE);
+    expect(config.apiBase).toBe('/api/orchestration');
     expect(config.auth).toMatchObject({ kind: 'cognito', scopes: ['openid', 'email', API_SCOPE], redirectPath: '/' });
     const [[, deployment]] = ofType(nestedResources, 'Custom::CDKBucketDeployment') as [[string, Resources[string]]];
     const markers = JSON.stringify(deployment.Properties.SourceMarkers);
